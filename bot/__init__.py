@@ -1,0 +1,1 @@
+"""The async core of Briefbot and everything that touches a chat platform."""

@@ -1,0 +1,1 @@
+"""Platform adapters: translate native events to :mod:`bot.messages` and back."""

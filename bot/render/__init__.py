@@ -1,0 +1,1 @@
+"""Renderers: a neutral Reply to each platform's text format, within its length limits."""

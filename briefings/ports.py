@@ -1,0 +1,203 @@
+"""Protocols that storage implements for the newsroom.
+
+Every method is async and each call is its own transaction unless it says
+otherwise. Implementations live in :mod:`storage`; in-memory fakes for tests live in
+``tests/fakes.py``. Ids are strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from briefings.models import (
+    Article,
+    AuditEntry,
+    Delivery,
+    DeliveryStatus,
+    Fact,
+    IngestPlan,
+    NewFact,
+    SentenceHit,
+    SentenceRecord,
+    Story,
+    StoryCandidate,
+    StoryStatus,
+    Subscription,
+)
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or is locked; the caller should say so and retry later."""
+
+
+class NotFound(LookupError):
+    """No row has the id that was asked for."""
+
+
+class ArticleStore(Protocol):
+    async def article_by_hash(self, content_hash: str) -> Article | None: ...
+
+    async def article_by_url(self, url: str) -> Article | None: ...
+
+    async def articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The articles with these ids, in the order asked; unknown ids are left out."""
+        ...
+
+    async def story_articles(self, story_id: str) -> list[Article]:
+        """A story's articles, oldest first."""
+        ...
+
+    async def story_sentences(self, story_id: str) -> list[SentenceRecord]:
+        """Every stored sentence of every article of a story, by article then position."""
+        ...
+
+    async def count_articles(self) -> int: ...
+
+
+class StoryStore(Protocol):
+    async def story(self, story_id: str) -> Story:
+        """Raises :class:`NotFound` for an unknown id."""
+        ...
+
+    async def stories(
+        self,
+        statuses: Sequence[StoryStatus] | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+    ) -> list[Story]:
+        """Stories newest-updated first, optionally by status and updated on or after ``since``."""
+        ...
+
+    async def published_between(self, start: datetime | None, end: datetime) -> list[Story]:
+        """Published stories whose ``published_at`` or ``updated_at`` lies in (start, end]."""
+        ...
+
+    async def candidate_stories(
+        self, keys: Sequence[str], since: datetime | None, limit: int
+    ) -> list[StoryCandidate]:
+        """Stories sharing grouping keys with ``keys``, most shared first.
+
+        Only stories updated on or after ``since`` count. The cost grows with the
+        number of postings of ``keys``, not with the number of stories.
+        """
+        ...
+
+    async def save_ingest(self, plan: IngestPlan) -> tuple[Article, Story]:
+        """Write one ingest atomically: article, sentences (indexed), story, keys, facts, audit.
+
+        Raises :class:`DuplicateArticle` if the content hash is already stored.
+        """
+        ...
+
+    async def update_story(
+        self,
+        story_id: str,
+        *,
+        actor: str,
+        action: str,
+        status: StoryStatus | None = None,
+        summary: str | None = None,
+        headline: str | None = None,
+        detail: str = "",
+    ) -> Story:
+        """Change a story and write the audit entry in the same transaction."""
+        ...
+
+    async def count_stories(self) -> int: ...
+
+
+class DuplicateArticle(Exception):
+    """The article's content hash is already stored."""
+
+    def __init__(self, existing_article_id: str) -> None:
+        super().__init__(f"already stored as article {existing_article_id}")
+        self.existing_article_id = existing_article_id
+
+
+class FactStore(Protocol):
+    async def add_fact(self, story_id: str, fact: NewFact, *, added_by: str, at: datetime) -> Fact:
+        """Store a fact and its audit entry; an older fact with the same subject and relation
+        in the same story is marked superseded by the new one."""
+        ...
+
+    async def story_facts(self, story_id: str, include_superseded: bool = False) -> list[Fact]: ...
+
+    async def search_facts(self, terms: Sequence[str], limit: int = 20) -> list[Fact]:
+        """Facts of published stories whose subject or object contains any of ``terms``
+        (normalised words), best match first, superseded facts included."""
+        ...
+
+
+class SearchIndex(Protocol):
+    async def search_sentences(
+        self, terms: Sequence[str], limit: int = 50, story_id: str | None = None
+    ) -> list[SentenceHit]:
+        """Sentences of published stories matching any of ``terms`` (index terms as produced by
+        :func:`briefings.text.index_terms`), best first by the backend's ranking."""
+        ...
+
+
+class SubscriptionStore(Protocol):
+    async def upsert_subscription(self, subscription: Subscription) -> Subscription:
+        """Create or replace the subscription of (platform, chat_id, thread_id)."""
+        ...
+
+    async def subscription_for_chat(
+        self, platform: str, chat_id: str, thread_id: str | None = None
+    ) -> Subscription | None: ...
+
+    async def subscriptions(self, active_only: bool = True) -> list[Subscription]: ...
+
+    async def delete_subscription(self, subscription_id: str) -> bool: ...
+
+    async def pause_subscription(self, subscription_id: str, reason: str) -> None: ...
+
+    async def resume_subscription(self, subscription_id: str) -> None: ...
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat changed its id (Telegram group to supergroup): update every row; return how many."""
+        ...
+
+
+class DeliveryStore(Protocol):
+    async def create_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
+        """Insert unless the idempotency key exists; return the row and whether it is new."""
+        ...
+
+    async def deliveries(
+        self, statuses: Sequence[DeliveryStatus] | None = None, subscription_id: str | None = None
+    ) -> list[Delivery]: ...
+
+    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:
+        """Pending or failed deliveries whose next attempt is due, oldest first."""
+        ...
+
+    async def mark_delivery(
+        self,
+        delivery_id: str,
+        status: DeliveryStatus,
+        *,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+        sent_at: datetime | None = None,
+        story_ids: Sequence[str] | None = None,
+    ) -> Delivery:
+        """Move a delivery to ``status``; moving to SENDING counts an attempt. When it becomes
+        SENT, its subscription's ``last_digest_at`` becomes the delivery's ``period_end``."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def record(self, actor: str, action: str, target: str | None, detail: str, at: datetime) -> None: ...
+
+    async def audit_entries(self, limit: int = 50) -> list[AuditEntry]: ...
+
+
+class NewsroomStore(ArticleStore, StoryStore, FactStore, SearchIndex, AuditLog, Protocol):
+    """Everything the newsroom needs from storage."""
+
+
+class BotStore(NewsroomStore, SubscriptionStore, DeliveryStore, Protocol):
+    """Everything the bot needs from storage: one object that the composition root builds."""
