@@ -1,0 +1,92 @@
+"""Choosing and ordering the briefings of one subscriber's digest. Pure functions.
+
+A digest holds the published stories since the subscriber's last digest that match their
+topics (no topics: everything), most important first. Importance counts sources, recency and
+how many topics match. A story already sent comes back only when it gained something new
+(a fact or an article) since then, marked as an update.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from briefings.models import Story, StoryStatus
+from briefings.text import terms
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """A story chosen for a digest, its importance, and whether it is an update of one sent before."""
+
+    story: Story
+    score: float
+    is_update: bool = False
+    matched_topics: tuple[str, ...] = ()
+
+
+def topic_matches(story: Story, topics: Sequence[str]) -> tuple[str, ...]:
+    """The topics (keywords or phrases) that a story's headline, summary or topics contain."""
+    if not topics:
+        return ()
+    words = set(terms(" ".join((story.headline, story.summary, *story.topics))))
+    found = []
+    for topic in topics:
+        wanted = set(terms(topic))
+        if wanted and wanted <= words:
+            found.append(topic)
+    return tuple(found)
+
+
+def importance(story: Story, now: datetime, matched: int = 0, half_life_hours: float = 24.0) -> float:
+    """Sources count most; newer stories rank higher; each matched topic adds a little."""
+    sources = len(story.article_ids) or 1
+    moment = story.updated_at or story.published_at or now
+    age_hours = max(0.0, (now - moment).total_seconds() / 3600)
+    recency = math.exp(-age_hours * math.log(2) / half_life_hours)
+    return math.log2(1 + sources) + recency + 0.5 * matched
+
+
+def choose_briefings(
+    stories: Sequence[Story],
+    *,
+    topics: Sequence[str],
+    since: datetime | None,
+    now: datetime,
+    sent_story_ids: Collection[str] = (),
+    changed_since: Mapping[str, datetime] | None = None,
+    limit: int = 10,
+) -> list[DigestItem]:
+    """The stories of one digest, most important first.
+
+    ``stories`` are candidate stories (usually published between ``since`` and ``now``);
+    ``changed_since`` maps a story id to when it last gained a fact or an article, so that a
+    story in ``sent_story_ids`` returns as an update only if that happened after ``since``.
+    Drafts, withdrawn stories and stories outside the topics are left out.
+    """
+    changed_since = changed_since or {}
+    items: list[DigestItem] = []
+    seen: set[str] = set()
+    for story in stories:
+        if story.id in seen or story.status != StoryStatus.PUBLISHED:
+            continue
+        seen.add(story.id)
+        moment = story.published_at or story.updated_at
+        if moment is not None and moment > now:
+            continue
+        is_update = False
+        if story.id in sent_story_ids:
+            changed = changed_since.get(story.id)
+            if changed is None or (since is not None and changed <= since) or changed > now:
+                continue
+            is_update = True
+        elif since is not None and max(story.updated_at, story.published_at or story.updated_at) <= since:
+            continue
+        matched = topic_matches(story, topics)
+        if topics and not matched:
+            continue
+        items.append(DigestItem(story, importance(story, now, len(matched)), is_update, matched))
+    items.sort(key=lambda item: (item.score, item.story.updated_at, item.story.id), reverse=True)
+    return items[:limit]

@@ -1,0 +1,271 @@
+"""Facts from sentences: who leads what, spokespeople, what an acronym stands for.
+
+Extraction is pattern-based and deliberately precise rather than exhaustive: a fact becomes
+an answer the bot gives with confidence, so a pattern only fires on the shapes news writing
+uses for roles ("X, leader of Y", "Y spokesman X", "X, Y's chief executive") and for
+acronym definitions ("National Resistance Front of Afghanistan (NRF)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from briefings.models import NewFact
+from briefings.text import STOPWORDS
+
+STANDS_FOR = "stands_for"
+STATES = "states"
+
+# Role words (lower case) and the relation each one states about the person.
+ROLE_RELATIONS: dict[str, str] = {
+    "leader": "leads",
+    "head": "leads",
+    "boss": "leads",
+    "chief": "leads",
+    "deputy leader": "deputy_leader_of",
+    "deputy head": "deputy_leader_of",
+    "chief executive": "chief_executive_of",
+    "chief executive officer": "chief_executive_of",
+    "ceo": "chief_executive_of",
+    "managing director": "chief_executive_of",
+    "chairman": "chairs",
+    "chairwoman": "chairs",
+    "chairperson": "chairs",
+    "chair": "chairs",
+    "chairman and chief executive": "chairs",
+    "spokesman": "spokesperson_of",
+    "spokeswoman": "spokesperson_of",
+    "spokesperson": "spokesperson_of",
+    "founder": "founded",
+    "co-founder": "founded",
+    "president": "president_of",
+    "prime minister": "prime_minister_of",
+    "coach": "coaches",
+    "head coach": "coaches",
+    "manager": "manages",
+    "owner": "owns",
+    "editor": "edits",
+    "captain": "captains",
+    "director": "director_of",
+    "secretary general": "leads",
+    "general secretary": "leads",
+}
+# Verbs that state the same relations ("X leads Y").
+VERB_RELATIONS: dict[str, str] = {
+    "leads": "leads",
+    "led": "leads",
+    "heads": "leads",
+    "headed": "leads",
+    "runs": "leads",
+    "chairs": "chairs",
+    "chaired": "chairs",
+    "founded": "founded",
+    "co-founded": "founded",
+    "owns": "owns",
+    "coaches": "coaches",
+    "manages": "manages",
+    "captains": "captains",
+}
+
+_ROLE_ALT = "|".join(re.escape(r) for r in sorted(ROLE_RELATIONS, key=len, reverse=True))
+_VERB_ALT = "|".join(re.escape(v) for v in sorted(VERB_RELATIONS, key=len, reverse=True))
+_CAP = r"[A-Z][\w'’.-]*[\w]"
+_CAP1 = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z])"
+_PARTICLE = r"(?:de|da|van|von|bin|al|el|le|la|di|du|der|den|ter|y)"
+# A person's name: two to five capitalised words, particles allowed inside.
+_PERSON = rf"(?:{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP1}){{1,4}})"
+# An organisation or place: capitalised words joined by "of", "the", "for", "and", "&".
+_ORG = rf"(?:{_CAP1}(?:\s+(?:(?:of|the|for|and|de|du|on)\s+)*(?:&\s+)?{_CAP1})*)"
+_ROLE = rf"(?i:(?:new\s+|acting\s+|interim\s+|current\s+)?(?P<role>{_ROLE_ALT}))"
+_POSS = r"(?:'s|’s|')"
+
+_PATTERNS = [
+    # "Ahmad Massoud, leader of the National Resistance Front"
+    re.compile(
+        rf"(?P<x>{_PERSON}),\s+(?:the\s+|its\s+|their\s+|a\s+)?{_ROLE}\s+(?:of|for|at)\s+"
+        rf"(?:the\s+)?(?P<y>{_ORG})"
+    ),
+    # "Leader of the National Resistance Front (NRF), Ahmad Massoud"
+    re.compile(
+        rf"{_ROLE}\s+(?:of|for|at)\s+(?:the\s+)?(?P<y>{_ORG})(?:\s*\([^)]{{1,12}}\))?,\s+(?P<x>{_PERSON})"
+    ),
+    # "Richard Parsons, Time Warner's chief executive"
+    re.compile(rf"(?P<x>{_PERSON}),\s+(?:the\s+)?(?P<y>{_ORG}){_POSS}\s+{_ROLE}\b"),
+    # "Taliban spokesman Zabihullah Mujahid", "Ryanair's chairman, David Bonderman"
+    re.compile(rf"(?P<y>{_ORG}){_POSS}?\s+{_ROLE},?\s+(?P<x>{_PERSON})"),
+    # "X is the leader of Y", "X, who leads Y"
+    re.compile(
+        rf"(?P<x>{_PERSON}),?\s+(?:is|was|has\s+been|became|remains)\s+(?:the\s+)?{_ROLE}\s+"
+        rf"(?:of|for|at)\s+(?:the\s+)?(?P<y>{_ORG})"
+    ),
+    re.compile(rf"(?P<x>{_PERSON}),?\s+(?:who\s+)?(?P<verb>{_VERB_ALT})\s+(?:the\s+)?(?P<y>{_ORG})"),
+]
+# "The leader of Y is X", "Y's leader is X" (moderator statements).
+_STATEMENT_PATTERNS = [
+    re.compile(
+        rf"^(?:the\s+)?{_ROLE}\s+(?:of|for|at)\s+(?:the\s+)?(?P<y>{_ORG})\s+(?:is|was)\s+(?P<x>{_PERSON})",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"^(?P<y>{_ORG}){_POSS}\s+{_ROLE}\s+(?:is|was)\s+(?P<x>{_PERSON})"),
+    re.compile(
+        rf"^(?P<x>{_CAP1})\s+(?:stands\s+for|means|is\s+short\s+for)\s+(?:the\s+)?(?P<y>.+?)\.?$",
+        re.IGNORECASE,
+    ),
+]
+_ACRONYM_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
+_CONNECTORS = frozenset({"of", "the", "for", "and", "&", "de", "du", "on", "in", "to"})
+_NOT_NAME_START = STOPWORDS | frozenset(
+    "but and so yet also meanwhile however mr mrs ms dr former new said says then now".split()
+)
+_ORG_WORDS = frozenset(
+    "party front group council ministry government union league association army force forces "
+    "company corporation bank club team university committee commission agency office "
+    "department federation organisation organization institute airline airlines inc ltd plc".split()
+)
+
+
+@dataclass(frozen=True)
+class ExtractedFact:
+    """A fact found in a sentence, before it belongs to a stored article."""
+
+    subject: str
+    relation: str
+    object: str
+    evidence: str
+
+    def to_new_fact(self, article_id: str | None = None) -> NewFact:
+        return NewFact(self.subject, self.relation, self.object, self.evidence, article_id)
+
+
+def _trim_name(name: str) -> str:
+    """Drop leading sentence words ("But Taliban" -> "Taliban") and trailing connectors."""
+    words = name.replace("’", "'").split()
+    while words and (words[0].lower() in _NOT_NAME_START):
+        words.pop(0)
+    while words and words[-1].lower() in _CONNECTORS:
+        words.pop()
+    return " ".join(words).rstrip(".,;:")
+
+
+def _strip_possessive(name: str) -> str:
+    if name.endswith("'s"):
+        return name[:-2]
+    return name.rstrip("'")
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if any(w.lower() in _ORG_WORDS for w in words):
+        return False
+    return not any(w.isupper() and len(w) > 1 for w in words)
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0].upper() for w in words if w.lower() not in _CONNECTORS and w[:1].isalpha())
+
+
+def acronym_facts(sentence: str) -> list[ExtractedFact]:
+    """Acronym definitions: "National Resistance Front of Afghanistan (NRF)" -> NRF stands for ..."""
+    found = []
+    for match in _ACRONYM_RE.finditer(sentence):
+        acronym = match.group("acr")
+        letters = "".join(ch for ch in acronym if ch.isalpha()).upper()
+        before = sentence[: match.start()].rstrip().replace("’", "'").split()[-10:]
+        best = None
+        # Try spans ending just before the bracket, shortest first; accept the initials exactly,
+        # or with a trailing "of Place" that the acronym leaves out.
+        for start in range(len(before) - 1, -1, -1):
+            span = before[start:]
+            if not span[0][:1].isupper():
+                if span[0].lower() in _CONNECTORS:
+                    continue
+                break
+            initials = _initials(span)
+            if initials == letters:
+                best = span
+            elif "of" in [w.lower() for w in span]:
+                head = span[: [w.lower() for w in span].index("of")]
+                if _initials(head) == letters and len(span) - len(head) <= 3:
+                    best = span
+        if best:
+            expansion = " ".join(best).strip(",;:")
+            if expansion.lower().startswith("the "):
+                expansion = expansion[4:]
+            found.append(ExtractedFact(acronym, STANDS_FOR, expansion, sentence))
+    return found
+
+
+def role_facts(sentence: str) -> list[ExtractedFact]:
+    """Roles stated in a sentence: (person, relation, organisation)."""
+    found: dict[tuple[str, str, str], ExtractedFact] = {}
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            groups = match.groupdict()
+            context = sentence[max(0, match.start() - 12) : match.start()].lower()
+            if "former" in context or "ex-" in context:
+                continue
+            if groups.get("role"):
+                role = " ".join(groups["role"].lower().split())
+                relation = ROLE_RELATIONS.get(role)
+            else:
+                relation = VERB_RELATIONS.get(groups["verb"].lower())
+            if relation is None:
+                continue
+            person = _trim_name(groups["x"])
+            org = _strip_possessive(_trim_name(groups["y"]))
+            if person.endswith(("'s", "'")):
+                continue  # "Mike Ruddock's Wales": the role belongs to someone else's team
+            if not person or not org or person == org or not _looks_like_person(person):
+                continue
+            if org.lower() in STOPWORDS or len(org) < 2:
+                continue
+            key = (person.lower(), relation, org.lower())
+            found.setdefault(key, ExtractedFact(person, relation, org, sentence))
+    return list(found.values())
+
+
+def extract_facts(sentences: Iterable[str]) -> list[ExtractedFact]:
+    """All facts found in the sentences of one article, without repeats."""
+    seen: dict[tuple[str, str, str], ExtractedFact] = {}
+    for sentence in sentences:
+        # Cheap guards first: most sentences have neither brackets nor role words.
+        facts: list[ExtractedFact] = []
+        if "(" in sentence:
+            facts.extend(acronym_facts(sentence))
+        facts.extend(role_facts(sentence))
+        for fact in facts:
+            seen.setdefault((fact.subject.lower(), fact.relation, fact.object.lower()), fact)
+    return list(seen.values())
+
+
+def parse_statement(statement: str) -> ExtractedFact:
+    """A moderator's follow-up statement as a fact.
+
+    "Ahmad Massoud leads the NRF" becomes (Ahmad Massoud, leads, NRF); anything that does not
+    parse is kept as a free statement (subject: the statement, relation ``states``).
+    """
+    text = " ".join(statement.split()).rstrip(".")
+    for pattern in _STATEMENT_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            groups = match.groupdict()
+            if groups.get("role"):
+                relation = ROLE_RELATIONS.get(" ".join(groups["role"].lower().split()))
+                if relation:
+                    return ExtractedFact(_trim_name(groups["x"]), relation, _trim_name(groups["y"]), text)
+            else:
+                return ExtractedFact(groups["x"], STANDS_FOR, groups["y"].strip(), text)
+    for fact in role_facts(text):
+        return ExtractedFact(fact.subject, fact.relation, fact.object, text)
+    for fact in acronym_facts(text):
+        return ExtractedFact(fact.subject, fact.relation, fact.object, text)
+    # A person with a verb such as "leads": accept a single-word object such as "NRF" too.
+    match = re.match(rf"^(?P<x>{_PERSON})\s+(?P<verb>{_VERB_ALT})\s+(?:the\s+)?(?P<y>.+)$", text)
+    if match and _looks_like_person(match.group("x")):
+        relation = VERB_RELATIONS[match.group("verb").lower()]
+        return ExtractedFact(match.group("x"), relation, _trim_name(match.group("y")), text)
+    return ExtractedFact(text, STATES, text, text)

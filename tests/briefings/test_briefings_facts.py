@@ -1,0 +1,80 @@
+"""Fact extraction: acronym definitions, roles, and moderators' statements."""
+
+from briefings.facts import STANDS_FOR, STATES, acronym_facts, extract_facts, parse_statement, role_facts
+
+
+def _triples(facts):
+    return {(f.subject, f.relation, f.object) for f in facts}
+
+
+def test_acronym_definition() -> None:
+    facts = acronym_facts("Fighters of the Northern Mountain Alliance (NMA) held the pass.")
+    assert _triples(facts) == {("NMA", STANDS_FOR, "Northern Mountain Alliance")}
+
+
+def test_acronym_with_trailing_place() -> None:
+    facts = acronym_facts("Leader of the Free Citizens Party of Ruritania (FCP), Anna Berg, spoke.")
+    assert ("FCP", STANDS_FOR, "Free Citizens Party of Ruritania") in _triples(facts)
+
+
+def test_bracketed_words_that_are_not_acronyms_are_ignored() -> None:
+    assert acronym_facts("The talks (UN) were long.") == []
+    assert acronym_facts("Prices rose (again) on Monday.") == []
+
+
+def test_role_shapes() -> None:
+    cases = {
+        "Anna Berg, leader of the Free Citizens Party, said no.": (
+            "Anna Berg",
+            "leads",
+            "Free Citizens Party",
+        ),
+        "Leader of the Free Citizens Party, Anna Berg, said no.": (
+            "Anna Berg",
+            "leads",
+            "Free Citizens Party",
+        ),
+        "Acme Widgets chief executive Tom Hale resigned.": ("Tom Hale", "chief_executive_of", "Acme Widgets"),
+        "Tom Hale, Acme Widgets' chief executive, resigned.": (
+            "Tom Hale",
+            "chief_executive_of",
+            "Acme Widgets",
+        ),
+        "Tom Hale, the chief executive of Acme Widgets, resigned.": (
+            "Tom Hale",
+            "chief_executive_of",
+            "Acme Widgets",
+        ),
+        "But Rebel Front spokesman Omar Said denied it.": ("Omar Said", "spokesperson_of", "Rebel Front"),
+        "Omar Said, spokesman for the Rebel Front, denied it.": (
+            "Omar Said",
+            "spokesperson_of",
+            "Rebel Front",
+        ),
+        "Globex's chairman, Lara Voss, left.": ("Lara Voss", "chairs", "Globex"),
+        "Lara Voss, head of Globex, left.": ("Lara Voss", "leads", "Globex"),
+    }
+    for sentence, expected in cases.items():
+        assert expected in _triples(role_facts(sentence)), sentence
+
+
+def test_former_roles_and_unnamed_roles_are_not_facts() -> None:
+    assert role_facts("Their leader has called for calm.") == []
+    assert role_facts("The former leader of the Free Citizens Party, Anna Berg, spoke.") == []
+
+
+def test_extract_facts_removes_repeats() -> None:
+    sentences = ["Anna Berg, leader of the Free Citizens Party, spoke."] * 2
+    assert len(extract_facts(sentences)) == 1
+
+
+def test_parse_statement_forms() -> None:
+    assert _triples([parse_statement("Ahmad Shah leads the NMA")]) == {("Ahmad Shah", "leads", "NMA")}
+    assert _triples([parse_statement("The leader of the NMA is Ali Karim.")]) == {
+        ("Ali Karim", "leads", "NMA")
+    }
+    assert _triples([parse_statement("NMA stands for Northern Mountain Alliance")]) == {
+        ("NMA", STANDS_FOR, "Northern Mountain Alliance")
+    }
+    free = parse_statement("the ceasefire held overnight")
+    assert free.relation == STATES and free.object == "the ceasefire held overnight"

@@ -1,0 +1,466 @@
+"""In-memory fakes of the storage protocols, for tests of the newsroom and the bot core.
+
+:class:`FakeStore` implements :class:`briefings.ports.BotStore` (newsroom, subscriptions,
+deliveries, audit) with plain dicts. It keeps the same rules as the real storage: only
+published stories are searched, saving an ingest is all-or-nothing, a duplicate content hash
+raises :class:`DuplicateArticle`, and a new fact supersedes an older one with the same
+subject and relation in the same story.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from briefings.models import (
+    Article,
+    AuditEntry,
+    Delivery,
+    DeliveryStatus,
+    Fact,
+    IngestPlan,
+    NewFact,
+    SentenceHit,
+    SentenceRecord,
+    Story,
+    StoryCandidate,
+    StoryStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from briefings.ports import DuplicateArticle, NotFound
+from briefings.text import terms as text_terms
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class FakeStore:
+    """Everything the bot and the newsroom need from storage, kept in memory."""
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self._clock = clock or _utcnow
+        self._counter = 0
+        self.articles_by_id: dict[str, Article] = {}
+        self._by_hash: dict[str, str] = {}
+        self._by_url: dict[str, str] = {}
+        self.stories_by_id: dict[str, Story] = {}
+        self._story_keys: dict[str, frozenset[str]] = {}
+        self._key_postings: dict[str, set[str]] = defaultdict(set)
+        self._sentences: list[SentenceRecord] = []
+        self._sentence_story: list[str] = []
+        self._sentence_lengths: list[int] = []
+        self._term_postings: dict[str, list[int]] = defaultdict(list)
+        self._article_sentences: dict[str, list[int]] = defaultdict(list)
+        self.facts_by_id: dict[str, Fact] = {}
+        self.audit: list[AuditEntry] = []
+        self.subscriptions_by_id: dict[str, Subscription] = {}
+        self.deliveries_by_id: dict[str, Delivery] = {}
+
+    def _new_id(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    # --- ArticleStore -----------------------------------------------------------------------
+
+    async def article_by_hash(self, content_hash: str) -> Article | None:
+        article_id = self._by_hash.get(content_hash)
+        return self.articles_by_id[article_id] if article_id else None
+
+    async def article_by_url(self, url: str) -> Article | None:
+        article_id = self._by_url.get(url)
+        return self.articles_by_id[article_id] if article_id else None
+
+    async def articles(self, article_ids: Sequence[str]) -> list[Article]:
+        return [self.articles_by_id[i] for i in article_ids if i in self.articles_by_id]
+
+    async def story_articles(self, story_id: str) -> list[Article]:
+        story = self.stories_by_id.get(story_id)
+        if story is None:
+            return []
+        found = [self.articles_by_id[i] for i in story.article_ids]
+        return sorted(found, key=lambda a: a.added_at)
+
+    async def story_sentences(self, story_id: str) -> list[SentenceRecord]:
+        story = self.stories_by_id.get(story_id)
+        if story is None:
+            return []
+        out: list[SentenceRecord] = []
+        for article in await self.story_articles(story_id):
+            rows = [self._sentences[i] for i in self._article_sentences[article.id]]
+            out.extend(sorted(rows, key=lambda r: r.position))
+        return out
+
+    async def count_articles(self) -> int:
+        return len(self.articles_by_id)
+
+    # --- StoryStore -------------------------------------------------------------------------
+
+    async def story(self, story_id: str) -> Story:
+        try:
+            return self.stories_by_id[story_id]
+        except KeyError:
+            raise NotFound(f"no story with id {story_id}") from None
+
+    async def stories(
+        self,
+        statuses: Sequence[StoryStatus] | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+    ) -> list[Story]:
+        found = [
+            s
+            for s in self.stories_by_id.values()
+            if (statuses is None or s.status in statuses) and (since is None or s.updated_at >= since)
+        ]
+        found.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        return found[:limit]
+
+    async def published_between(self, start: datetime | None, end: datetime) -> list[Story]:
+        def inside(moment: datetime | None) -> bool:
+            return moment is not None and (start is None or moment > start) and moment <= end
+
+        return [
+            s
+            for s in self.stories_by_id.values()
+            if s.status == StoryStatus.PUBLISHED and (inside(s.published_at) or inside(s.updated_at))
+        ]
+
+    async def candidate_stories(
+        self, keys: Sequence[str], since: datetime | None, limit: int
+    ) -> list[StoryCandidate]:
+        shared: dict[str, int] = defaultdict(int)
+        for key in set(keys):
+            for story_id in self._key_postings.get(key, ()):
+                shared[story_id] += 1
+        found = []
+        for story_id, count in shared.items():
+            story = self.stories_by_id[story_id]
+            if since is not None and story.updated_at < since:
+                continue
+            found.append(StoryCandidate(story_id, count, self._story_keys[story_id], story.updated_at))
+        found.sort(key=lambda c: (c.shared_keys, c.updated_at), reverse=True)
+        return found[:limit]
+
+    async def save_ingest(self, plan: IngestPlan) -> tuple[Article, Story]:
+        if plan.content_hash in self._by_hash:
+            raise DuplicateArticle(self._by_hash[plan.content_hash])
+        if plan.story_id is not None and plan.story_id not in self.stories_by_id:
+            raise NotFound(f"no story with id {plan.story_id}")
+        at = plan.added_at
+        article_id = self._new_id("a")
+        story_id = plan.story_id or self._new_id("s")
+        source = plan.article
+        article = Article(
+            id=article_id,
+            source=plan.source,
+            url=source.url,
+            title=source.title,
+            text=source.text,
+            published_at=source.published_at,
+            content_hash=plan.content_hash,
+            story_id=story_id,
+            external_id=source.external_id,
+            added_at=at,
+        )
+        published_at = at if plan.status == StoryStatus.PUBLISHED else None
+        if plan.story_id is None:
+            story = Story(
+                id=story_id,
+                headline=plan.headline,
+                summary=plan.summary,
+                status=plan.status,
+                created_at=at,
+                updated_at=at,
+                published_at=published_at,
+                topics=plan.topics,
+                article_ids=(article_id,),
+            )
+        else:
+            old = self.stories_by_id[story_id]
+            story = replace(
+                old,
+                headline=plan.headline,
+                summary=plan.summary,
+                status=plan.status,
+                updated_at=at,
+                published_at=old.published_at or published_at,
+                topics=plan.topics,
+                article_ids=(*old.article_ids, article_id),
+            )
+        # Everything checked: now write (the fake cannot fail half-way).
+        self.articles_by_id[article_id] = article
+        self._by_hash[plan.content_hash] = article_id
+        if source.url:
+            self._by_url[source.url] = article_id
+        self.stories_by_id[story_id] = story
+        for key in self._story_keys.get(story_id, frozenset()):
+            self._key_postings[key].discard(story_id)
+        self._story_keys[story_id] = frozenset(plan.grouping_keys)
+        for key in plan.grouping_keys:
+            self._key_postings[key].add(story_id)
+        for record in plan.sentences:
+            self._add_sentence(replace(record, article_id=article_id), story_id)
+        for new_fact in plan.facts:
+            fact = new_fact if new_fact.article_id else replace(new_fact, article_id=article_id)
+            self._store_fact(story_id, fact, plan.added_by, at)
+        if plan.audit_action:
+            self._record(plan.added_by, plan.audit_action, article_id, f"story {story_id}", at)
+        return article, story
+
+    def _add_sentence(self, record: SentenceRecord, story_id: str) -> None:
+        index = len(self._sentences)
+        self._sentences.append(record)
+        self._sentence_story.append(story_id)
+        words = record.index_terms.split()
+        self._sentence_lengths.append(len(words))
+        for term in set(words):
+            self._term_postings[term].append(index)
+        self._article_sentences[record.article_id].append(index)
+
+    async def update_story(
+        self,
+        story_id: str,
+        *,
+        actor: str,
+        action: str,
+        status: StoryStatus | None = None,
+        summary: str | None = None,
+        headline: str | None = None,
+        detail: str = "",
+    ) -> Story:
+        old = await self.story(story_id)
+        now = self._clock()
+        changes: dict[str, object] = {"updated_at": now}
+        if status is not None:
+            changes["status"] = status
+            if status == StoryStatus.PUBLISHED and old.published_at is None:
+                changes["published_at"] = now
+        if summary is not None:
+            changes["summary"] = summary
+        if headline is not None:
+            changes["headline"] = headline
+        story = replace(old, **changes)  # type: ignore[arg-type]
+        self.stories_by_id[story_id] = story
+        self._record(actor, action, story_id, detail, now)
+        return story
+
+    async def count_stories(self) -> int:
+        return len(self.stories_by_id)
+
+    # --- FactStore --------------------------------------------------------------------------
+
+    def _store_fact(self, story_id: str, fact: NewFact, added_by: str, at: datetime) -> Fact:
+        fact_id = self._new_id("f")
+        for old in list(self.facts_by_id.values()):
+            if (
+                old.story_id == story_id
+                and old.superseded_by is None
+                and old.subject.casefold() == fact.subject.casefold()
+                and old.relation == fact.relation
+            ):
+                self.facts_by_id[old.id] = replace(old, superseded_by=fact_id)
+        stored = Fact(
+            id=fact_id,
+            story_id=story_id,
+            subject=fact.subject,
+            relation=fact.relation,
+            object=fact.object,
+            evidence=fact.evidence,
+            article_id=fact.article_id,
+            added_by=added_by,
+            added_at=at,
+        )
+        self.facts_by_id[fact_id] = stored
+        return stored
+
+    async def add_fact(self, story_id: str, fact: NewFact, *, added_by: str, at: datetime) -> Fact:
+        await self.story(story_id)
+        stored = self._store_fact(story_id, fact, added_by, at)
+        self._record(added_by, "fact", story_id, f"{fact.subject} {fact.relation} {fact.object}", at)
+        return stored
+
+    async def story_facts(self, story_id: str, include_superseded: bool = False) -> list[Fact]:
+        found = [
+            f
+            for f in self.facts_by_id.values()
+            if f.story_id == story_id and (include_superseded or f.superseded_by is None)
+        ]
+        return sorted(found, key=lambda f: f.added_at)
+
+    async def search_facts(self, terms: Sequence[str], limit: int = 20) -> list[Fact]:
+        wanted = {t.casefold() for t in terms if t}
+        scored: list[tuple[int, datetime, Fact]] = []
+        for fact in self.facts_by_id.values():
+            story = self.stories_by_id.get(fact.story_id)
+            if story is None or story.status != StoryStatus.PUBLISHED:
+                continue
+            words = set(text_terms(f"{fact.subject} {fact.object}", keep_stopwords=True))
+            words |= {w.casefold() for w in f"{fact.subject} {fact.object}".split()}
+            hits = len(wanted & words)
+            if hits:
+                scored.append((hits, fact.added_at, fact))
+        scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        return [f for _, _, f in scored[:limit]]
+
+    # --- SearchIndex ------------------------------------------------------------------------
+
+    async def search_sentences(
+        self, terms: Sequence[str], limit: int = 50, story_id: str | None = None
+    ) -> list[SentenceHit]:
+        """BM25 over the stored index terms, published stories only."""
+        total = len(self._sentences)
+        if not total:
+            return []
+        average = sum(self._sentence_lengths) / total
+        scores: dict[int, float] = defaultdict(float)
+        for term in set(terms):
+            postings = self._term_postings.get(term)
+            if not postings:
+                continue
+            idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
+            for index in postings:
+                length = self._sentence_lengths[index]
+                scores[index] += idf * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length / average))
+        hits = []
+        for index, score in scores.items():
+            owner = self._sentence_story[index]
+            if story_id is not None and owner != story_id:
+                continue
+            if self.stories_by_id[owner].status != StoryStatus.PUBLISHED:
+                continue
+            record = self._sentences[index]
+            hits.append(SentenceHit(record.article_id, owner, record.position, record.text, score))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:limit]
+
+    # --- AuditLog ---------------------------------------------------------------------------
+
+    def _record(self, actor: str, action: str, target: str | None, detail: str, at: datetime) -> None:
+        self.audit.append(AuditEntry(self._new_id("audit"), actor, action, target, detail, at))
+
+    async def record(self, actor: str, action: str, target: str | None, detail: str, at: datetime) -> None:
+        self._record(actor, action, target, detail, at)
+
+    async def audit_entries(self, limit: int = 50) -> list[AuditEntry]:
+        return list(reversed(self.audit))[:limit]
+
+    # --- SubscriptionStore ------------------------------------------------------------------
+
+    async def upsert_subscription(self, subscription: Subscription) -> Subscription:
+        existing = await self.subscription_for_chat(
+            subscription.platform, subscription.chat_id, subscription.thread_id
+        )
+        if existing is not None:
+            subscription = replace(subscription, id=existing.id)
+        elif not subscription.id:
+            subscription = replace(subscription, id=self._new_id("sub"))
+        self.subscriptions_by_id[subscription.id] = subscription
+        return subscription
+
+    async def subscription_for_chat(
+        self, platform: str, chat_id: str, thread_id: str | None = None
+    ) -> Subscription | None:
+        for sub in self.subscriptions_by_id.values():
+            if sub.platform == platform and sub.chat_id == chat_id and sub.thread_id == thread_id:
+                return sub
+        return None
+
+    async def subscriptions(self, active_only: bool = True) -> list[Subscription]:
+        return [
+            s
+            for s in self.subscriptions_by_id.values()
+            if not active_only or s.status == SubscriptionStatus.ACTIVE
+        ]
+
+    async def delete_subscription(self, subscription_id: str) -> bool:
+        return self.subscriptions_by_id.pop(subscription_id, None) is not None
+
+    async def pause_subscription(self, subscription_id: str, reason: str) -> None:
+        sub = self.subscriptions_by_id[subscription_id]
+        self.subscriptions_by_id[subscription_id] = replace(
+            sub, status=SubscriptionStatus.PAUSED, paused_reason=reason
+        )
+
+    async def resume_subscription(self, subscription_id: str) -> None:
+        sub = self.subscriptions_by_id[subscription_id]
+        self.subscriptions_by_id[subscription_id] = replace(
+            sub, status=SubscriptionStatus.ACTIVE, paused_reason=None
+        )
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        moved = 0
+        for sub_id, sub in list(self.subscriptions_by_id.items()):
+            if sub.platform == platform and sub.chat_id == old_chat_id:
+                self.subscriptions_by_id[sub_id] = replace(sub, chat_id=new_chat_id)
+                moved += 1
+        return moved
+
+    # --- DeliveryStore ----------------------------------------------------------------------
+
+    async def create_delivery(self, delivery: Delivery) -> tuple[Delivery, bool]:
+        for existing in self.deliveries_by_id.values():
+            if existing.idempotency_key == delivery.idempotency_key:
+                return existing, False
+        if not delivery.id:
+            delivery = replace(delivery, id=self._new_id("d"))
+        self.deliveries_by_id[delivery.id] = delivery
+        return delivery, True
+
+    async def deliveries(
+        self, statuses: Sequence[DeliveryStatus] | None = None, subscription_id: str | None = None
+    ) -> list[Delivery]:
+        found = [
+            d
+            for d in self.deliveries_by_id.values()
+            if (statuses is None or d.status in statuses)
+            and (subscription_id is None or d.subscription_id == subscription_id)
+        ]
+        return sorted(found, key=lambda d: (d.due_at, d.id))
+
+    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:
+        found = [
+            d
+            for d in self.deliveries_by_id.values()
+            if d.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+            and d.due_at <= now
+            and (d.next_attempt_at is None or d.next_attempt_at <= now)
+        ]
+        return sorted(found, key=lambda d: (d.due_at, d.id))[:limit]
+
+    async def mark_delivery(
+        self,
+        delivery_id: str,
+        status: DeliveryStatus,
+        *,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+        sent_at: datetime | None = None,
+        story_ids: Sequence[str] | None = None,
+    ) -> Delivery:
+        try:
+            old = self.deliveries_by_id[delivery_id]
+        except KeyError:
+            raise NotFound(f"no delivery with id {delivery_id}") from None
+        changes: dict[str, object] = {
+            "status": status,
+            "last_error": error,
+            "next_attempt_at": next_attempt_at,
+        }
+        if status == DeliveryStatus.SENDING:
+            changes["attempts"] = old.attempts + 1
+        if sent_at is not None:
+            changes["sent_at"] = sent_at
+        if story_ids is not None:
+            changes["story_ids"] = tuple(story_ids)
+        delivery = replace(old, **changes)  # type: ignore[arg-type]
+        self.deliveries_by_id[delivery_id] = delivery
+        if status == DeliveryStatus.SENT:
+            sub = self.subscriptions_by_id.get(delivery.subscription_id)
+            if sub is not None:
+                self.subscriptions_by_id[sub.id] = replace(sub, last_digest_at=delivery.period_end)
+        return delivery
