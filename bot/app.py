@@ -73,13 +73,13 @@ async def prepare_database(settings: Settings) -> None:
         raise StartupError(str(exc)) from None
 
 
-def build_adapters(settings: Settings, router: Router) -> list[Adapter]:
-    """An adapter for every platform that has a token configured."""
+def build_adapters(settings: Settings, router: Router, limiters: dict[str, RateLimiter]) -> list[Adapter]:
+    """An adapter for every platform that has a token configured, sharing the platform's rate limiter."""
     adapters: list[Adapter] = []
     if settings.telegram_token is not None:
         from bot.adapters.telegram import TelegramAdapter
 
-        adapters.append(TelegramAdapter(settings, router.commands()))
+        adapters.append(TelegramAdapter(settings, router.commands(), limiter=limiters["telegram"]))
     if settings.discord_token is not None:
         from bot.adapters.discord import DiscordAdapter
 
@@ -123,8 +123,9 @@ async def running_bot(
 
         router = Router(permissions, on_message=resume_paused)
         composer = DigestComposer(newsroom, store)
-        adapters = {adapter.platform: adapter for adapter in [*build_adapters(settings, router), *extra_adapters]}
         limiters = build_limiters(settings)
+        built = build_adapters(settings, router, limiters)
+        adapters = {adapter.platform: adapter for adapter in [*built, *extra_adapters]}
         outbox = Outbox(store, adapters, composer, settings, clock, limiters=limiters)
         scheduler = DigestScheduler(store, outbox, settings, clock)
         register_all(router, CommandContext(newsroom=newsroom, store=store, clock=clock, listener=scheduler))

@@ -45,12 +45,15 @@ def answer_reply(answer: Answer) -> Reply:
 
 def briefing_reply(briefing: Briefing) -> Reply:
     """One briefing as a card with buttons for its sources and facts."""
-    sid = briefing.story.id
-    buttons = (
-        Button("Sources", action=f"/sources {sid}"),
-        Button("Facts", action=f"/facts {sid}"),
+    return Reply(cards=(briefing,), buttons=card_buttons(briefing.story.id))
+
+
+def card_buttons(story_id: str, prefix: str = "") -> tuple[Button, ...]:
+    """The buttons under a briefing: its sources and its key facts."""
+    return (
+        Button(f"{prefix}Sources", action=f"/sources {story_id}"),
+        Button(f"{prefix}Key facts", action=f"/facts {story_id}"),
     )
-    return Reply(cards=(briefing,), buttons=buttons)
 
 
 def briefing_list_reply(briefings: Sequence[Briefing], *, moderator: bool) -> Reply:
@@ -86,9 +89,14 @@ def digest_reply(briefings: Sequence[Briefing], *, updated_story_ids: Collection
     if not briefings:
         return Reply(blocks=(Paragraph((Span(empty_text or "Nothing new since your last digest."),)),), digest=True)
     count = len(briefings)
+    buttons: list[Button] = []
+    for number, briefing in enumerate(briefings, start=1):
+        prefix = f"{number}. " if count > 1 else ""
+        buttons += card_buttons(briefing.story.id, prefix)
     return Reply(
         title=f"Your briefing digest: {count} stor{'ies' if count != 1 else 'y'}",
         cards=tuple(briefings),
+        buttons=tuple(buttons),
         digest=True,
         updated_story_ids=frozenset(updated_story_ids),
     )
