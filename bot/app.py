@@ -13,8 +13,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from briefings.newsroom import Newsroom
-
 from bot.adapters.base import Adapter
 from bot.commands import register_all
 from bot.commands.context import CommandContext
@@ -26,6 +24,7 @@ from bot.ratelimit import RateLimiter
 from bot.router import PermissionChecker, Router
 from bot.schedule import DigestScheduler
 from briefings.models import SubscriptionStatus
+from briefings.newsroom import Newsroom
 from briefings.ports import BotStore, StoreUnavailable
 from storage.engine import create_engine, describe_url, ensure_sqlite_directory
 from storage.migrate import SchemaState, schema_status, upgrade
@@ -124,11 +123,16 @@ async def running_bot(
         router = Router(permissions, on_message=resume_paused)
         composer = DigestComposer(newsroom, store)
         limiters = build_limiters(settings)
-        built = build_adapters(settings, router, limiters)
-        adapters = {adapter.platform: adapter for adapter in [*built, *extra_adapters]}
+        # The outbox holds this dict; it is filled once the commands exist, because the adapters
+        # publish the command list (menus, slash commands) when they are built.
+        adapters: dict[str, Adapter] = {}
         outbox = Outbox(store, adapters, composer, settings, clock, limiters=limiters)
         scheduler = DigestScheduler(store, outbox, settings, clock)
         register_all(router, CommandContext(newsroom=newsroom, store=store, clock=clock, listener=scheduler))
+        for adapter in [*build_adapters(settings, router, limiters), *extra_adapters]:
+            if adapter.platform in adapters:
+                raise StartupError(f"two adapters for {adapter.platform}")
+            adapters[adapter.platform] = adapter
         app = BotApp(settings, store, newsroom, router, outbox, scheduler, adapters)
 
         for adapter in adapters.values():
