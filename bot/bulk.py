@@ -4,22 +4,42 @@ A text file may start with the same ``title:``/``source:``/``url:``/``date:`` li
 pasted ``/add``; its doc id is the file name without ``.txt``. A JSONL file holds one
 article per line in the ``bbc_dev.jsonl`` format (``id``, ``title``, ``text`` and optionally
 ``category``, ``source``, ``url``, ``date``).
+
+Web addresses are fetched safely (:mod:`bot.web`) and their article extracted; an OPML file's
+feeds are added as feeds (their first poll ingests their entries). :func:`classify_sources`
+sorts command-line arguments into files, addresses and OPML files.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from briefings.newsroom import InvalidInput, Newsroom
+from typing import TYPE_CHECKING
 
 from bot.commands.parsing import parse_article, parse_date
 from bot.router import UsageError
 from briefings.models import ArticleInput
+from briefings.newsroom import InvalidInput, Newsroom
+from briefings.ports import ArticleStore
+from briefings.sources import (
+    ExtractedArticle,
+    InvalidUrl,
+    NotAFeed,
+    OpmlFeed,
+    SourceError,
+    canonical_url,
+    is_web_url,
+    parse_opml,
+)
+
+if TYPE_CHECKING:  # imported for annotations only: the web parts load httpx and trafilatura
+    from bot.feeds import FeedService
+    from bot.web import SafeFetcher
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -98,6 +118,8 @@ class IngestSummary:
     refused: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     doc_ids: dict[str, str] = field(default_factory=dict)  # external id -> article id
+    feeds_added: int = 0
+    feeds_known: int = 0  # OPML feeds that were already added
 
     @property
     def refused_count(self) -> int:
@@ -136,4 +158,174 @@ async def ingest_items(
         if on_item is not None:
             on_item(item)
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# --- web addresses and OPML files ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """Command-line arguments sorted by kind: files (text, JSONL, directories), web addresses,
+    and the feeds of OPML files (with the OPML files that could not be read)."""
+
+    paths: tuple[Path, ...] = ()
+    urls: tuple[str, ...] = ()
+    opml_feeds: tuple[OpmlFeed, ...] = ()
+    errors: tuple[SourceItem, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.urls) + len(self.opml_feeds) + len(self.errors)
+
+
+def _is_opml(path: Path) -> bool:
+    if path.suffix.lower() == ".opml":
+        return True
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return b"<opml" in handle.read(2048).lower()
+
+
+def classify_sources(arguments: Sequence[str | Path]) -> SourcePlan:
+    """Sort arguments into files, http(s) addresses and OPML feed lists (``.opml``, or ``.xml``
+    starting with ``<opml``). OPML files are read here; unreadable ones become refused items."""
+    paths: list[Path] = []
+    urls: list[str] = []
+    feeds: dict[str, OpmlFeed] = {}
+    errors: list[SourceItem] = []
+    for argument in arguments:
+        text = str(argument)
+        if isinstance(argument, str) and "://" in text:
+            if is_web_url(text):
+                urls.append(text)
+            else:
+                errors.append(SourceItem(text, error="not an http:// or https:// address"))
+            continue
+        path = Path(argument)
+        if path.exists() and path.is_file() and _is_opml(path):
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    raise NotAFeed(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+                for feed in parse_opml(path.read_bytes()):
+                    feeds.setdefault(feed.url, feed)
+            except (OSError, NotAFeed) as exc:
+                errors.append(SourceItem(str(path), error=str(exc)))
+        else:
+            paths.append(path)
+    return SourcePlan(tuple(paths), tuple(dict.fromkeys(urls)), tuple(feeds.values()), tuple(errors))
+
+
+async def ingest_urls(
+    urls: Iterable[str],
+    *,
+    fetcher: SafeFetcher,
+    newsroom: Newsroom,
+    articles: ArticleStore,
+    added_by: str,
+    publish: bool = True,
+    summary: IngestSummary | None = None,
+    on_item: Callable[[SourceItem], None] | None = None,
+    concurrency: int = 4,
+) -> IngestSummary:
+    """Fetch, extract and ingest web pages: a few fetches at a time, ingests one by one in order.
+
+    An address whose canonical URL is already stored counts as a duplicate without a fetch.
+    """
+    from bot.feeds import fetch_article
+    from bot.web import FetchRefused
+
+    summary = summary if summary is not None else IngestSummary()
+    started = time.perf_counter()
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def fetch(url: str) -> ExtractedArticle | str:
+        async with semaphore:
+            try:
+                return await fetch_article(fetcher, url)
+            except (FetchRefused, SourceError) as exc:
+                return str(exc)
+
+    pending: list[tuple[str, str, asyncio.Task[ExtractedArticle | str] | None]] = []
+    for url in urls:
+        try:
+            canonical = canonical_url(url)
+        except InvalidUrl as exc:
+            pending.append((url, str(exc), None))
+            continue
+        if await articles.article_by_url(canonical) is not None:
+            pending.append((url, "", None))
+            continue
+        pending.append((url, "", asyncio.ensure_future(fetch(url))))
+    try:
+        for url, error, task in pending:
+            item = SourceItem(url)
+            if task is None:
+                if error:
+                    summary.refused[f"{url}: {error}"] += 1
+                else:
+                    summary.duplicates += 1
+            else:
+                outcome = await task
+                if isinstance(outcome, str):
+                    summary.refused[f"{url}: {outcome}"] += 1
+                elif await articles.article_by_url(outcome.url) is not None:
+                    summary.duplicates += 1
+                else:
+                    try:
+                        result = await newsroom.ingest(outcome.to_input(), added_by=added_by, publish=publish)
+                    except InvalidInput as exc:
+                        summary.refused[f"{url}: {exc}"] += 1
+                    else:
+                        if result.duplicate_of is not None:
+                            summary.duplicates += 1
+                        else:
+                            summary.added += 1
+                            summary.merged += int(result.merged)
+                            summary.new_stories += int(not result.merged)
+            if on_item is not None:
+                on_item(item)
+    finally:
+        for _, _, task in pending:
+            if task is not None and not task.done():
+                task.cancel()
+    summary.seconds += time.perf_counter() - started
+    return summary
+
+
+async def add_opml_feeds(
+    feeds: Iterable[OpmlFeed],
+    *,
+    service: FeedService,
+    added_by: str,
+    trusted: bool = False,
+    summary: IngestSummary | None = None,
+    on_item: Callable[[SourceItem], None] | None = None,
+) -> IngestSummary:
+    """Add the feeds of an OPML file (folders become topics); each first poll's entries count as
+    added, duplicate or refused articles."""
+    from bot.feeds import FeedAlreadyAdded, FeedError
+
+    summary = summary if summary is not None else IngestSummary()
+    started = time.perf_counter()
+    for opml_feed in feeds:
+        try:
+            _, report = await service.add(opml_feed.url, added_by=added_by, topics=opml_feed.topics,
+                                          trusted=trusted)
+        except FeedAlreadyAdded:
+            summary.feeds_known += 1
+        except FeedError as exc:
+            summary.refused[f"{opml_feed.url}: {exc}"] += 1
+        else:
+            summary.feeds_added += 1
+            summary.added += report.added
+            summary.merged += report.merged
+            summary.new_stories += report.added - report.merged
+            summary.duplicates += report.duplicates
+            for reason in report.refused:
+                summary.refused[f"{opml_feed.url}: {reason}"] += 1
+        if on_item is not None:
+            on_item(SourceItem(opml_feed.url))
+    summary.seconds += time.perf_counter() - started
     return summary

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     def is_moderator(self, sender_key: str) -> bool:
         return sender_key in self.moderators
 
+    # Web ingestion (/add <url>, /feed). Private networks are refused unless this is set: for
+    # tests and intranets only, since it lets moderators and feeds reach internal hosts.
+    allow_private_networks: bool = False
+    feed_poll_minutes: int = Field(default=15, ge=5, le=1440)
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning pydantic's report into one line per the first problem."""

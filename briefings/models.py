@@ -262,3 +262,67 @@ class Briefing:
     story: Story
     citations: tuple[Citation, ...]
     facts: tuple[Fact, ...]
+
+
+class FeedStatus(StrEnum):
+    """Whether a feed is polled."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS or Atom feed that the bot polls for new articles.
+
+    ``trusted`` feeds publish their stories directly; others make drafts for a moderator.
+    ``failures`` counts failed polls in a row (for back-off); ``last_error`` says why the last
+    poll failed and ``last_result`` what the last successful poll did, for /feed list.
+    """
+
+    id: str
+    url: str  # as the moderator typed it (after redirects to the feed itself)
+    canonical_url: str
+    title: str | None
+    topics: tuple[str, ...]
+    trusted: bool
+    include_keywords: tuple[str, ...]
+    exclude_keywords: tuple[str, ...]
+    interval_minutes: int
+    status: FeedStatus
+    added_by: str
+    added_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    next_poll_at: datetime | None = None
+    last_error: str | None = None
+    last_polled_at: datetime | None = None
+    last_result: str | None = None
+
+
+class FeedItemOutcome(StrEnum):
+    """What became of a feed entry."""
+
+    ADDED = "added"  # a new article
+    DUPLICATE = "duplicate"  # the article was already stored (from this or another source)
+    FILTERED = "filtered"  # dropped by the feed's keyword filters
+    REFUSED = "refused"  # could not become an article (reason in ``detail``)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A feed entry already seen, kept so that it is never posted twice.
+
+    Entries are recognised by GUID, then canonical link, then content hash, so a feed that
+    rewrites its GUIDs or bumps its dates does not repost.
+    """
+
+    feed_id: str
+    guid: str | None
+    link: str | None
+    content_hash: str
+    outcome: FeedItemOutcome
+    seen_at: datetime
+    article_id: str | None = None
+    detail: str = ""

@@ -17,6 +17,9 @@ from briefings.models import (
     Delivery,
     DeliveryStatus,
     Fact,
+    Feed,
+    FeedItem,
+    FeedItemOutcome,
     IngestPlan,
     NewFact,
     SentenceHit,
@@ -201,3 +204,56 @@ class NewsroomStore(ArticleStore, StoryStore, FactStore, SearchIndex, AuditLog, 
 
 class BotStore(NewsroomStore, SubscriptionStore, DeliveryStore, Protocol):
     """Everything the bot needs from storage: one object that the composition root builds."""
+
+
+class DuplicateFeed(Exception):
+    """A feed with the same canonical URL is already stored."""
+
+    def __init__(self, existing_feed_id: str) -> None:
+        super().__init__(f"already stored as feed {existing_feed_id}")
+        self.existing_feed_id = existing_feed_id
+
+
+class FeedStore(Protocol):
+    """Feeds and the entries already seen from them (for dedupe)."""
+
+    async def add_feed(self, feed: Feed) -> Feed:
+        """Store a new feed (its ``id`` is ignored and assigned); raises :class:`DuplicateFeed`."""
+        ...
+
+    async def feed(self, feed_id: str) -> Feed:
+        """Raises :class:`NotFound` for an unknown id."""
+        ...
+
+    async def feed_by_url(self, canonical_url: str) -> Feed | None: ...
+
+    async def feeds(self) -> list[Feed]:
+        """Every feed, oldest first."""
+        ...
+
+    async def due_feeds(self, now: datetime, limit: int = 50) -> list[Feed]:
+        """Active feeds whose ``next_poll_at`` is at or before ``now`` (or unset), most overdue first."""
+        ...
+
+    async def update_feed(self, feed: Feed) -> Feed:
+        """Write every field of ``feed`` except ``id``, ``added_by`` and ``added_at``; raises NotFound."""
+        ...
+
+    async def delete_feed(self, feed_id: str) -> bool:
+        """Remove a feed and its seen entries; ``False`` when there was no such feed."""
+        ...
+
+    async def seen_feed_item(
+        self, feed_id: str, guid: str | None, link: str | None, content_hash: str
+    ) -> FeedItem | None:
+        """The entry of this feed seen before with the same GUID, else the same canonical link,
+        else the same content hash; ``None`` for a new entry."""
+        ...
+
+    async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
+        """Remember entries as seen. An entry whose (feed, GUID) is already stored is skipped."""
+        ...
+
+    async def count_feed_items(self, feed_id: str) -> dict[FeedItemOutcome, int]:
+        """How many seen entries of a feed had each outcome, for /feed list and /stats."""
+        ...

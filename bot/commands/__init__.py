@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from bot.commands.briefings import BriefingCommands
 from bot.commands.context import CommandContext
+from bot.commands.feeds import FeedCommands, UrlCommands
 from bot.commands.moderation import ModerationCommands
 from bot.commands.questions import QuestionCommands
 from bot.commands.subscriptions import SubscriptionCommands
+from bot.commands.stats import StatsCommands
+from bot.feeds import FeedService
 from bot.router import Access, CommandSpec, Router
+from bot.web import SafeFetcher
 
 
-def register_all(router: Router, context: CommandContext) -> None:
+def register_all(
+    router: Router,
+    context: CommandContext,
+    *,
+    fetcher: SafeFetcher | None = None,
+    feeds: FeedService | None = None,
+) -> None:
     """Register every command. A duplicate name raises at start-up."""
     questions = QuestionCommands(context)
     briefings = BriefingCommands(context, router)
-    moderation = ModerationCommands(context)
+    moderation = ModerationCommands(context, urls=UrlCommands(context, fetcher) if fetcher else None)
+    stats = StatsCommands(context)
     subscriptions = SubscriptionCommands(context)
     specs = [
         CommandSpec("start", "What this bot does", "/start", Access.EVERYONE, briefings.start),
@@ -34,7 +45,7 @@ def register_all(router: Router, context: CommandContext) -> None:
                     subscriptions.unsubscribe),
         CommandSpec("digest", "Your digest right now", "/digest", Access.EVERYONE, subscriptions.digest),
         CommandSpec("add", "Add an article (moderators)",
-                    "/add [title: …] [source: …] [url: …] [date: YYYY-MM-DD] then the article text",
+                    "/add <url>, or /add [title: …] [source: …] [url: …] [date: YYYY-MM-DD] then the text",
                     Access.MODERATOR, moderation.add, ("text",)),
         CommandSpec("fact", "Add a follow-up fact (moderators)", "/fact <briefing id> <fact>", Access.MODERATOR,
                     moderation.fact, ("id", "fact")),
@@ -44,7 +55,14 @@ def register_all(router: Router, context: CommandContext) -> None:
                     moderation.withdraw, ("id", "reason")),
         CommandSpec("correct", "Replace a briefing's summary (moderators)", "/correct <id> <new summary>",
                     Access.MODERATOR, moderation.correct, ("id", "summary")),
+        CommandSpec("stats", "Subscribers, deliveries and failures (moderators)", "/stats", Access.MODERATOR,
+                    stats.stats),
     ]
+    if feeds is not None:
+        specs.append(CommandSpec(
+            "feed", "Feeds that bring in articles (moderators)",
+            "/feed add <url> [topics…] [trusted] | list | pause <id> | resume <id> | remove <id>",
+            Access.MODERATOR, FeedCommands(context, feeds).feed, ("command",)))
     for spec in specs:
         router.register(spec)
     router.set_question_handler(questions.ask)

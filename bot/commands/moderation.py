@@ -4,20 +4,26 @@
 from __future__ import annotations
 
 from bot.commands.context import CommandContext
+from bot.commands.feeds import UrlCommands
 from bot.commands.parsing import parse_article, parse_story_id
 from bot.messages import Reply
 from bot.render.common import fact_text
 from bot.replies import story_changed_reply
 from bot.router import CommandCall, UsageError
+from briefings.sources import is_web_url
 
 
 class ModerationCommands:
     """Adding and changing briefings."""
 
-    def __init__(self, context: CommandContext) -> None:
+    def __init__(self, context: CommandContext, urls: UrlCommands | None = None) -> None:
         self._context = context
+        self._urls = urls
 
     async def add(self, call: CommandCall) -> list[Reply]:
+        words = call.args.split()
+        if self._urls is not None and len(words) == 1 and is_web_url(words[0]):
+            return await self._urls.add_url(call, words[0])
         article, draft = parse_article(call.args)
         result = await self._context.newsroom.ingest(article, added_by=call.message.sender.key, publish=not draft)
         story = result.story

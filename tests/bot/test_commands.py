@@ -53,7 +53,7 @@ async def test_readers_cannot_moderate_and_every_action_is_audited(moderator: Co
 
     entries = await moderator.app.store.audit_entries()
     actions = {entry.action for entry in entries}
-    assert {"add", "fact", "withdraw", "publish", "correct"} <= actions
+    assert {"add", "add_fact", "withdraw", "publish", "correct"} <= actions
     assert all(entry.actor == "telegram:42" for entry in entries)
 
 
