@@ -7,8 +7,8 @@ from bot.commands.context import CommandContext
 from bot.commands.feeds import FeedCommands, UrlCommands
 from bot.commands.moderation import ModerationCommands
 from bot.commands.questions import QuestionCommands
-from bot.commands.subscriptions import SubscriptionCommands
 from bot.commands.stats import StatsCommands
+from bot.commands.subscriptions import SubscriptionCommands
 from bot.feeds import FeedService
 from bot.router import Access, CommandSpec, Router
 from bot.web import SafeFetcher
