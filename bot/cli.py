@@ -19,6 +19,8 @@ T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Briefbot: news briefings for chat.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure summaries and answers on evaluation data.")
+app.add_typer(eval_app, name="eval")
 
 DatabaseOption = Annotated[
     str | None,
@@ -83,36 +85,51 @@ def chat(database: DatabaseOption = None) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, directories or JSONL files.")],
+    sources: Annotated[list[str], typer.Argument(
+        help="Text files, directories, JSONL files, web addresses or OPML files of feeds.")],
     database: DatabaseOption = None,
+    trusted: Annotated[bool, typer.Option("--trusted", help="Feeds from OPML files publish directly.")] = False,
 ) -> None:
-    """Add articles from files; they become published briefings."""
+    """Add articles from files and web pages, and feeds from OPML files; articles become published briefings."""
     settings = _settings(database)
 
     async def main() -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         from bot.app import running_bot
-        from bot.bulk import ingest_items, read_paths
+        from bot.bulk import add_opml_feeds, classify_sources, ingest_items, ingest_urls, read_paths
 
-        items = list(read_paths(paths))
+        plan = classify_sources(sources)
+        items = [*plan.errors, *read_paths(plan.paths)]
+        total = len(items) + len(plan.urls) + len(plan.opml_feeds)
         async with running_bot(settings, start_scheduler=False) as bot:
-            show_bar = len(items) > 20
             with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          disable=not show_bar, transient=True) as progress:
-                task = progress.add_task("ingest", total=len(items))
-                summary = await ingest_items(bot.newsroom, items, added_by="cli:ingest",
-                                             on_item=lambda _: progress.advance(task))
+                          disable=total <= 20, transient=True) as progress:
+                task = progress.add_task("ingest", total=total)
+
+                def advance(_: object) -> None:
+                    progress.advance(task)
+
+                summary = await ingest_items(bot.newsroom, items, added_by="cli:ingest", on_item=advance)
+                if plan.urls:
+                    await ingest_urls(plan.urls, fetcher=bot.fetcher, newsroom=bot.newsroom, articles=bot.store,
+                                      added_by="cli:ingest", summary=summary, on_item=advance)
+                if plan.opml_feeds:
+                    await add_opml_feeds(plan.opml_feeds, service=bot.feeds, added_by="cli:ingest",
+                                         trusted=trusted, summary=summary, on_item=advance)
             articles = await bot.store.count_articles()
             stories = await bot.store.count_stories()
         for reason in list(summary.refused)[:20]:
             typer.echo(f"refused {reason}", err=True)
         if summary.refused_count > 20:
             typer.echo(f"... and {summary.refused_count - 20} more refused", err=True)
+        feeds = ""
+        if plan.opml_feeds:
+            feeds = f" Feeds: {summary.feeds_added} added, {summary.feeds_known} already known."
         typer.echo(
-            f"Ingested {len(items)} item(s) in {summary.seconds:.1f} s: {summary.added} added "
+            f"Ingested {total} item(s) in {summary.seconds:.1f} s: {summary.added} added "
             f"({summary.new_stories} new stories, {summary.merged} joined a story), {summary.duplicates} "
-            f"duplicate(s), {summary.refused_count} refused. The database now holds {articles} articles "
+            f"duplicate(s), {summary.refused_count} refused.{feeds} The database now holds {articles} articles "
             f"in {stories} stories."
         )
 
@@ -198,6 +215,15 @@ def run(database: DatabaseOption = None) -> None:
     _run(main)
 
 
+def _register_evaluations() -> None:
+    from bot.evaluate import qa, squad, summaries
+
+    eval_app.command("summaries")(summaries.command)
+    eval_app.command("qa")(qa.command)
+    eval_app.command("squad")(squad.command)
+
+
 def main() -> None:
     """Entry point of the ``briefbot`` console script."""
+    _register_evaluations()
     app()
