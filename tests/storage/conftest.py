@@ -1,0 +1,62 @@
+"""Fixtures for storage tests: every test runs on SQLite and, when
+``BRIEFBOT_TEST_DATABASE_URL`` is set, on a fresh PostgreSQL database too."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+# tests/ holds dbtesting.py; the top-level tests/conftest.py normally puts it on the path.
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from dbtesting import fresh_database_url  # noqa: E402
+
+from storage import SqlStore, create_engine, upgrade  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(params=BACKENDS)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty database of each backend (not migrated)."""
+    try:
+        async with fresh_database_url(request.param, tmp_path) as url:
+            yield url
+    except LookupError as reason:
+        pytest.skip(str(reason))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def store(store_url: str, clock: Clock) -> AsyncIterator[SqlStore]:
+    """A migrated store on each backend; its engine is disposed of afterwards."""
+    await upgrade(store_url)
+    engine = create_engine(store_url)
+    try:
+        yield SqlStore(engine, clock=clock)
+    finally:
+        await engine.dispose()

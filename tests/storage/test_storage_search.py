@@ -1,0 +1,206 @@
+"""Full-text search over sentences and facts: ranking, published-only, hostile terms."""
+
+from __future__ import annotations
+
+from storage_builders import plan
+
+from briefings.models import NewFact, StoryStatus
+from briefings.text import index_terms
+from storage import SqlStore
+from storage.sql import fts5_query
+
+BRIDGE = (
+    "The harbour bridge closed on Monday. Engineers found cracks in the main cable. "
+    "The mayor said ferries will run every hour."
+)
+LIBRARY = "The new library opened its doors. Children queued for the reading room."
+SECRET_DRAFT = "Engineers inspected the tunnel cable in secret."
+UNICODE = "Die Brücke in Zürich ist gesperrt. Мост через реку закрыт. 东京的新桥今天开放。"
+
+HOSTILE_TERMS = [
+    '"',
+    '""',
+    'a"b',
+    "NEAR(",
+    "NEAR(cabl engin, 2)",
+    "*",
+    "cabl*",
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "-cabl",
+    "^cabl",
+    "index_terms:cabl",
+    "sentences_fts",
+    "(",
+    ")",
+    "{}",
+    "+",
+    "'",
+    "\\",
+    ";--",
+    "&",
+    "|",
+    "!",
+    ":*",
+    "<->",
+    "\x00",
+    "   ",
+    "",
+]
+
+
+def query(text: str) -> list[str]:
+    return index_terms(text).split()
+
+
+async def test_the_matching_sentence_ranks_first(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    await store.save_ingest(plan(LIBRARY))
+    hits = await store.search_sentences(query("cracks in the cable"))
+    assert hits[0].text == "Engineers found cracks in the main cable."
+    assert hits[0].position == 1
+    assert hits[0].score >= hits[-1].score
+    assert all(hit.text != LIBRARY.split(". ")[0] for hit in hits)
+
+    library_hits = await store.search_sentences(query("children reading"))
+    assert [hit.text for hit in library_hits] == ["Children queued for the reading room."]
+
+
+async def test_terms_are_ored(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    await store.save_ingest(plan(LIBRARY))
+    hits = await store.search_sentences(query("ferries library"))
+    assert {hit.text for hit in hits} == {
+        "The mayor said ferries will run every hour.",
+        "The new library opened its doors.",
+    }
+
+
+async def test_only_published_stories_are_searched(store: SqlStore) -> None:
+    _, draft = await store.save_ingest(plan(SECRET_DRAFT, status=StoryStatus.DRAFT))
+    await store.save_ingest(plan(BRIDGE))
+    hits = await store.search_sentences(query("tunnel cable secret"))
+    assert [hit.story_id for hit in hits] != [] and draft.id not in {hit.story_id for hit in hits}
+    assert await store.search_sentences(query("tunnel")) == []
+
+    await store.update_story(draft.id, actor="m", action="publish", status=StoryStatus.PUBLISHED)
+    assert [hit.story_id for hit in await store.search_sentences(query("tunnel"))] == [draft.id]
+    await store.update_story(draft.id, actor="m", action="withdraw", status=StoryStatus.WITHDRAWN)
+    assert await store.search_sentences(query("tunnel")) == []
+
+
+async def test_search_within_one_story(store: SqlStore) -> None:
+    _, bridge = await store.save_ingest(plan(BRIDGE))
+    _, other = await store.save_ingest(plan("Engineers at the plant went on strike over cable contracts."))
+    hits = await store.search_sentences(query("engineers cable"), story_id=bridge.id)
+    assert {hit.story_id for hit in hits} == {bridge.id}
+    assert {hit.story_id for hit in await store.search_sentences(query("engineers cable"))} == {
+        bridge.id,
+        other.id,
+    }
+    assert await store.search_sentences(query("engineers"), story_id="abc") == []
+    assert await store.search_sentences(query("engineers"), story_id="4040") == []
+
+
+async def test_limit_is_respected(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    assert len(await store.search_sentences(query("harbour cable ferries"), limit=2)) == 2
+    assert await store.search_sentences(query("harbour"), limit=0) == []
+
+
+async def test_hostile_terms_are_plain_text(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE, facts=(NewFact("mayor", "promised", "ferries", "The mayor said."),)))
+    for term in HOSTILE_TERMS:
+        # Alone: never an error; at most it matches the words inside it.
+        alone = await store.search_sentences([term])
+        assert all(hit.story_id for hit in alone), term
+        # Mixed with a real term: the real term still finds its sentence.
+        mixed = await store.search_sentences([term, "ferri"])
+        assert "The mayor said ferries will run every hour." in {hit.text for hit in mixed}, term
+        facts = await store.search_facts([term, "mayor"])
+        assert [fact.subject for fact in facts] == ["mayor"], term
+    everything = await store.search_sentences(HOSTILE_TERMS)
+    assert all(hit.story_id for hit in everything)
+
+
+async def test_operator_words_do_not_act_as_operators(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    # As FTS5 syntax these would be "NOT cable" / a prefix query; as text they match nothing.
+    assert await store.search_sentences(["NOT cabl"]) == []
+    assert await store.search_sentences(["cab*"]) == []
+    assert await store.search_sentences(["harbour NEAR bridg"]) == []
+
+
+async def test_empty_and_huge_queries(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    assert await store.search_sentences([]) == []
+    assert await store.search_facts([]) == []
+    many = [f"word{number}" for number in range(500)] + ["cabl"]
+    assert isinstance(await store.search_sentences(many), list)
+
+
+async def test_unicode_terms(store: SqlStore) -> None:
+    await store.save_ingest(plan(UNICODE))
+    for words, expected in [
+        ("Brücke Zürich", "Die Brücke in Zürich ist gesperrt."),
+        ("мост", "Мост через реку закрыт."),
+    ]:
+        hits = await store.search_sentences(query(words))
+        assert [hit.text for hit in hits] == [expected], words
+    assert await store.search_sentences(["🙂", "٣"]) == []
+
+
+def test_fts5_query_quotes_every_term() -> None:
+    assert fts5_query(["cabl", 'a"b', "NEAR("]) == '"cabl" OR "a""b" OR "NEAR("'
+
+
+async def test_fact_search_published_only_and_includes_superseded(store: SqlStore) -> None:
+    _, story = await store.save_ingest(
+        plan(BRIDGE, facts=(NewFact("Harbour Authority", "spokesperson", "Lena Ortiz", "Lena spoke."),))
+    )
+    _, draft = await store.save_ingest(
+        plan(
+            LIBRARY,
+            status=StoryStatus.DRAFT,
+            facts=(NewFact("City Library", "director", "Omar Haddad", "Omar directs it."),),
+        )
+    )
+    newer = await store.add_fact(
+        story.id,
+        NewFact("harbour authority", "spokesperson", "Sam Noor", "Sam speaks now."),
+        added_by="m",
+        at=story.updated_at,
+    )
+    found = await store.search_facts(query("harbour authority"))
+    assert {f.object for f in found} == {"Lena Ortiz", "Sam Noor"}
+    assert {f.superseded_by for f in found} == {None, newer.id}
+    assert [f.object for f in await store.search_facts(query("Sam Noor"))] == ["Sam Noor"]
+    # plain words are accepted too: "Ortiz" normalises to the stored term
+    assert [f.object for f in await store.search_facts(["Ortiz"])] == ["Lena Ortiz"]
+    assert await store.search_facts(query("Omar Haddad library")) == []
+    await store.update_story(draft.id, actor="m", action="publish", status=StoryStatus.PUBLISHED)
+    assert [f.object for f in await store.search_facts(query("Omar Haddad"))] == ["Omar Haddad"]
+
+
+async def test_published_matches_are_found_behind_many_better_draft_matches(store: SqlStore) -> None:
+    # Short draft sentences outrank the published one; the search must look past them.
+    draft_text = " ".join(f"Zebra number {number} zebra." for number in range(260))
+    await store.save_ingest(
+        plan(
+            draft_text,
+            status=StoryStatus.DRAFT,
+            facts=tuple(NewFact("zebra", f"rel{number}", "zebra", "z") for number in range(260)),
+        )
+    )
+    _, published = await store.save_ingest(
+        plan(
+            "A long report about the city zoo mentions a single zebra among many other animals today.",
+            facts=(NewFact("city zoo", "keeps", "one zebra", "The zoo keeps a zebra."),),
+        )
+    )
+    hits = await store.search_sentences(["zebra"], limit=5)
+    assert [hit.story_id for hit in hits] == [published.id]
+    facts = await store.search_facts(["zebra"], limit=5)
+    assert [fact.story_id for fact in facts] == [published.id]
