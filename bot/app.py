@@ -19,14 +19,17 @@ from bot.commands.context import CommandContext
 from bot.config import Settings
 from bot.delivery import Outbox
 from bot.digests import DigestComposer
+from bot.feeds import FeedService
 from bot.messages import IncomingMessage
 from bot.ratelimit import RateLimiter
 from bot.router import PermissionChecker, Router
 from bot.schedule import DigestScheduler
+from bot.web import SafeFetcher
 from briefings.models import SubscriptionStatus
 from briefings.newsroom import Newsroom
 from briefings.ports import BotStore, StoreUnavailable
 from storage.engine import create_engine, describe_url, ensure_sqlite_directory
+from storage.feeds import SqlFeedStore
 from storage.migrate import SchemaState, schema_status, upgrade
 from storage.sql import SqlStore
 
@@ -51,6 +54,8 @@ class BotApp:
     router: Router
     outbox: Outbox
     scheduler: DigestScheduler
+    fetcher: SafeFetcher
+    feeds: FeedService
     adapters: dict[str, Adapter] = field(default_factory=dict)
 
 
@@ -128,12 +133,18 @@ async def running_bot(
         adapters: dict[str, Adapter] = {}
         outbox = Outbox(store, adapters, composer, settings, clock, limiters=limiters)
         scheduler = DigestScheduler(store, outbox, settings, clock)
-        register_all(router, CommandContext(newsroom=newsroom, store=store, clock=clock, listener=scheduler))
+        fetcher = SafeFetcher(allow_private_networks=settings.allow_private_networks)
+        await fetcher.start()
+        stack.push_async_callback(fetcher.stop)
+        feeds = FeedService(SqlFeedStore(engine), store, store, newsroom, fetcher, clock=clock,
+                            default_interval_minutes=settings.feed_poll_minutes)
+        context = CommandContext(newsroom=newsroom, store=store, clock=clock, listener=scheduler, feeds=feeds)
+        register_all(router, context, fetcher=fetcher, feeds=feeds)
         for adapter in [*build_adapters(settings, router, limiters), *extra_adapters]:
             if adapter.platform in adapters:
                 raise StartupError(f"two adapters for {adapter.platform}")
             adapters[adapter.platform] = adapter
-        app = BotApp(settings, store, newsroom, router, outbox, scheduler, adapters)
+        app = BotApp(settings, store, newsroom, router, outbox, scheduler, fetcher, feeds, adapters)
 
         for adapter in adapters.values():
             await adapter.start(router)
@@ -144,5 +155,7 @@ async def running_bot(
         if start_scheduler:
             await scheduler.start()
             stack.push_async_callback(scheduler.stop)
+            await feeds.start()
+            stack.push_async_callback(feeds.stop)
         log.info("Briefbot is running on %s", describe_url(settings.database_url))
         yield app

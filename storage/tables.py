@@ -194,3 +194,6 @@ class AuditRow(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+# The feed tables live in storage.feeds; importing it here puts them in the same metadata.
+from storage import feeds as _feeds  # noqa: E402,F401

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from briefings.newsroom import Newsroom
 
 from briefings.models import Subscription
 from briefings.ports import BotStore
+
+if TYPE_CHECKING:
+    from bot.feeds import FeedService
 
 
 class SubscriptionListener(Protocol):
@@ -29,3 +32,4 @@ class CommandContext:
     store: BotStore
     clock: Callable[[], datetime]
     listener: SubscriptionListener | None = None
+    feeds: FeedService | None = None

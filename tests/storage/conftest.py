@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from clock import ManualClock
 
 # tests/ holds dbtesting.py; the top-level tests/conftest.py normally puts it on the path.
 _TESTS = str(Path(__file__).resolve().parents[1])
@@ -22,20 +23,6 @@ from storage import SqlStore, create_engine, upgrade  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
 @pytest.fixture(params=BACKENDS)
 async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """The URL of an empty database of each backend (not migrated)."""
@@ -47,12 +34,12 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
+def clock() -> ManualClock:
+    return ManualClock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-async def store(store_url: str, clock: Clock) -> AsyncIterator[SqlStore]:
+async def store(store_url: str, clock: ManualClock) -> AsyncIterator[SqlStore]:
     """A migrated store on each backend; its engine is disposed of afterwards."""
     await upgrade(store_url)
     engine = create_engine(store_url)

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta, timezone
 
 import pytest
-from conftest import Clock
+from clock import ManualClock as Clock
 from storage_builders import T0, plan
 
 from briefings.models import NewFact, StoryStatus

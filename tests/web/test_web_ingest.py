@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from clock import ManualClock
 from fake_feeds import FakeFeedStore
 from fakes import FakeStore
 from local_web import RunningSite
@@ -31,21 +32,13 @@ MEMBER = Sender("telegram", "7")
 CHAT = ChatRef("telegram", "100", ChatKind.PRIVATE)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
 class WebBot:
     router: Router
     store: FakeStore
     feed_store: FakeFeedStore
     feeds: FeedService
-    clock: Clock
+    clock: ManualClock
     site: RunningSite
 
     async def say(self, text: str, sender: Sender = MODERATOR) -> str:
@@ -72,7 +65,7 @@ def build_router(context: CommandContext, feeds: FeedService, fetcher: SafeFetch
 
 @pytest.fixture
 async def web_bot(news_site: RunningSite) -> AsyncIterator[WebBot]:
-    clock = Clock()
+    clock = ManualClock()
     store = FakeStore(clock=clock)
     newsroom = Newsroom(store, clock=clock)
     feed_store = FakeFeedStore()
