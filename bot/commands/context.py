@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from briefings.newsroom import Newsroom
-
 from briefings.models import Subscription
+from briefings.newsroom import Newsroom
 from briefings.ports import BotStore
 
 if TYPE_CHECKING:
