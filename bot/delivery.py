@@ -109,6 +109,11 @@ def message_count(platform: str, reply: Reply) -> int:
 class Outbox:
     """Durable digest delivery with retries and per-platform rate limits (see the module docstring)."""
 
+    # Sends under way at once. A digest of n messages holds its slot for n - 1 seconds (Telegram
+    # allows 1 message/s per chat), so reaching 30 messages/s with long digests takes a few
+    # dozen; it is also the most digests one crash can duplicate.
+    DEFAULT_CONCURRENCY = 16
+
     def __init__(
         self,
         store: BotStore,
@@ -118,7 +123,7 @@ class Outbox:
         clock: Callable[[], datetime],
         limiters: Mapping[str, RateLimiter] | None = None,
         *,
-        concurrency: int = 8,
+        concurrency: int | None = None,
         poll_seconds: float = 1.0,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
@@ -129,7 +134,7 @@ class Outbox:
         self._clock = clock
         self._limiters = dict(limiters or {})
         self._grace = timedelta(hours=settings.digest_grace_hours)
-        self._concurrency = max(1, concurrency)
+        self._concurrency = max(1, concurrency or self.DEFAULT_CONCURRENCY)
         self._poll_seconds = poll_seconds
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
@@ -366,11 +371,15 @@ class Outbox:
         story_ids = composed.story_ids
         chat = chat_for(subscription)
         limiter = self._limiters.get(subscription.platform)
-        weight = message_count(subscription.platform, reply) if limiter is not None else 1
+        # Exactly one place acquires the platform's budget: an adapter that paces each message
+        # it sends (Telegram: every part of a long digest, and replies) does it itself; for the
+        # others the outbox acquires once per send, weighted by the messages it becomes.
+        pacing = None if getattr(adapter, "paces_sends", False) else limiter
+        weight = message_count(subscription.platform, reply) if pacing is not None else 1
         task = asyncio.current_task()
         for _ in range(MAX_CHAT_MOVES + 1):
-            if limiter is not None:
-                await limiter.acquire(chat.chat_id, chat.kind is not ChatKind.PRIVATE, weight)
+            if pacing is not None:
+                await pacing.acquire(chat.chat_id, chat.kind is not ChatKind.PRIVATE, weight)
             # From here on the send is "in flight": stop() lets it finish, a crash re-sends it.
             if task is not None:
                 self._sending.add(task)

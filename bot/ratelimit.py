@@ -29,11 +29,18 @@ Sleep = Callable[[float], Awaitable[object]]
 
 @dataclass
 class _Window:
-    """At most ``capacity`` events in any ``seconds``-long window."""
+    """At most ``capacity`` events in any ``seconds``-long window.
+
+    A ``smooth`` window also spaces events evenly, ``seconds / capacity`` apart, on a virtual
+    schedule: a sender that wakes up a few milliseconds late does not push every later slot
+    back, so event-loop lateness does not eat into the rate. The sliding window still bounds
+    every burst.
+    """
 
     capacity: int
     seconds: float
-    smooth: bool = False  # also space events evenly (seconds / capacity apart): no bursts
+    smooth: bool = False
+    next_at: float = 0.0  # the virtual schedule's next slot (smooth windows only)
 
     @classmethod
     def per_second(cls, rate: float, margin: float, smooth: bool = False) -> _Window:
@@ -41,20 +48,30 @@ class _Window:
         capacity = max(1, math.floor(rate))
         return cls(capacity, capacity / rate * (1.0 + margin), smooth)
 
+    @property
+    def step(self) -> float:
+        return self.seconds / self.capacity
+
     def wait(self, stamps: deque[float], now: float, weight: int) -> float:
         """Seconds until ``weight`` more events fit (0 when they fit now); prunes old stamps."""
         horizon = now - self.seconds
         while stamps and stamps[0] <= horizon:
             stamps.popleft()
         delay = 0.0
-        if self.smooth and stamps:
-            delay = stamps[-1] + self.seconds / self.capacity - now
+        if self.smooth:
+            delay = self.next_at - now
         needed = min(weight, self.capacity)
         free = self.capacity - len(stamps)
         if free >= needed:
             return delay
         # The (needed - free) oldest stamps must leave the window first.
         return max(delay, stamps[needed - free - 1] + self.seconds - now)
+
+    def taken(self, now: float, weight: int) -> None:
+        if self.smooth:
+            # Late by less than a step: the schedule keeps its slots (the next event may come a
+            # little sooner). Later than that: it restarts from one step ago, not from scratch.
+            self.next_at = max(self.next_at, now - self.step) + self.step * weight
 
 
 class RateLimiter:
@@ -159,9 +176,10 @@ class RateLimiter:
         return delay
 
     def _record(self, chat_key: str, is_group: bool, weight: int, now: float) -> None:
-        step = self._global.seconds / self._global.capacity if self._global.smooth else 0.0
+        step = self._global.step if self._global.smooth else 0.0
         for index in range(weight):
             self._global_stamps.append(now + index * step)
+        self._global.taken(now, weight)
         if self._chat is not None:
             stamps = self._chat_stamps.setdefault(chat_key, deque())
             # A multi-part send occupies the chat's next slots, so the next message waits for all.

@@ -9,11 +9,12 @@ how many topics match. A story already sent comes back only when it gained somet
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from briefings.models import Story, StoryStatus
+from briefings.models import Fact, Story, StoryStatus
 from briefings.text import terms
 
 
@@ -27,14 +28,34 @@ class DigestItem:
     matched_topics: tuple[str, ...] = ()
 
 
-def topic_matches(story: Story, topics: Sequence[str]) -> tuple[str, ...]:
-    """The topics (keywords or phrases) that a story's headline, summary or topics contain."""
+def story_terms(story: Story) -> frozenset[str]:
+    """The index terms of a story's headline, summary and topics (what topics are matched against).
+
+    A fan-out computes them once per story and passes them to :func:`choose_briefings`.
+    """
+    return frozenset(terms(" ".join((story.headline, story.summary, *story.topics))))
+
+
+@lru_cache(maxsize=4096)
+def topic_terms(topic: str) -> frozenset[str]:
+    """The index terms a topic needs (all of them) to match a story; cached, topics repeat a lot."""
+    return frozenset(terms(topic))
+
+
+def topic_matches(
+    story: Story, topics: Sequence[str], words: frozenset[str] | None = None
+) -> tuple[str, ...]:
+    """The topics (keywords or phrases) that a story's headline, summary or topics contain.
+
+    ``words`` are the story's :func:`story_terms` when the caller has them already.
+    """
     if not topics:
         return ()
-    words = set(terms(" ".join((story.headline, story.summary, *story.topics))))
+    if words is None:
+        words = story_terms(story)
     found = []
     for topic in topics:
-        wanted = set(terms(topic))
+        wanted = topic_terms(topic)
         if wanted and wanted <= words:
             found.append(topic)
     return tuple(found)
@@ -58,13 +79,16 @@ def choose_briefings(
     sent_story_ids: Collection[str] = (),
     changed_since: Mapping[str, datetime] | None = None,
     limit: int = 10,
+    story_words: Mapping[str, frozenset[str]] | None = None,
 ) -> list[DigestItem]:
     """The stories of one digest, most important first.
 
     ``stories`` are candidate stories (usually published between ``since`` and ``now``);
     ``changed_since`` maps a story id to when it last gained a fact or an article, so that a
     story in ``sent_story_ids`` returns as an update only if that happened after ``since``.
-    Drafts, withdrawn stories and stories outside the topics are left out.
+    Drafts, withdrawn stories and stories outside the topics are left out. ``story_words``
+    maps a story id to its :func:`story_terms`, precomputed by callers that choose for many
+    subscribers from the same stories.
     """
     changed_since = changed_since or {}
     items: list[DigestItem] = []
@@ -84,9 +108,30 @@ def choose_briefings(
             is_update = True
         elif since is not None and max(story.updated_at, story.published_at or story.updated_at) <= since:
             continue
-        matched = topic_matches(story, topics)
+        matched = topic_matches(story, topics, story_words.get(story.id) if story_words else None)
         if topics and not matched:
             continue
         items.append(DigestItem(story, importance(story, now, len(matched)), is_update, matched))
     items.sort(key=lambda item: (item.score, item.story.updated_at, item.story.id), reverse=True)
     return items[:limit]
+
+
+def last_change(moments: Iterable[datetime], until: datetime) -> datetime | None:
+    """When a story last gained a fact or an article, counting only what happened by ``until``.
+
+    Something added after the digest period's end belongs to the next digest.
+    """
+    known = [moment for moment in moments if moment <= until]
+    return max(known) if known else None
+
+
+def card_facts(
+    facts: Sequence[Fact], *, since: datetime | None, until: datetime, is_update: bool
+) -> tuple[Fact, ...]:
+    """The facts a digest card shows: those known at the period's end (``until``); for a story
+    sent before (an update) only those added since the subscriber's last digest."""
+    return tuple(
+        fact
+        for fact in facts
+        if fact.added_at <= until and not (is_update and since is not None and fact.added_at <= since)
+    )

@@ -191,6 +191,35 @@ class DeliveryStore(Protocol):
         SENT, its subscription's ``last_digest_at`` becomes the delivery's ``period_end``."""
         ...
 
+    async def sent_story_ids(
+        self, subscription_ids: Sequence[str] | None, since: datetime
+    ) -> dict[str, set[str]]:
+        """Story ids of the SENT deliveries whose ``period_end`` is after ``since``, by subscription
+        (only the given subscriptions, or all of them for ``None``). Bounds "already sent"."""
+        ...
+
+    async def count_deliveries(
+        self,
+        since: datetime | None = None,
+        statuses: Sequence[DeliveryStatus] | None = None,
+        exclude_error_prefix: str | None = None,
+    ) -> dict[DeliveryStatus, int]:
+        """How many deliveries are in each status, counted in the database. ``since`` keeps those
+        sent (or, unsent, due) at or after it; ``exclude_error_prefix`` leaves out rows whose
+        ``last_error`` starts with it."""
+        ...
+
+    async def recent_deliveries(
+        self,
+        statuses: Sequence[DeliveryStatus],
+        since: datetime | None = None,
+        limit: int = 20,
+        exclude_error_prefix: str | None = None,
+    ) -> list[Delivery]:
+        """The newest deliveries (by sent time, else due time) in ``statuses``, filtered as in
+        :meth:`count_deliveries`, at most ``limit``."""
+        ...
+
 
 class AuditLog(Protocol):
     async def record(self, actor: str, action: str, target: str | None, detail: str, at: datetime) -> None: ...

@@ -541,7 +541,9 @@ class SqlStore:
                     (fact, article_id if fact.article_id is None else parse_id(fact.article_id, "article"))
                     for fact in plan.facts
                 ]
-                await self._insert_facts(connection, story_id, facts, plan.added_by, at)
+                await self._insert_facts(
+                    connection, story_id, facts, plan.added_by, at, new_story=plan.story_id is None
+                )
             if plan.audit_action:
                 await self._insert_audit(
                     connection,
@@ -629,18 +631,24 @@ class SqlStore:
         facts: Sequence[tuple[NewFact, int | None]],
         added_by: str,
         at: datetime,
+        *,
+        new_story: bool = False,
     ) -> list[int]:
         """Insert facts in order; each one supersedes the story's current facts with the same
         subject and relation (compared in Python: casefold() knows every script, SQLite's
-        lower() only ASCII)."""
-        current = {
-            row.id: (row.subject, row.relation)
-            for row in await connection.execute(
-                select(_facts.c.id, _facts.c.subject, _facts.c.relation).where(
-                    _facts.c.story_id == story_id, _facts.c.superseded_by.is_(None)
+        lower() only ASCII). A story created in this transaction has no facts to read yet."""
+        current = (
+            {}
+            if new_story
+            else {
+                row.id: (row.subject, row.relation)
+                for row in await connection.execute(
+                    select(_facts.c.id, _facts.c.subject, _facts.c.relation).where(
+                        _facts.c.story_id == story_id, _facts.c.superseded_by.is_(None)
+                    )
                 )
-            )
-        }
+            }
+        )
         new_ids: list[int] = []
         for fact, article_id in facts:
             fact_id = int(
@@ -1120,6 +1128,79 @@ class SqlStore:
                 )
             updated = (await connection.execute(select(_deliveries).where(_deliveries.c.id == number))).one()
         return _delivery(updated)
+
+    async def sent_story_ids(
+        self, subscription_ids: Sequence[str] | None, since: datetime
+    ) -> dict[str, set[str]]:
+        column = _deliveries.c
+        query = select(column.subscription_id, column.story_ids).where(
+            column.status == DeliveryStatus.SENT.value, column.period_end > since
+        )
+        wanted: set[int] | None = None
+        if subscription_ids is not None:
+            wanted = {number for number in (_maybe_id(sid) for sid in subscription_ids) if number is not None}
+            if not wanted:
+                return {}
+            if len(wanted) <= 1000:  # a short IN list uses the subscription index; long ones filter here
+                query = query.where(column.subscription_id.in_(wanted))
+        found: dict[str, set[str]] = {}
+        async with self._read() as connection:
+            for row in await connection.execute(query):
+                if wanted is not None and row.subscription_id not in wanted:
+                    continue
+                found.setdefault(str(row.subscription_id), set()).update(str(s) for s in row.story_ids or ())
+        return found
+
+    @staticmethod
+    def _delivery_filters(
+        since: datetime | None,
+        statuses: Sequence[DeliveryStatus] | None,
+        exclude_error_prefix: str | None,
+    ) -> list[ColumnElement[bool]]:
+        column = _deliveries.c
+        filters: list[ColumnElement[bool]] = []
+        if statuses is not None:
+            filters.append(column.status.in_([DeliveryStatus(status).value for status in statuses]))
+        if since is not None:
+            filters.append(func.coalesce(column.sent_at, column.due_at) >= since)
+        if exclude_error_prefix:
+            escaped = exclude_error_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            filters.append(
+                or_(column.last_error.is_(None), ~column.last_error.like(escaped + "%", escape="\\"))
+            )
+        return filters
+
+    async def count_deliveries(
+        self,
+        since: datetime | None = None,
+        statuses: Sequence[DeliveryStatus] | None = None,
+        exclude_error_prefix: str | None = None,
+    ) -> dict[DeliveryStatus, int]:
+        column = _deliveries.c
+        query = (
+            select(column.status, func.count())
+            .where(*self._delivery_filters(since, statuses, exclude_error_prefix))
+            .group_by(column.status)
+        )
+        async with self._read() as connection:
+            return {DeliveryStatus(row[0]): int(row[1]) for row in await connection.execute(query)}
+
+    async def recent_deliveries(
+        self,
+        statuses: Sequence[DeliveryStatus],
+        since: datetime | None = None,
+        limit: int = 20,
+        exclude_error_prefix: str | None = None,
+    ) -> list[Delivery]:
+        column = _deliveries.c
+        query = (
+            select(_deliveries)
+            .where(*self._delivery_filters(since, statuses, exclude_error_prefix))
+            .order_by(func.coalesce(column.sent_at, column.due_at).desc(), column.id.desc())
+            .limit(max(0, limit))
+        )
+        async with self._read() as connection:
+            return [_delivery(row) for row in await connection.execute(query)]
 
 
 def _pg_tsquery(terms: Sequence[str]) -> tuple[str, dict[str, Any]]:

@@ -422,6 +422,53 @@ class FakeStore:
         ]
         return sorted(found, key=lambda d: (d.due_at, d.id))
 
+    async def sent_story_ids(
+        self, subscription_ids: Sequence[str] | None, since: datetime
+    ) -> dict[str, set[str]]:
+        wanted = None if subscription_ids is None else set(subscription_ids)
+        found: dict[str, set[str]] = {}
+        for d in self.deliveries_by_id.values():
+            if d.status == DeliveryStatus.SENT and d.period_end > since:
+                if wanted is None or d.subscription_id in wanted:
+                    found.setdefault(d.subscription_id, set()).update(d.story_ids)
+        return found
+
+    def _filtered_deliveries(
+        self,
+        since: datetime | None,
+        statuses: Sequence[DeliveryStatus] | None,
+        exclude_error_prefix: str | None,
+    ) -> list[Delivery]:
+        return [
+            d
+            for d in self.deliveries_by_id.values()
+            if (statuses is None or d.status in statuses)
+            and (since is None or (d.sent_at or d.due_at) >= since)
+            and not (exclude_error_prefix and (d.last_error or "").startswith(exclude_error_prefix))
+        ]
+
+    async def count_deliveries(
+        self,
+        since: datetime | None = None,
+        statuses: Sequence[DeliveryStatus] | None = None,
+        exclude_error_prefix: str | None = None,
+    ) -> dict[DeliveryStatus, int]:
+        counts: dict[DeliveryStatus, int] = {}
+        for d in self._filtered_deliveries(since, statuses, exclude_error_prefix):
+            counts[d.status] = counts.get(d.status, 0) + 1
+        return counts
+
+    async def recent_deliveries(
+        self,
+        statuses: Sequence[DeliveryStatus],
+        since: datetime | None = None,
+        limit: int = 20,
+        exclude_error_prefix: str | None = None,
+    ) -> list[Delivery]:
+        found = self._filtered_deliveries(since, statuses, exclude_error_prefix)
+        found.sort(key=lambda d: (d.sent_at or d.due_at, d.id), reverse=True)
+        return found[: max(0, limit)]
+
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:
         found = [
             d

@@ -104,6 +104,7 @@ class TelegramAdapter:
     """The Telegram side of the bot (see the module docstring)."""
 
     platform = "telegram"
+    paces_sends = True  # acquires the rate limiter before each message; the outbox must not
 
     def __init__(
         self,
@@ -133,10 +134,12 @@ class TelegramAdapter:
         self._bot_id = 0
         self._username = ""
         self._redactor = _RedactToken(self._token)
-        # Replies draw from the platform's send budget; pass the limiter the outbox uses so
-        # that replies and digests share it (the outbox acquires before calling send()).
+        # Every sendMessage (replies, and each part of a digest) first acquires this limiter.
+        # Pass the one the outbox holds so that replies and digests share one budget; the
+        # outbox sees ``paces_sends`` and does not acquire a second time.
         self._limiter = limiter if limiter is not None else RateLimiter.telegram(settings)
         self._admin_cache: dict[tuple[int, int], tuple[bool, float]] = {}
+        self._rendered: collections.OrderedDict[Reply, list[str]] = collections.OrderedDict()
         self._actions: collections.OrderedDict[str, str] = collections.OrderedDict()
         self._action_keys = itertools.count(1)
         self._wizards: collections.OrderedDict[tuple[int, int], None] = collections.OrderedDict()
@@ -415,7 +418,7 @@ class TelegramAdapter:
     ) -> _Delivered:
         assert self._app is not None
         bot = self._app.bot
-        chunks = render_html(reply)
+        chunks = await self._render(reply)
         markup = self._keyboard(reply)
         if not chunks:
             if markup is None:
@@ -435,12 +438,11 @@ class TelegramAdapter:
             }
             if number == 0 and reply_to is not None:
                 base["reply_parameters"] = ReplyParameters(reply_to, allow_sending_without_reply=True)
-            if not outbox:
-                await self._limiter.acquire(chat.chat_id, chat.kind is not ChatKind.PRIVATE)
+            pace = (chat.chat_id, chat.kind is not ChatKind.PRIVATE)
             try:
                 message = await self._call(
                     lambda base=base, chunk=chunk: bot.send_message(text=chunk, parse_mode=ParseMode.HTML, **base),
-                    outbox=outbox, chat_key=chat.chat_id,
+                    outbox=outbox, chat_key=chat.chat_id, pace=pace,
                 )
             except BadRequest as exc:
                 if "parse entities" not in exc.message.lower():
@@ -449,24 +451,52 @@ class TelegramAdapter:
                 plain = html_to_text(chunk)
                 message = await self._call(
                     lambda base=base, plain=plain: bot.send_message(text=plain, **base),
-                    outbox=outbox, chat_key=chat.chat_id,
+                    outbox=outbox, chat_key=chat.chat_id, pace=pace,
                 )
             sent.append(message.message_id)
         if markup is not None and _has_actions(reply) and len(chunks) == 1 and not reply.cards and not reply.digest:
             self._remember_wizard((chat_id, sent[-1]))
         return _Delivered(sent)
 
+    async def _render(self, reply: Reply) -> list[str]:
+        """``render_html`` in a worker thread, remembered for recent replies.
+
+        Splitting a long digest costs tens of milliseconds of CPU; on the event loop that would
+        hold back sends already granted by the rate limiter, and they would then reach Telegram
+        bunched together (429). At a fan-out many subscribers get the very same digest.
+        """
+        try:
+            cached = self._rendered.get(reply)
+        except TypeError:  # a reply holding something unhashable is simply not cached
+            return await asyncio.to_thread(render_html, reply)
+        if cached is None:
+            cached = await asyncio.to_thread(render_html, reply)
+            self._rendered[reply] = cached
+            while len(self._rendered) > 512:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(reply)
+        return list(cached)
+
     async def _call(
-        self, request: Callable[[], Awaitable[T]], *, outbox: bool, chat_key: str | None = None
+        self,
+        request: Callable[[], Awaitable[T]],
+        *,
+        outbox: bool,
+        chat_key: str | None = None,
+        pace: tuple[str, bool] | None = None,
     ) -> T:
         """One Bot API call with Telegram's errors turned into the neutral ones.
 
-        Flood waits are always honoured (an outbox send waiting longer than
-        ``max_outbox_wait`` is handed back as :class:`RateLimited`); network errors are
+        With ``pace`` (chat key, is group) every try, retries included, first waits for the
+        shared rate limiter. Flood waits are always honoured (an outbox send waiting longer
+        than ``max_outbox_wait`` is handed back as :class:`RateLimited`); network errors are
         retried with backoff a few times; ``BadRequest`` is left to the caller.
         """
         failures = 0
         while True:
+            if pace is not None:
+                await self._limiter.acquire(*pace)
             try:
                 return await request()
             except RetryAfter as exc:

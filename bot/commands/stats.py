@@ -11,6 +11,7 @@ from bot.router import CommandCall
 from briefings.models import Delivery, DeliveryStatus, SubscriptionStatus
 
 MAX_LISTED = 15
+_NOTHING_NEW = "nothing new"  # the outbox's reason for a quiet day: not a failure
 _STATUS_ORDER = (
     DeliveryStatus.SENT,
     DeliveryStatus.PENDING,
@@ -34,17 +35,23 @@ class StatsCommands:
         subscriptions = await store.subscriptions(active_only=False)
         paused = [s for s in subscriptions if s.status is SubscriptionStatus.PAUSED]
         by_platform = Counter(s.platform for s in subscriptions)
-        deliveries = await store.deliveries()
-        today = [d for d in deliveries if _moment(d) >= day_start]
-        statuses = Counter(d.status for d in today)
-        failing = [d for d in deliveries if d.status is DeliveryStatus.FAILED]
-        failing += [
-            d
-            for d in today
-            if d.status is DeliveryStatus.SKIPPED
-            and d.last_error
-            and not d.last_error.startswith("nothing new")
-        ]
+        # Counted in the database: /stats never loads every delivery row.
+        statuses = Counter(await store.count_deliveries(since=day_start))
+        failed_count = (await store.count_deliveries(statuses=[DeliveryStatus.FAILED])).get(
+            DeliveryStatus.FAILED, 0
+        )
+        skipped_count = (
+            await store.count_deliveries(
+                since=day_start, statuses=[DeliveryStatus.SKIPPED], exclude_error_prefix=_NOTHING_NEW
+            )
+        ).get(DeliveryStatus.SKIPPED, 0)
+        failing = await store.recent_deliveries([DeliveryStatus.FAILED], limit=MAX_LISTED)
+        failing += await store.recent_deliveries(
+            [DeliveryStatus.SKIPPED], since=day_start, limit=MAX_LISTED, exclude_error_prefix=_NOTHING_NEW
+        )
+        # Rows without a recorded reason are not failures worth listing.
+        failing = [d for d in failing if d.status is DeliveryStatus.FAILED or d.last_error]
+        failure_total = failed_count + skipped_count
         chats = {s.id: f"{s.platform} {s.chat_id}" for s in subscriptions}
 
         blocks: list[Paragraph | BulletList] = []
@@ -73,12 +80,12 @@ class StatsCommands:
             )
             if len(paused) > MAX_LISTED:
                 blocks.append(_plain(f"…and {len(paused) - MAX_LISTED} more."))
-        blocks.append(_line("Failures: ", str(len(failing)) if failing else "none"))
+        blocks.append(_line("Failures: ", str(failure_total) if failure_total else "none"))
         if failing:
             failing.sort(key=_moment, reverse=True)
             blocks.append(BulletList(tuple(_failure(d, chats, now) for d in failing[:MAX_LISTED])))
-            if len(failing) > MAX_LISTED:
-                blocks.append(_plain(f"…and {len(failing) - MAX_LISTED} more."))
+            if failure_total > MAX_LISTED:
+                blocks.append(_plain(f"…and {failure_total - MAX_LISTED} more."))
         return [Reply(title="Briefbot stats", blocks=tuple(blocks))]
 
 

@@ -103,11 +103,6 @@ async def test_an_updated_story_comes_back_once_marked_updated(sql_store: BotSto
         assert "Maria Lopez" in second.reply.plain_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DigestComposer passes every fact of an updated story, not only the "
-    "new ones (bot/digests.py; see the delivery report)",
-)
 async def test_an_updated_story_carries_only_its_new_facts(sql_store: BotStore, clock: Clock) -> None:
     clock.set(T0)
     async with delivery_bot(sql_store, clock) as bot:
