@@ -13,9 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from briefings.newsroom import InvalidInput
-
 from bot.messages import ChatKind, IncomingMessage, Reply
+from briefings.newsroom import InvalidInput
 from briefings.ports import NotFound, StoreUnavailable
 
 log = logging.getLogger(__name__)

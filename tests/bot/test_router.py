@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from briefings.newsroom import InvalidInput
 
 from bot.messages import ChatKind, ChatRef, IncomingMessage, Reply, Sender, Tone
 from bot.router import Access, CommandCall, CommandSpec, PermissionChecker, Router, UsageError
+from briefings.newsroom import InvalidInput
 from briefings.ports import NotFound, StoreUnavailable
 
 PRIVATE = ChatRef("telegram", "100", ChatKind.PRIVATE)
