@@ -3,7 +3,7 @@
 Ingests the two seeds and every bbc_dev article into the in-memory FakeStore, then prints
 false merges (articles with different titles grouped together), qa_dev accuracy by question
 type (correct = answer contains a gold string and cites a gold doc; unanswerable = abstain),
-and the ingest time per article. Run: python bench/qa_quick.py [-v]
+and the ingest time per article. Run: python bench/qa_quick.py [-v] [--sweep]
 """
 
 from __future__ import annotations
@@ -114,12 +114,38 @@ async def main(verbose: bool) -> None:
                 f"cited={sorted(c for c in cited if c)[:3]}"
             )
     q_elapsed = time.perf_counter() - q_started
+    if "--sweep" in sys.argv:
+        await sweep(store, items, doc_of_article)
     print(f"\n{'type':<14}{'correct':>8}{'total':>7}{'acc':>7}")
     for kind in sorted(by_type):
         ok, n = by_type[kind]
         print(f"{kind:<14}{ok:>8}{n:>7}{100 * ok / n:>6.0f}%")
     print(f"{'all':<14}{total[0]:>8}{total[1]:>7}{100 * total[0] / total[1]:>6.0f}%")
     print(f"question latency: {1000 * q_elapsed / len(items):.1f} ms")
+
+
+async def sweep(store: FakeStore, items: list[dict], doc_of_article: dict[str, str]) -> None:
+    """Answerable accuracy and abstention for a grid of abstention thresholds and margins."""
+    from briefings.answer import AnswerEngine
+
+    print(f"\n{'threshold':>10}{'margin':>8}{'answerable':>12}{'abstained':>11}")
+    for threshold in (-2.0, 0.0, 2.0, 4.0, 6.0):
+        for margin in (0.0, 0.5, 1.0, 2.0):
+            engine = AnswerEngine(store, threshold=threshold, margin=margin)
+            good = [0, 0]
+            for item in items:
+                answer = await engine.ask(item["question"])
+                cited = {doc_of_article.get(c.article_id) for c in answer.citations}
+                if item["answerable"]:
+                    good[0] += (
+                        answer.text is not None
+                        and any(_norm(g) in _norm(answer.text) for g in item["answers"])
+                        and bool(cited & set(item["doc_ids"]))
+                    )
+                else:
+                    good[1] += answer.text is None
+            n_ans = sum(i["answerable"] for i in items)
+            print(f"{threshold:>10.1f}{margin:>8.1f}{good[0]:>8}/{n_ans}{good[1]:>8}/{len(items) - n_ans}")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,31 @@
-"""Answering questions from stored articles: analysis, retrieval, candidates, abstention.
+"""Answering questions from stored articles: retrieval, candidates, scoring, abstention, citations.
 
 The order of work:
 
-1. analyse the question: the type of answer expected (person, date, money, ...), the names
-   it mentions, the relation it asks about ("leads", "spokesperson_of", ...) and its terms;
-2. stored facts first: a fact with the asked relation about the asked entity (or its
-   acronym, in either direction) answers directly, and conflicting facts resolve newest-first;
-3. otherwise search sentences, pull candidates of the expected type out of them and score
-   them by term coverage, closeness to the question's words, and agreement across outlets;
-4. abstain below a threshold. A wrong name is worse than "I don't know", so every check
-   that fails (a name from the question missing, the relation word absent) means abstain.
+1. analyse the question (:mod:`briefings.questions`): expected answer type, names, relation, terms;
+2. stored facts first: a fact with the asked relation about the asked name (or its acronym, in
+   either direction) answers directly; conflicting facts resolve newest-first;
+3. otherwise find sentences: with names in the question, the index is asked for the names alone
+   (rare words, so few matches) and every sentence of the few stories naming them most is read;
+   without names, one lookup ORs the question's telling words with role synonyms, paraphrases
+   and acronym expansions. Sentences must contain every name of the question (or have it in
+   the title), its numbers, most of its plain words (or their paraphrases) and, for a role
+   question, the role word tied to that name. Typed candidates are read out of the best of
+   them (:mod:`briefings.reader`) and scored, with agreement across outlets added;
+4. abstain below a calibrated threshold. A wrong name is worse than "I don't know", so a
+   failed check (a name of the question missing, the role word absent, the wrong answer
+   type, a near tie between different answers) means abstain.
+
+The cost of a question is a handful of index look-ups and the reading of a few dozen
+sentences: it grows with the number of matches, not with the number of stored articles.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,348 +33,87 @@ from datetime import datetime
 from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
-from briefings.text import STOPWORDS, normalise, query_terms, stem, terms
-
-# --- question analysis --------------------------------------------------------------------
-
-_QUESTION_WORDS = frozenset(
-    "who whom whose what which where when why how whats what's who's where's when's is are was were "
-    "do does did can could will would should has have had".split()
+from briefings.questions import (
+    EXPANSION,
+    PERSON,
+    QUESTION_WORDS,
+    RELATION_FAMILIES,
+    RELATION_SYNONYMS,
+    QuestionAnalysis,
+    analyse_question,
 )
-# Question words that say nothing about the answer and should not be searched for.
-_GENERIC = frozenset(
-    "name named called happen happened tell know exactly currently now new latest please thing "
-    "people person many much".split()
+from briefings.reader import (
+    PARAPHRASES,
+    Candidate,
+    QuestionView,
+    ReaderModel,
+    SentenceView,
+    candidates,
+    fits,
+    load_model,
+    normalise_answer,
+    predicate_share,
+    question_view,
+    score_candidates,
+    sentence_view,
+    stems_of,
+    tokenize,
+    widen_to_range,
 )
-_PRONOUNS = frozenset("their they them its it his her he she this that these those there".split())
+from briefings.text import STOPWORDS, stem, terms
 
-# Relation families: question cue words -> (fact relations that answer it, sentence cue stems).
-_RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    "leads": (
-        frozenset({"leads", "chief_executive_of"}),
-        ("leader", "lead", "led", "head", "boss", "chief", "run"),
-    ),
-    "chief_executive_of": (
-        frozenset({"chief_executive_of"}),
-        ("chief executive", "ceo", "managing director", "boss"),
-    ),
-    "chairs": (frozenset({"chairs"}), ("chairman", "chairwoman", "chair", "chairperson")),
-    "spokesperson_of": (
-        frozenset({"spokesperson_of"}),
-        ("spokesman", "spokeswoman", "spokesperson"),
-    ),
-    "deputy_leader_of": (frozenset({"deputy_leader_of"}), ("deputy leader", "deputy")),
-    "founded": (frozenset({"founded"}), ("founded", "founder", "co-founded", "set up")),
-    "president_of": (frozenset({"president_of"}), ("president",)),
-    "prime_minister_of": (frozenset({"prime_minister_of"}), ("prime minister",)),
-    "coaches": (frozenset({"coaches", "manages"}), ("coach", "manager")),
-    "director_of": (frozenset({"director_of"}), ("director",)),
-    "owns": (frozenset({"owns"}), ("owner", "own")),
-    "captains": (frozenset({"captains"}), ("captain",)),
-    STANDS_FOR: (frozenset({STANDS_FOR}), ()),
-}
-_QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b"), STANDS_FOR),
-    (re.compile(r"\bdeputy (?:leader|head)\b"), "deputy_leader_of"),
-    (re.compile(r"\bchief executive\b|\bceo\b|\bmanaging director\b"), "chief_executive_of"),
-    (re.compile(r"\bchair(?:man|woman|person|s|ed)?\b"), "chairs"),
-    (re.compile(r"\bspokes(?:man|woman|person|people)\b"), "spokesperson_of"),
-    (re.compile(r"\bfound(?:ed|er|ers)\b|\bset up\b"), "founded"),
-    (re.compile(r"\bprime minister\b"), "prime_minister_of"),
-    (re.compile(r"\bpresident\b"), "president_of"),
-    (re.compile(r"\b(?:head )?coach(?:es|ed)?\b|\bmanager\b"), "coaches"),
-    (re.compile(r"\bdirector\b"), "director_of"),
-    (re.compile(r"\bcaptain(?:s|ed)?\b"), "captains"),
-    (re.compile(r"\bown(?:s|er|ed)\b"), "owns"),
-    (
-        re.compile(
-            r"\blead(?:s|er|ing)?\b|\bled\b|\bhead(?:s|ed)?\b|\bruns?\b|\bboss\b|\bin charge\b|\bchief\b"
-        ),
-        "leads",
-    ),
-]
-
-_PLACE_NOUNS = frozenset(
-    "city town country state region province constituency place capital venue stadium village "
-    "county island nation continent district airport".split()
-)
-_ORG_NOUNS = frozenset(
-    "company firm club team group airline party band publisher laboratory lab bank organisation "
-    "organization network channel newspaper university side carrier chain broadcaster studio label "
-    "agency union body retailer supermarket manufacturer maker carmaker".split()
-)
-_PERSON_NOUNS = frozenset(
-    "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
-    "director writer author chairman chief executive leader president spokesman politician star "
-    "footballer athlete boss mp presenter dj artist musician novelist designer economist".split()
-)
-_DATE_NOUNS = frozenset("year date day month time".split())
+# Abstention: the best candidate needs this linear score, and this much lead over a different
+# answer. `python bench/qa_quick.py --sweep` prints the trade-off on the development questions:
+# with the evidence checks above doing most of the work, the score threshold barely moves the
+# figures; the margin trades a few answers for abstentions. Raise either to be more careful.
+ABSTAIN_BELOW = 1.0
+MIN_MARGIN = 0.35
+MIN_COVERAGE = 0.45
+MIN_PREDICATE = 0.5
+SEARCH_LIMIT = 40
+STORIES_READ = 6
+READ_SENTENCES = 5
 
 
-@dataclass(frozen=True)
-class QuestionAnalysis:
-    """What a question asks for."""
-
-    question: str
-    expected: str  # person, organisation, place, date, number, money, percentage, expansion, other
-    relation: str | None
-    entities: tuple[str, ...]
-    terms: tuple[str, ...]
-    focus: str | None = None  # the counted noun of "how many X", or the noun of "which X"
-    used_previous: bool = False
-
-
-_NAME_RE = re.compile(
-    r"[A-Z][\w'’.&-]*\w(?:\s+(?:(?:of|the|for|and|de|on)\s+)*(?:&\s+)?[A-Z][\w'’.&-]*\w)*|[A-Z]{2,}"
-)
-
-
-def _question_entities(question: str) -> list[str]:
-    found = []
-    for match in _NAME_RE.finditer(question):
-        words = match.group(0).replace("’", "'").split()
-        # Question words and sentence-initial words are not names ("Who", "Which").
-        while words and (words[0].lower().strip("'s") in _QUESTION_WORDS or words[0].lower() in STOPWORDS):
-            words.pop(0)
-        while words and words[-1].lower() in {"of", "the", "for", "and", "de", "on", "&"}:
-            words.pop()
-        if not words:
-            continue
-        name = " ".join(words)
-        if name.endswith("'s"):
-            name = name[:-2]
-        name = name.rstrip("'")
-        if name.lower() in STOPWORDS or name.lower() in _QUESTION_WORDS:
-            continue
-        found.append(name)
-    return found
-
-
-def _expected_type(low: str) -> tuple[str, str | None]:
-    words = re.findall(r"[a-z']+", low)
-    first = words[0] if words else ""
-    if re.search(r"\bstands? for\b|\bshort for\b", low):
-        return "expansion", None
-    match = re.search(r"\bhow (many|much|old|long|far|big|tall)\b\s*(\w+)?", low)
-    if match:
-        kind, noun = match.group(1), match.group(2)
-        if kind == "many":
-            return "number", noun
-        if kind == "much":
-            money_words = (
-                r"\b(?:cost|pay|paid|spend|spent|worth|price|fund|given|give|hand|raise|raised|earn|"
-                r"sell|sold|profit|loss|fine|fined|charge|invest|bid|offer|value)"
-            )
-            if re.search(money_words, low) or noun in {"money", "cash"}:
-                return "money", None
-            return "number", noun
-        return "number", kind
-    if re.search(r"\bwhat (?:percentage|proportion|share|percent)\b", low):
-        return "percentage", None
-    if re.search(r"\bwhen\b|\bwhat (?:date|year|day|month|time)\b|\bwhich (?:date|year|day|month)\b", low):
-        return "date", None
-    if re.search(r"\bwhere\b", low):
-        return "place", None
-    match = re.search(r"\b(?:which|what)\s+(?:[a-z'-]+\s+){0,3}?([a-z]+)\b", low)
-    if match and first in {"which", "what", "in", "at", "for", "from", "to", "of"}:
-        noun = match.group(1)
-        if noun in _PLACE_NOUNS:
-            return "place", noun
-        if noun in _ORG_NOUNS:
-            return "organisation", noun
-        if noun in _PERSON_NOUNS:
-            return "person", noun
-        if noun in _DATE_NOUNS:
-            return "date", noun
-    if re.search(r"\bwho(?:m|se|'s)?\b", low):
-        return "person", None
-    return "other", None
-
-
-def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
-    """Expected answer type, names, relation and search terms of a question."""
-    text = normalise(question)
-    low = text.lower()
-    expected, focus = _expected_type(low)
-    relation = None
-    for pattern, name in _QUESTION_RELATIONS:
-        if pattern.search(low):
-            relation = name
-            break
-    entities = _question_entities(text)
-    words = set(re.findall(r"[a-z']+", low))
-    used_previous = False
-    if previous is not None and previous.subject and (words & _PRONOUNS):
-        # "and who is their spokesman?": the question is about the previous answer's subject.
-        if not entities or all(e.lower() in {"and", "so", "but"} for e in entities):
-            entities = [previous.subject]
-            text = f"{text} {previous.subject}"
-            used_previous = True
-    question_terms = [t for t in query_terms(text) if t not in {stem(w) for w in _GENERIC | _QUESTION_WORDS}]
-    return QuestionAnalysis(
-        question=question,
-        expected=expected,
-        relation=relation,
-        entities=tuple(entities),
-        terms=tuple(question_terms),
-        focus=focus,
-        used_previous=used_previous,
-    )
-
-
-# --- candidates ------------------------------------------------------------------------------
-
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-)
-_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_DATE_RE = re.compile(
-    rf"\b(?:between\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d"
-    rf"|(?:midnight\s+on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?:19|20)\d\d)?"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
-    rf"|{_MONTH}\s+(?:19|20)\d\d"
-    rf"|(?:in|since|from|until|by)\s+(?:19|20)\d\d"
-    rf"|(?:on\s+)?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:19|20)\d\d)\b"
-)
-_NUMBER_WORDS = r"(?:million|billion|trillion|thousand|hundred|m|bn|k)"
-_QUANT = (
-    r"(?:more than|over|about|around|nearly|almost|up to|some|at least|fewer than|less than|just over|only)"
-)
-_NUMBER_RE = re.compile(
-    rf"(?:\b(?:between\s+)?{_QUANT}\s+)?(?<![\w$£€.])\d[\d,]*(?:\.\d+)?(?:\s*{_NUMBER_WORDS}\b)?"
-    rf"(?:\s*(?:to|and|-|–)\s*\d[\d,]*(?:\.\d+)?(?:\s*{_NUMBER_WORDS}\b)?)?(?![\d%])"
-    rf"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds|"
-    rf"thousands|dozens)\b"
-)
-_MONEY_RE = re.compile(
-    rf"(?:(?:{_QUANT})\s+)?[$£€]\s?\d[\d,]*(?:\.\d+)?\s*(?:{_NUMBER_WORDS}\b)?"
-    rf"|\b\d[\d,]*(?:\.\d+)?\s*(?:million|billion|m|bn)?\s*(?:dollars|pounds|euros|yen)\b"
-)
-_PERCENT_RE = re.compile(r"\b\d[\d.]*\s?(?:%|per cent|percent)")
-_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof president general judge".split())
-_NOT_PERSON_WORDS = frozenset(
-    "party front group council ministry government union league association army forces company "
-    "corporation bank club team university committee commission agency office department federation "
-    "organisation organization institute airline airlines inc ltd plc news times post street house "
-    "court cup open championship games awards award festival hospital school college museum centre "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday "
-    "north south east west northern southern eastern western new united national international "
-    "minister secretary chancellor chairman spokesman leader".split()
-)
-_DIRECTION_RE = re.compile(
-    r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of\s+)?(?:the\s+)?"
-    r"(?:capital\s+|city\s+of\s+)?[A-Z][\w'-]+"
-)
-_PLACE_PREP_RE = re.compile(
-    r"\b(?:in|at|to|from|near|into|outside|based in|born in|travelled to|flew to|visited)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w'’-]*\w)(?:[-\s](?:e-|de-|upon-|on-)?[A-Z][\w'’-]*\w){0,3}(?:,\s+[A-Z][a-z]+)?)"
-)
-
-
-@dataclass
-class _Candidate:
-    text: str
-    start: int
-    end: int
-
-
-def _name_spans(sentence: str) -> list[_Candidate]:
-    out = []
-    for match in _NAME_RE.finditer(sentence):
-        out.append(_Candidate(match.group(0), match.start(), match.end()))
-    return out
-
-
-def _clean_person(candidate: _Candidate, sentence: str) -> _Candidate | None:
-    words = candidate.text.replace("’", "'").split()
-    offset = candidate.start
-    while words and (
-        words[0].lower() in STOPWORDS
-        or words[0].lower() in _QUESTION_WORDS
-        or words[0].lower() in {"but", "and", "meanwhile", "however", "former", "new"}
-    ):
-        offset += len(words[0]) + 1
-        words.pop(0)
-    if words and words[-1].endswith("'s"):
-        words[-1] = words[-1][:-2]
-    if not words:
-        return None
-    titled = words[0].lower().rstrip(".") in _TITLES
-    core = words[1:] if titled else words
-    if not core or len(core) > 4:
-        return None
-    if any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in core):
-        return None
-    if any(w.isupper() and len(w) > 1 for w in core):
-        return None
-    if len(core) < 2 and not titled:
-        return None
-    text = " ".join(words)
-    return _Candidate(text, offset, offset + len(text))
-
-
-def extract_candidates(sentence: str, expected: str) -> list[_Candidate]:
-    """Spans of ``sentence`` that could answer a question expecting ``expected``."""
-    if expected == "person":
-        found = [_clean_person(c, sentence) for c in _name_spans(sentence)]
-        return [c for c in found if c is not None]
-    if expected in {"organisation", "other"}:
-        out = []
-        for c in _name_spans(sentence):
-            words = c.text.split()
-            while words and words[0].lower() in (STOPWORDS | _QUESTION_WORDS | {"but", "meanwhile"}):
-                words.pop(0)
-            if words:
-                text = " ".join(words)
-                out.append(_Candidate(text, c.end - len(text), c.end))
-        return out
-    if expected == "place":
-        out = [_Candidate(m.group(0), m.start(), m.end()) for m in _DIRECTION_RE.finditer(sentence)]
-        for m in _PLACE_PREP_RE.finditer(sentence):
-            name = m.group(1)
-            if name.split()[0].lower() in _NOT_PERSON_WORDS:
-                continue
-            out.append(_Candidate(name, m.start(1), m.end(1)))
-        return out
-    if expected == "date":
-        return [_Candidate(m.group(0), m.start(), m.end()) for m in _DATE_RE.finditer(sentence)]
-    if expected == "money":
-        return [_Candidate(m.group(0).strip(), m.start(), m.end()) for m in _MONEY_RE.finditer(sentence)]
-    if expected == "percentage":
-        return [_Candidate(m.group(0), m.start(), m.end()) for m in _PERCENT_RE.finditer(sentence)]
-    if expected == "number":
-        out = []
-        for m in _NUMBER_RE.finditer(sentence):
-            text = m.group(0).strip()
-            if not text:
-                continue
-            out.append(_Candidate(text, m.start(), m.end()))
-        return out
-    return []
-
-
-# --- scoring ----------------------------------------------------------------------------------
-
-ABSTAIN_BELOW = 0.55
+_log = logging.getLogger(__name__)
 
 
 @dataclass
 class _Scored:
     text: str
     score: float
-    evidence: SentenceHit
-    supporting: list[SentenceHit] = field(default_factory=list)
+    candidate: Candidate
+    hits: list[SentenceHit] = field(default_factory=list)
+
+
+# Words too common in news to be worth looking up (stems); the reader still uses them.
+_COMMON_QUERY_WORDS = frozenset(
+    stem(w)
+    for w in "said say says people year years new time first last world country government told "
+    "would could also one two three many much made make week day month number home".split()
+)
+
+_GENERIC_NAME_WORDS = frozenset(
+    "party group lines line united city council company league cup awards award club house office "
+    "front union bank street news times airlines airline games open university".split()
+)
+
+
+def _name_stems(name: str) -> list[str]:
+    return [t.stem for t in tokenize(name) if not t.is_punct and t.low not in STOPWORDS]
 
 
 def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]) -> bool:
-    wanted = set(terms(entity))
+    """Whether a name of the question is there: most of its words, or its distinctive last word
+    ("Markova" for "Dame Alicia Markova")."""
+    wanted = _name_stems(entity)
     if not wanted:
         return True
     have = sentence_terms | extra_terms
-    return len(wanted & have) >= max(1, round(len(wanted) * 0.6 + 0.01))
+    if len(set(wanted) & have) >= max(1, math.ceil(len(set(wanted)) * 0.6)):
+        return True
+    last = tokenize(entity)[-1]
+    return len(wanted) >= 2 and last.is_cap and last.low not in _GENERIC_NAME_WORDS and last.stem in have
 
 
 _BOUND_AFTER_RE = re.compile(
@@ -374,7 +123,22 @@ _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
 
-def _cue_positions(
+def _matches(name: str, targets: Sequence[str]) -> bool:
+    """Whether ``name`` names one of ``targets`` (same terms, or most of them)."""
+    name_terms = set(terms(name))
+    for target in targets:
+        target_terms = set(terms(target))
+        if not target_terms or not name_terms:
+            continue
+        if name_terms == target_terms:
+            return True
+        small, big = sorted((name_terms, target_terms), key=len)
+        if small <= big and len(small) >= 0.6 * len(big):
+            return True
+    return False
+
+
+def cue_positions(
     sentence: str, cues: Sequence[str], targets: Sequence[str], allow_modifiers: bool = False
 ) -> list[int]:
     """Where a relation word occurs that may belong to one of ``targets``.
@@ -394,281 +158,12 @@ def _cue_positions(
             if owner is None:
                 before = _BOUND_BEFORE_RE.search(sentence[: match.start()])
                 owner = before.group(1) if before else None
-                if owner and owner.split()[0].lower() in STOPWORDS | _QUESTION_WORDS:
+                if owner and owner.split()[0].lower() in STOPWORDS | QUESTION_WORDS:
                     owner = " ".join(owner.split()[1:]) or None
-            if owner and targets and not AnswerEngine._matches(owner, targets):
+            if owner and targets and not _matches(owner, targets):
                 continue
             positions.append(match.start())
     return positions
-
-
-def _norm_answer(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-class AnswerEngine:
-    """Answers questions from a :class:`NewsroomStore`: facts first, then sentences."""
-
-    def __init__(self, store: NewsroomStore, threshold: float = ABSTAIN_BELOW) -> None:
-        self._store = store
-        self._threshold = threshold
-
-    async def ask(
-        self, question: str, *, previous: Answer | None = None, now: datetime | None = None
-    ) -> Answer:
-        analysis = analyse_question(question, previous)
-        subject = analysis.entities[0] if analysis.entities else None
-        expansions = await self._expansions(analysis.entities)
-        answer = await self._from_facts(analysis, expansions, subject)
-        if answer is not None:
-            return answer
-        return await self._from_sentences(analysis, expansions, subject)
-
-    # --- acronyms ---------------------------------------------------------------------------
-
-    async def _expansions(self, entities: Sequence[str]) -> dict[str, set[str]]:
-        """For each entity, the other names it goes by: acronym <-> expansion, from stored facts."""
-        out: dict[str, set[str]] = {e: set() for e in entities}
-        if not entities:
-            return out
-        lookup = [w for e in entities for w in (*terms(e), *e.lower().split())]
-        facts = await self._store.search_facts(lookup, limit=50)
-        for entity in entities:
-            entity_terms = set(terms(entity))
-            for fact in facts:
-                if fact.relation != STANDS_FOR:
-                    continue
-                if fact.subject.upper() == entity.upper():
-                    out[entity].add(fact.object)
-                elif set(terms(fact.object)) == entity_terms or (
-                    entity_terms
-                    and entity_terms <= set(terms(fact.object))
-                    and len(entity_terms) >= 0.6 * len(set(terms(fact.object)))
-                ):
-                    out[entity].add(fact.subject)
-        return out
-
-    # --- facts ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _matches(name: str, targets: Sequence[str]) -> bool:
-        name_terms = set(terms(name))
-        for target in targets:
-            target_terms = set(terms(target))
-            if not target_terms or not name_terms:
-                continue
-            if name_terms == target_terms:
-                return True
-            small, big = sorted((name_terms, target_terms), key=len)
-            if small <= big and len(small) >= 0.6 * len(big):
-                return True
-        return False
-
-    async def _from_facts(
-        self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], subject: str | None
-    ) -> Answer | None:
-        if analysis.relation is None or not analysis.entities:
-            return None
-        relations, _ = _RELATION_FAMILIES[analysis.relation]
-        entity = analysis.entities[-1] if analysis.relation != STANDS_FOR else analysis.entities[0]
-        targets = [entity, *sorted(expansions.get(entity, ()))]
-        lookup = [w for t in targets for w in (*terms(t), *t.lower().split())]
-        facts = await self._store.search_facts(lookup, limit=100)
-        question_low = analysis.question.lower()
-        matching: list[Fact] = []
-        for fact in facts:
-            if fact.relation not in relations:
-                continue
-            if analysis.relation == STANDS_FOR:
-                if fact.subject.upper() == entity.upper():
-                    matching.append(fact)
-                continue
-            if not self._matches(fact.object, targets):
-                continue
-            if fact.subject.lower() in question_low:
-                continue  # "who succeeded X as ...": X is not the answer
-            matching.append(fact)
-        if not matching:
-            return None
-        answer_of = (lambda f: f.object) if analysis.relation == STANDS_FOR else (lambda f: f.subject)
-        groups: dict[str, list[Fact]] = defaultdict(list)
-        for fact in matching:
-            groups[_norm_answer(answer_of(fact))].append(fact)
-        # Newest statement wins; older conflicting ones are reported as superseded.
-        ordered = sorted(groups.values(), key=lambda g: max(f.added_at for f in g), reverse=True)
-        winner = ordered[0]
-        newest = max(winner, key=lambda f: f.added_at)
-        # Prefer the longest form of the answer ("Ahmad Massoud" over "Massoud").
-        text = max((answer_of(f) for f in winner), key=len)
-        citations = await self._citations_for_facts(winner)
-        superseded = tuple(max((answer_of(f) for f in g), key=len) for g in ordered[1:])
-        story = await self._story_or_none(newest.story_id)
-        return Answer(
-            question=analysis.question,
-            text=text,
-            evidence=newest.evidence,
-            citations=citations,
-            as_of=newest.added_at,
-            confidence=0.9,
-            closest_story=story,
-            superseded=superseded,
-            subject=subject if analysis.relation != STANDS_FOR else entity,
-        )
-
-    async def _citations_for_facts(self, facts: Sequence[Fact]) -> tuple[Citation, ...]:
-        article_ids = list(dict.fromkeys(f.article_id for f in facts if f.article_id))
-        articles = await self._store.articles(article_ids)
-        if not articles:
-            # A moderator's fact: cite the story it was added to.
-            story_ids = list(dict.fromkeys(f.story_id for f in facts))
-            for story_id in story_ids:
-                articles.extend(await self._store.story_articles(story_id))
-        return tuple(_citation(a) for a in articles)
-
-    async def _story_or_none(self, story_id: str) -> Story | None:
-        try:
-            return await self._store.story(story_id)
-        except LookupError:
-            return None
-
-    # --- sentences --------------------------------------------------------------------------
-
-    async def _from_sentences(
-        self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], subject: str | None
-    ) -> Answer:
-        cues: tuple[str, ...] = ()
-        if analysis.relation is not None:
-            cues = _RELATION_FAMILIES[analysis.relation][1]
-        search_terms = list(analysis.terms)
-        for names in expansions.values():
-            for name in names:
-                search_terms.extend(terms(name))
-        for cue in cues:
-            search_terms.extend(terms(cue))
-        search_terms = list(dict.fromkeys(search_terms))
-        if not search_terms:
-            return Answer(question=analysis.question, text=None, subject=subject)
-        hits = await self._store.search_sentences(search_terms, limit=60)
-        if not hits:
-            return Answer(question=analysis.question, text=None, subject=subject)
-        articles = {
-            a.id: a for a in await self._store.articles(list(dict.fromkeys(h.article_id for h in hits)))
-        }
-
-        entity_terms = {t for e in analysis.entities for t in terms(e)}
-        cue_terms = {t for c in cues for t in terms(c)}
-        weights: dict[str, float] = {}
-        for term in analysis.terms:
-            if term in cue_terms:
-                continue
-            weights[term] = 3.0 if term in entity_terms else 1.0
-        total_weight = sum(weights.values()) + (2.0 if cues else 0.0)
-        question_low = analysis.question.lower()
-        question_words = set(terms(analysis.question)) | entity_terms
-        targets = (
-            [*analysis.entities, *(name for names in expansions.values() for name in names)]
-            if analysis.relation
-            else []
-        )
-
-        scored: dict[str, _Scored] = {}
-        best_hit: SentenceHit | None = None
-        best_coverage = 0.0
-        for hit in hits:
-            sentence_terms = set(terms(hit.text))
-            article = articles.get(hit.article_id)
-            title_terms = set(terms(article.title)) if article and article.title else set()
-            # Every name in the question must be in the sentence (or its article's title).
-            if not all(
-                _entity_present(e, sentence_terms, title_terms)
-                or any(_entity_present(x, sentence_terms, title_terms) for x in expansions.get(e, ()))
-                for e in analysis.entities
-            ):
-                continue
-            matched = sum(w for t, w in weights.items() if t in sentence_terms or t in title_terms)
-            low = hit.text.lower()
-            cue_at = (
-                _cue_positions(hit.text, cues, targets, analysis.relation == "deputy_leader_of")
-                if cues
-                else []
-            )
-            if cues and not cue_at:
-                continue
-            coverage = (matched + (2.0 if cue_at else 0.0)) / total_weight if total_weight else 0.0
-            if coverage > best_coverage:
-                best_coverage, best_hit = coverage, hit
-            if coverage < 0.5:
-                continue
-            for candidate in extract_candidates(hit.text, analysis.expected):
-                cand_terms = set(terms(candidate.text))
-                if not cand_terms and analysis.expected not in {"number", "money", "percentage", "date"}:
-                    continue
-                if cand_terms and cand_terms <= question_words:
-                    continue  # the question's own words are not its answer
-                if analysis.expected == "person" and cand_terms & entity_terms:
-                    continue
-                if candidate.text.lower() in question_low:
-                    continue
-                score = coverage
-                if cues:
-                    distance = min(abs(candidate.start - p) for p in cue_at)
-                    if distance > 60:
-                        continue
-                    score += 0.25 * (1 - distance / 60)
-                if analysis.expected == "number" and analysis.focus:
-                    after = low[candidate.end : candidate.end + 40]
-                    focus_stem = stem(analysis.focus)
-                    if focus_stem and focus_stem in terms(after)[:3]:
-                        score += 0.3
-                    elif analysis.focus not in {"old", "long"}:
-                        score -= 0.2
-                # Closeness to the question's words found in the sentence.
-                anchors = [m.start() for t in weights for m in re.finditer(rf"\b{re.escape(t)}", low)]
-                if anchors:
-                    gap = min(abs(candidate.start - a) for a in anchors)
-                    score += 0.15 * max(0.0, 1 - gap / 80)
-                key = _norm_answer(candidate.text)
-                if not key:
-                    continue
-                existing = scored.get(key)
-                if existing is None:
-                    scored[key] = _Scored(candidate.text, score, hit, [hit])
-                else:
-                    if all(h.article_id != hit.article_id for h in existing.supporting):
-                        existing.score += 0.1  # another outlet says the same
-                    existing.supporting.append(hit)
-                    if score > existing.score:
-                        existing.score, existing.evidence, existing.text = score, hit, candidate.text
-        closest = await self._story_or_none(best_hit.story_id) if best_hit and best_coverage >= 0.5 else None
-        if not scored:
-            return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
-        ranked = sorted(scored.values(), key=lambda s: s.score, reverse=True)
-        best = ranked[0]
-        confidence = min(1.0, best.score / 1.5)
-        if best.score < self._threshold + 0.45 or (
-            len(ranked) > 1 and ranked[1].score > best.score - 0.05 and best.score < 1.2
-        ):
-            return Answer(
-                question=analysis.question,
-                text=None,
-                closest_story=closest,
-                confidence=confidence,
-                subject=subject,
-            )
-        cited_ids = list(dict.fromkeys(h.article_id for h in [best.evidence, *best.supporting]))
-        cited = [articles[i] for i in cited_ids if i in articles]
-        as_of = max((a.published_at or a.added_at for a in cited), default=None)
-        story = await self._story_or_none(best.evidence.story_id)
-        return Answer(
-            question=analysis.question,
-            text=best.text,
-            evidence=best.evidence.text,
-            citations=tuple(_citation(a) for a in cited),
-            as_of=as_of,
-            confidence=confidence,
-            closest_story=story,
-            subject=subject,
-        )
 
 
 def _citation(article: Article) -> Citation:
@@ -683,4 +178,477 @@ def _citation(article: Article) -> Citation:
     )
 
 
-__all__ = ["ROLE_RELATIONS", "AnswerEngine", "QuestionAnalysis", "analyse_question", "extract_candidates"]
+def _when(article: Article | None) -> datetime | None:
+    if article is None:
+        return None
+    return article.published_at or article.added_at
+
+
+class AnswerEngine:
+    """Answers questions from a :class:`NewsroomStore`: facts first, then sentences."""
+
+    def __init__(
+        self,
+        store: NewsroomStore,
+        threshold: float = ABSTAIN_BELOW,
+        model: ReaderModel | None = None,
+        margin: float = MIN_MARGIN,
+    ) -> None:
+        self._store = store
+        self._threshold = threshold
+        self._margin = margin
+        self._model = model
+
+    @property
+    def model(self) -> ReaderModel:
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    async def ask(
+        self, question: str, *, previous: Answer | None = None, now: datetime | None = None
+    ) -> Answer:
+        """The answer with its evidence and sources, or an abstention (``text`` None)."""
+        analysis = analyse_question(question, previous)
+        subject = analysis.entities[0] if analysis.entities else None
+        expansions, known = await self._expansions(analysis.entities)
+        answer = await self._from_facts(analysis, expansions, subject, known)
+        if answer is not None:
+            return answer
+        return await self._from_sentences(analysis, expansions, subject)
+
+    # --- acronyms ---------------------------------------------------------------------------
+
+    async def _expansions(self, entities: Sequence[str]) -> tuple[dict[str, set[str]], list[Fact]]:
+        """For each entity, the other names it goes by (acronym <-> expansion, from stored facts),
+        and the facts found on the way, which the fact route reuses."""
+        out: dict[str, set[str]] = {e: set() for e in entities}
+        if not entities:
+            return out, []
+        lookup = [w for e in entities for w in (*terms(e), *e.lower().split())]
+        facts = await self._store.search_facts(lookup, limit=100)
+        for entity in entities:
+            entity_terms = set(terms(entity))
+            for fact in facts:
+                if fact.relation != STANDS_FOR:
+                    continue
+                if fact.subject.upper() == entity.upper():
+                    out[entity].add(fact.object)
+                elif set(terms(fact.object)) == entity_terms or (
+                    entity_terms
+                    and entity_terms <= set(terms(fact.object))
+                    and len(entity_terms) >= 0.6 * len(set(terms(fact.object)))
+                ):
+                    out[entity].add(fact.subject)
+        return out, facts
+
+    # --- facts ------------------------------------------------------------------------------
+
+    async def _from_facts(
+        self,
+        analysis: QuestionAnalysis,
+        expansions: dict[str, set[str]],
+        subject: str | None,
+        known: Sequence[Fact] = (),
+    ) -> Answer | None:
+        if analysis.relation is None or not analysis.entities:
+            return None
+        if analysis.relation != STANDS_FOR and analysis.expected not in {PERSON, "other"}:
+            return None  # "when did the chairman ...": a role fact does not answer a date
+        relations, _ = RELATION_FAMILIES[analysis.relation]
+        entity = analysis.entities[-1] if analysis.relation != STANDS_FOR else analysis.entities[0]
+        targets = [entity, *sorted(expansions.get(entity, ()))]
+        facts = list(known)
+        if expansions.get(entity):
+            # The other name of the entity ("National Resistance Front" for "NRF") finds more facts.
+            seen = {f.id for f in facts}
+            extra = [w for t in sorted(expansions[entity]) for w in (*terms(t), *t.lower().split())]
+            facts += [f for f in await self._store.search_facts(extra, limit=100) if f.id not in seen]
+        question_low = analysis.question.lower()
+        other_entities = [e for e in analysis.entities if e != entity]
+        matching: list[Fact] = []
+        for fact in facts:
+            if fact.relation not in relations:
+                continue
+            if analysis.relation == STANDS_FOR:
+                if fact.subject.upper() == entity.upper():
+                    matching.append(fact)
+                continue
+            if not _matches(fact.object, targets):
+                continue
+            if fact.subject.lower() in question_low:
+                continue  # "who succeeded X as ...": X is not the answer
+            if other_entities and not all(
+                _entity_present(e, set(terms(fact.evidence)), set()) for e in other_entities
+            ):
+                continue  # the question names something the supporting sentence does not
+            matching.append(fact)
+        if not matching:
+            return None
+        answer_of = (lambda f: f.object) if analysis.relation == STANDS_FOR else (lambda f: f.subject)
+        groups: dict[str, list[Fact]] = defaultdict(list)
+        for fact in matching:
+            groups[normalise_answer(answer_of(fact))].append(fact)
+        # Merge "Massoud" into "Ahmad Massoud": a shorter form inside a longer one is the same answer.
+        keys = sorted(groups, key=len, reverse=True)
+        for short in keys[::-1]:
+            for long in keys:
+                if short != long and short in groups and long in groups and f" {short} " in f" {long} ":
+                    groups[long].extend(groups.pop(short))
+                    break
+        articles = {
+            a.id: a
+            for a in await self._store.articles(
+                list(dict.fromkeys(f.article_id for f in matching if f.article_id))
+            )
+        }
+
+        def stated_at(fact: Fact) -> datetime:
+            article = articles.get(fact.article_id or "")
+            return (
+                max(fact.added_at, article.published_at)
+                if article and article.published_at
+                else fact.added_at
+            )
+
+        # Newest statement wins; older conflicting ones are reported as superseded.
+        ordered = sorted(groups.values(), key=lambda g: max(stated_at(f) for f in g), reverse=True)
+        winner = ordered[0]
+        newest = max(winner, key=stated_at)
+        text = max((answer_of(f) for f in winner), key=len)  # "Ahmad Massoud" over "Massoud"
+        citations = await self._citations_for_facts(winner)
+        superseded = tuple(max((answer_of(f) for f in g), key=len) for g in ordered[1:])
+        story = await self._story_or_none(newest.story_id)
+        as_of = max((c.published_at for c in citations if c.published_at), default=None) or stated_at(newest)
+        return Answer(
+            question=analysis.question,
+            text=text,
+            evidence=newest.evidence,
+            citations=citations,
+            as_of=as_of,
+            confidence=0.9,
+            closest_story=story,
+            superseded=superseded,
+            subject=subject if analysis.relation != STANDS_FOR else entity,
+        )
+
+    async def _citations_for_facts(self, facts: Sequence[Fact]) -> tuple[Citation, ...]:
+        newest_first = sorted(facts, key=lambda f: f.added_at, reverse=True)
+        article_ids = list(dict.fromkeys(f.article_id for f in newest_first if f.article_id))
+        articles = await self._store.articles(article_ids)
+        if not articles:
+            # A moderator's fact: cite the story it was added to.
+            for story_id in dict.fromkeys(f.story_id for f in newest_first):
+                articles.extend(await self._store.story_articles(story_id))
+        return tuple(_citation(a) for a in articles)
+
+    async def _story_or_none(self, story_id: str) -> Story | None:
+        try:
+            return await self._store.story(story_id)
+        except LookupError:
+            return None
+
+    # --- sentences --------------------------------------------------------------------------
+
+    def _search_terms(
+        self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], question: QuestionView
+    ) -> list[str]:
+        """The terms to look up: the question's names and telling words, never its common ones.
+
+        Common words ("say", "people", "year") match a large share of all sentences, and the
+        index has to rank every match; leaving them out keeps the cost of a question tied to
+        the handful of sentences that can answer it. The reader still scores them.
+        """
+        names = [t for e in analysis.entities for t in _name_stems(e)]
+        for alias in expansions.values():
+            for name in alias:
+                names.extend(_name_stems(name))
+        telling = [t for t, w in question.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
+        search = names + telling
+        if analysis.relation is not None and not names:
+            for cue in (
+                *RELATION_FAMILIES[analysis.relation][1],
+                *RELATION_SYNONYMS.get(analysis.relation, ()),
+            ):
+                search.extend(terms(cue))
+        # Paraphrases of the question's plain words find sentences that say it differently.
+        for word in question.predicate:
+            search.extend(p for p in PARAPHRASES.get(word, ())[:4] if p not in _COMMON_QUERY_WORDS)
+        if not search:
+            search = list(analysis.terms)
+        return list(dict.fromkeys(search))
+
+    async def _retrieve(
+        self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], search: list[str]
+    ) -> list[SentenceHit]:
+        """Sentences to read. With names in the question, look the names up alone (rare words, so
+        few matches and a fast lookup), then read every sentence of the few stories that name them
+        most; without names, one lookup with the question's telling words."""
+        names = [t for e in analysis.entities for t in _name_stems(e)]
+        names += [t for alias in expansions.values() for name in alias for t in _name_stems(name)]
+        # Two-letter names ("UK", "US") are in a large share of all news: no use as a key.
+        names = [n for n in dict.fromkeys(names) if len(n) > 2]
+        if not names:
+            return await self._store.search_sentences(search, limit=SEARCH_LIMIT)
+        named = await self._store.search_sentences(names, limit=SEARCH_LIMIT)
+        story_ids = list(dict.fromkeys(h.story_id for h in named))[:STORIES_READ]
+        hits: list[SentenceHit] = []
+        for story_id in story_ids:
+            for record in await self._store.story_sentences(story_id):
+                hits.append(SentenceHit(record.article_id, story_id, record.position, record.text, 0.0))
+        hits.extend(h for h in named if h.story_id not in story_ids)
+        return hits
+
+    async def _from_sentences(
+        self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], subject: str | None
+    ) -> Answer:
+        abstain = Answer(question=analysis.question, text=None, subject=subject)
+        question = question_view(analysis)
+        search = self._search_terms(analysis, expansions, question)
+        if not search:
+            return abstain
+        hits = await self._retrieve(analysis, expansions, search)
+        if not hits:
+            return abstain
+        articles = {
+            a.id: a for a in await self._store.articles(list(dict.fromkeys(h.article_id for h in hits)))
+        }
+        relation_cues: tuple[str, ...] = ()
+        if analysis.relation is not None and analysis.relation != STANDS_FOR:
+            relation_cues = RELATION_FAMILIES[analysis.relation][1]
+            synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
+            relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
+        relation_stems = {t for cue in relation_cues for t in terms(cue)}
+        targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
+        entity_stems = {t for e in analysis.entities for t in terms(e)}
+
+        question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
+        views: list[tuple[SentenceView, SentenceHit, list[int]]] = []
+        dropped: Counter[str] = Counter()
+        best_hit: SentenceHit | None = None
+        best_coverage = 0.0
+        # A cheap look for the names' words first: most hits lack them and need no tokenising.
+        name_words = [
+            [w.lower() for name in (entity, *expansions.get(entity, ())) for w in re.findall(r"\w{3,}", name)]
+            for entity in analysis.entities
+        ]
+        for hit in hits:
+            article = articles.get(hit.article_id)
+            title = article.title if article else None
+            haystack = f"{hit.text} {title or ''}".lower()
+            if any(words and not any(w in haystack for w in words) for words in name_words):
+                dropped["name missing"] += 1
+                continue
+            title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
+            view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
+            sentence_stems = stems_of(view.tokens)
+            # Every name of the question must be in the sentence (or its article's title), as itself
+            # or as its acronym / expansion.
+            present = True
+            aliased: set[str] = set()
+            for entity in analysis.entities:
+                if _entity_present(entity, sentence_stems, set(title_stems)):
+                    continue
+                alias = next(
+                    (
+                        x
+                        for x in expansions.get(entity, ())
+                        if _entity_present(x, sentence_stems, set(title_stems))
+                    ),
+                    None,
+                )
+                if alias is None:
+                    present = False
+                    break
+                aliased.update(terms(entity))
+            if not present:
+                dropped["name missing"] += 1
+                continue
+            # A number or year the question gives ("in 2005") must be there too.
+            if any(s not in sentence_stems and s not in title_stems for s in question_numbers):
+                dropped["number missing"] += 1
+                continue
+            cue_at: list[int] = []
+            if relation_cues:
+                cue_at = cue_positions(
+                    hit.text, relation_cues, targets, analysis.relation == "deputy_leader_of"
+                )
+                if not cue_at:
+                    dropped["role word missing"] += 1
+                    continue
+            # Acronym aliases and role synonyms count as the question's own words.
+            extra = sum(question.weights.get(s, 0.0) for s in aliased if s not in sentence_stems)
+            if cue_at:
+                extra += sum(
+                    w for s, w in question.weights.items() if s in relation_stems and s not in sentence_stems
+                )
+            view.coverage = min(1.0, view.coverage + extra / question.total)
+            # The question's plain words (its verb, its nouns) must mostly be there: a sentence
+            # with the right names but another event does not answer.
+            share = predicate_share(question, sentence_stems, ignore=relation_stems)
+            if share is not None and share < _predicate_needed(len(question.predicate)):
+                if view.coverage > best_coverage:
+                    best_coverage, best_hit = view.coverage, hit
+                dropped["plain words missing"] += 1
+                continue
+            if view.coverage > best_coverage:
+                best_coverage, best_hit = view.coverage, hit
+            if view.coverage < MIN_COVERAGE:
+                dropped["low coverage"] += 1
+                continue
+            views.append((view, hit, cue_at))
+        _log.debug("question %r: %d hits, %d sentences kept, dropped %s", analysis.question, len(hits),
+                   len(views), dict(dropped))
+        closest = await self._story_or_none(best_hit.story_id) if best_hit and best_coverage >= 0.5 else None
+        if not views:
+            return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
+        views.sort(key=lambda v: (v[0].coverage + 0.3 * v[0].bigram_share, v[1].score), reverse=True)
+        views = views[:READ_SENTENCES]
+        for rank, (view, _, _) in enumerate(views):
+            view.rank = rank
+
+        def keep(candidate: Candidate) -> bool:
+            return analysis.expected == "other" or fits(candidate, analysis.expected)
+
+        count_of = question.focus if analysis.expected == "number" and _is_counted_noun(analysis) else None
+        found: list[Candidate] = []
+        cue_of: dict[int, list[int]] = {}
+        for view, _, cue_at in views:
+            cue_of[id(view)] = cue_at
+            for candidate in candidates(view, question, keep=keep):
+                cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
+                if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
+                    continue
+                if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
+                    continue
+                if analysis.focus == "old" and not candidate.text[:1].isdigit():
+                    continue  # an age is written in figures
+                if count_of is not None and not _counts(candidate, count_of):
+                    continue  # "how many fighters": a number that counts something else
+                found.append(candidate)
+        if not found:
+            _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
+            return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
+        ranked = score_candidates(found, self.model)
+
+        # One entry per answer; another outlet saying the same thing adds to its score.
+        merged: dict[str, _Scored] = {}
+        for candidate in ranked:
+            if analysis.expected in {"number", "money", "percentage", "date"}:
+                candidate.text = widen_to_range(candidate)
+            elif analysis.expected == "place":
+                candidate.text = _with_direction(candidate)
+            key = normalise_answer(candidate.text)
+            if not key:
+                continue
+            hit = candidate.sentence.key
+            assert isinstance(hit, SentenceHit)
+            entry = merged.get(key)
+            if entry is None:
+                merged[key] = _Scored(candidate.text, candidate.score, candidate, [hit])
+            elif all(h.article_id != hit.article_id for h in entry.hits):
+                entry.hits.append(hit)
+                entry.score += 0.3
+        order = sorted(merged.values(), key=lambda s: s.score, reverse=True)
+        best = order[0]
+        runner_up = next((s for s in order[1:] if not _same_answer(s.text, best.text)), None)
+        confidence = _confidence(best.score, runner_up.score if runner_up else None)
+        if best.score < self._threshold or (
+            runner_up is not None and best.score - runner_up.score < self._margin
+        ):
+            return Answer(
+                question=analysis.question,
+                text=None,
+                closest_story=closest,
+                confidence=confidence,
+                subject=subject,
+            )
+        superseded: tuple[str, ...] = ()
+        best_article = articles.get(best.hits[0].article_id)
+        if (
+            runner_up is not None
+            and analysis.relation is not None
+            and runner_up.score >= self._threshold
+            and runner_up.candidate.sentence.coverage >= best.candidate.sentence.coverage - 1e-9
+        ):
+            # Two well-supported answers to a role question: the newer report wins.
+            other_article = articles.get(runner_up.hits[0].article_id)
+            mine, theirs = _when(best_article), _when(other_article)
+            if mine is not None and theirs is not None and theirs > mine:
+                best, runner_up = runner_up, best
+            superseded = (runner_up.text,)
+        cited = [articles[h.article_id] for h in best.hits if h.article_id in articles]
+        evidence_hit = best.hits[0]
+        story = await self._story_or_none(evidence_hit.story_id)
+        return Answer(
+            question=analysis.question,
+            text=best.text,
+            evidence=best.candidate.sentence.text,
+            citations=tuple(_citation(a) for a in _dedupe(cited)),
+            as_of=max((w for w in (_when(a) for a in cited) if w is not None), default=None),
+            confidence=confidence,
+            closest_story=story,
+            superseded=superseded,
+            subject=subject,
+        )
+
+
+_DIRECTION_BEFORE_RE = re.compile(
+    r"\b((?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+"
+    r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def _with_direction(candidate: Candidate) -> str:
+    """"northeast of Kabul" rather than "Kabul" when the sentence places something that way."""
+    before = candidate.sentence.text[: candidate.start]
+    match = _DIRECTION_BEFORE_RE.search(before)
+    return f"{match.group(1)}{candidate.text}" if match else candidate.text
+
+
+def _predicate_needed(count: int) -> float:
+    """The share of a question's plain words a sentence must have: all but paraphrase-level
+    slack for one or two words, less for long questions whose extra words are description."""
+    return MIN_PREDICATE if count <= 2 else 0.3 if count == 3 else 0.25
+
+
+def _is_counted_noun(analysis: QuestionAnalysis) -> bool:
+    """Whether "how many X" names a plain noun X that the answer's number should count."""
+    focus = analysis.focus
+    if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
+        return False
+    return re.search(rf"\bhow many {re.escape(focus)}\b", analysis.question.lower()) is not None
+
+
+def _counts(candidate: Candidate, focus: str) -> bool:
+    tokens = candidate.sentence.tokens
+    focus_stem = tokenize(focus)[0].stem if tokenize(focus) else focus
+    after = tokens[candidate.last : candidate.last + 2]
+    if after and after[0].text in {"-", "–"} and (len(after) < 2 or after[1].stem != focus_stem):
+        return False  # "an 18-month association" counts months, not what was asked
+    if after and after[0].low == "of" and candidate.text.lower() == "one":
+        return False  # "one of the best"
+    near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
+    return any(t.stem == focus_stem for t in near)
+
+
+def _dedupe(articles: Sequence[Article]) -> list[Article]:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        seen.setdefault(article.id, article)
+    return list(seen.values())
+
+
+def _same_answer(left: str, right: str) -> bool:
+    a, b = normalise_answer(left), normalise_answer(right)
+    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def _confidence(score: float, runner_up: float | None) -> float:
+    """A 0..1 figure for people: the score and the lead over the next answer, squashed."""
+    lead = score - runner_up if runner_up is not None else 2.0
+    return round(1 / (1 + math.exp(-(score - ABSTAIN_BELOW) - lead)), 3)
+
+
+__all__ = ["ROLE_RELATIONS", "AnswerEngine", "QuestionAnalysis", "analyse_question", "cue_positions"]

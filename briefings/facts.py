@@ -101,6 +101,11 @@ _PATTERNS = [
         rf"(?:of|for|at)\s+(?:the\s+)?(?P<y>{_ORG})"
     ),
     re.compile(rf"(?P<x>{_PERSON}),?\s+(?:who\s+)?(?P<verb>{_VERB_ALT})\s+(?:the\s+)?(?P<y>{_ORG})"),
+    # "Damien Hockney, who is now Veritas' deputy leader"
+    re.compile(
+        rf"(?P<x>{_PERSON}),?\s+who\s+(?:is|was|has\s+become|became)\s+(?:now\s+)?(?:the\s+)?"
+        rf"(?P<y>{_ORG}){_POSS}\s+{_ROLE}\b"
+    ),
 ]
 # "The leader of Y is X", "Y's leader is X" (moderator statements).
 _STATEMENT_PATTERNS = [

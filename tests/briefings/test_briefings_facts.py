@@ -78,3 +78,8 @@ def test_parse_statement_forms() -> None:
     }
     free = parse_statement("the ceasefire held overnight")
     assert free.relation == STATES and free.object == "the ceasefire held overnight"
+
+
+def test_who_is_now_role_of() -> None:
+    facts = role_facts("He was joined by Mark Tell who is now Unity's deputy leader.")
+    assert ("Mark Tell", "deputy_leader_of", "Unity") in _triples(facts)

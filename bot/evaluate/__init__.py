@@ -1,0 +1,1 @@
+"""Evaluation commands: quality figures for the newsroom on labelled data."""

@@ -1,0 +1,287 @@
+"""Question analysis: the type of answer expected, the names asked about, the relation, the terms.
+
+Plain rules, no model: the question word and the noun after it decide the answer type
+("how much ... pay" is money, "which city" is a place), a table of role words and their
+paraphrases decides the relation ("runs", "boss of", "in charge of" all mean *leads*), and
+capitalised spans that are not question words are the names the answer must be about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefings.facts import STANDS_FOR
+from briefings.models import Answer
+from briefings.text import STOPWORDS, normalise, query_terms, stem
+
+PERSON = "person"
+ORGANISATION = "organisation"
+DATE = "date"
+NUMBER = "number"
+MONEY = "money"
+PERCENTAGE = "percentage"
+PLACE = "place"
+OTHER = "other"
+EXPANSION = "expansion"
+ANSWER_TYPES = (PERSON, ORGANISATION, DATE, NUMBER, MONEY, PERCENTAGE, PLACE, OTHER, EXPANSION)
+
+QUESTION_WORDS = frozenset(
+    "who whom whose what which where when why how whats what's who's where's when's is are was were "
+    "do does did can could will would should has have had".split()
+)
+# Words of a question that say nothing about where the answer is and are not searched for.
+GENERIC_WORDS = frozenset(
+    "name named called happen happened tell know exactly currently now latest please thing many much".split()
+)
+PRONOUNS = frozenset("their they them its it his her he she this that these those there".split())
+
+# Relation families: fact relations that answer the question, and cue words in a sentence.
+RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "leads": (
+        frozenset({"leads", "chief_executive_of"}),
+        ("leader", "lead", "led", "head", "boss", "chief", "run", "helm"),
+    ),
+    "chief_executive_of": (
+        frozenset({"chief_executive_of"}),
+        ("chief executive", "ceo", "managing director", "boss"),
+    ),
+    "chairs": (frozenset({"chairs"}), ("chairman", "chairwoman", "chair", "chairperson")),
+    "spokesperson_of": (frozenset({"spokesperson_of"}), ("spokesman", "spokeswoman", "spokesperson")),
+    "deputy_leader_of": (frozenset({"deputy_leader_of"}), ("deputy leader", "deputy")),
+    "founded": (frozenset({"founded"}), ("founded", "founder", "co-founded", "set up")),
+    "president_of": (frozenset({"president_of"}), ("president",)),
+    "prime_minister_of": (frozenset({"prime_minister_of"}), ("prime minister",)),
+    "coaches": (frozenset({"coaches", "manages"}), ("coach", "manager")),
+    "director_of": (frozenset({"director_of"}), ("director",)),
+    "owns": (frozenset({"owns"}), ("owner", "own")),
+    "captains": (frozenset({"captains"}), ("captain",)),
+    STANDS_FOR: (frozenset({STANDS_FOR}), ()),
+}
+_QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b"), STANDS_FOR),
+    (re.compile(r"\bdeputy (?:leader|head)\b"), "deputy_leader_of"),
+    (re.compile(r"\bchief executive\b|\bceo\b|\bmanaging director\b"), "chief_executive_of"),
+    (re.compile(r"\bchair(?:man|woman|person|s|ed)?\b"), "chairs"),
+    (re.compile(r"\bspokes(?:man|woman|person|people)\b"), "spokesperson_of"),
+    (re.compile(r"\bfound(?:ed|er|ers)\b|\bset up\b|\bestablished\b"), "founded"),
+    (re.compile(r"\bprime minister\b"), "prime_minister_of"),
+    (re.compile(r"\bpresident\b"), "president_of"),
+    (re.compile(r"\b(?:head )?coach(?:es|ed)?\b|\bmanager\b"), "coaches"),
+    (re.compile(r"\bdirector\b"), "director_of"),
+    (re.compile(r"\bcaptain(?:s|ed)?\b"), "captains"),
+    (re.compile(r"\bown(?:s|er|ed)\b"), "owns"),
+    (
+        re.compile(
+            r"\blead(?:s|er|ing)?\b|\bled\b|\bhead(?:s|ed)?\b|\bruns?\b|\bboss\b|\bin charge\b|\bchief\b"
+        ),
+        "leads",
+    ),
+]
+# Paraphrases of the same relation, as search terms and sentence cues.
+RELATION_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "leads": ("leader", "head", "boss", "chief", "runs", "leads", "led", "chairman"),
+    "chief_executive_of": ("chief executive", "ceo", "boss", "managing director"),
+    "chairs": ("chairman", "chairwoman", "chair"),
+    "spokesperson_of": ("spokesman", "spokeswoman", "spokesperson"),
+    "founded": ("founded", "founder", "set up", "established"),
+}
+
+_PLACE_NOUNS = frozenset(
+    "city town country state region province constituency place capital venue stadium village "
+    "county island nation continent district airport location area river mountain street".split()
+)
+_ORG_NOUNS = frozenset(
+    "company firm club team group airline party band publisher laboratory lab bank organisation "
+    "organization network channel newspaper university side carrier chain broadcaster studio label "
+    "agency union body retailer supermarket manufacturer maker carmaker school college church".split()
+)
+_PERSON_NOUNS = frozenset(
+    "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
+    "director writer author chairman chief executive leader president spokesman politician star "
+    "footballer athlete boss mp presenter dj artist musician novelist designer economist king queen "
+    "secretary "
+    "emperor general scientist architect composer poet philosopher explorer engineer".split()
+)
+_DATE_NOUNS = frozenset("year date day month time century decade era period".split())
+_NUMBER_NOUNS = frozenset("number amount percentage".split())
+
+_NAME_RE = re.compile(
+    r"[A-Z][\w'’.&-]*\w(?:\s+(?:(?:of|the|for|and|de|on)\s+)*(?:&\s+)?[A-Z][\w'’.&-]*\w)*|[A-Z]{2,}"
+)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks for."""
+
+    question: str
+    expected: str  # one of ANSWER_TYPES
+    relation: str | None
+    entities: tuple[str, ...]
+    terms: tuple[str, ...]
+    focus: str | None = None  # the noun of "how many X" / "which X" / "what X"
+    wh: str = "other"  # who, what, when, where, which, why, how, other
+    used_previous: bool = False
+    text: str = ""  # the question as analysed (with the previous subject added for follow-ups)
+
+
+def question_entities(question: str) -> list[str]:
+    """Capitalised names in a question, without question words ("Who", "Which")."""
+    found = []
+    for match in _NAME_RE.finditer(question):
+        words = match.group(0).replace("’", "'").split()
+        while words and (words[0].lower().strip("'s") in QUESTION_WORDS or words[0].lower() in STOPWORDS):
+            words.pop(0)
+        while words and words[-1].lower() in {"of", "the", "for", "and", "de", "on", "&"}:
+            words.pop()
+        if not words:
+            continue
+        # "Cesar-winning", "Florida-based": the name is the capitalised part.
+        words = [re.sub(r"^([A-Z][\w']*)-[a-z]+$", r"\1", w) for w in words]
+        name = " ".join(words)
+        if name.endswith("'s"):
+            name = name[:-2]
+        name = name.rstrip("'")
+        if name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS:
+            continue
+        found.append(name)
+    return found
+
+
+_MONEY_CUES = re.compile(
+    r"\b(?:cost|costs|pay|paid|paying|spend|spent|spending|worth|price|fund|funds|given|give|gave|hand|"
+    r"handed|raise|raised|earn|earned|sell|sold|profit|profits|loss|losses|fine|fined|charge|invest|"
+    r"invested|bid|offer|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash)\b"
+)
+
+
+def _wh_word(low: str) -> str:
+    for word in re.findall(r"[a-z']+", low):
+        word = word.split("'")[0]
+        if word in {"who", "whom", "whose"}:
+            return "who"
+        if word in {"what", "when", "where", "which", "why", "how"}:
+            return word
+    return "other"
+
+
+def expected_type(low: str) -> tuple[str, str | None]:
+    """The answer type a lower-case question expects, and its focus noun if any."""
+    if re.search(r"\bstands? for\b|\bshort for\b", low):
+        return EXPANSION, None
+    match = re.search(r"\bhow (many|much|old|long|far|big|tall|large|high|often)\b\s*([a-z]+)?", low)
+    if match:
+        kind, noun = match.group(1), match.group(2)
+        if kind == "many":
+            return NUMBER, noun
+        if kind == "much":
+            if _MONEY_CUES.search(low):
+                return MONEY, noun
+            return NUMBER, noun
+        return NUMBER, kind
+    if re.search(r"\bwhat (?:percentage|proportion|percent)\b|\bwhat share\b", low):
+        return PERCENTAGE, None
+    if re.search(
+        r"\bwhat (?:is|was|were|are)?\s*(?:the\s+)?(?:price|cost|value|fee|salary)\b", low
+    ) or re.search(r"\bwhat does .{0,40}\bcost\b", low):
+        return MONEY, None
+    # The first question word decides: "which city were they in when ..." asks for a place.
+    first_wh = re.search(r"\b(which|what|when|where|who|whom|whose)\b", low)
+    wh = first_wh.group(1) if first_wh else None
+    if first_wh is not None and wh in {"which", "what"}:
+        rest = re.findall(r"[a-z'-]+", low[first_wh.end() :])
+        following: list[str] = []
+        for word in rest[:5]:
+            if word in _AUXILIARIES or (word in STOPWORDS and following):
+                break
+            if word in {"the", "a", "an"}:
+                continue
+            following.append(word)
+            if len(following) == 3:
+                break
+        for word in following:
+            if word in _PLACE_NOUNS:
+                return PLACE, word
+            if word in _ORG_NOUNS:
+                return ORGANISATION, word
+            if word in _PERSON_NOUNS:
+                return PERSON, word
+            if word in _DATE_NOUNS:
+                return DATE, word
+            if word in _NUMBER_NOUNS:
+                return NUMBER, word
+        if following:
+            return OTHER, following[-1]  # "which massive lake" -> lake
+        # "what is the capital of ...": the noun after the verb says what is asked.
+        match = re.match(r"\s*(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", low[first_wh.end() :])
+        if match:
+            noun = match.group(1)
+            if noun in _PLACE_NOUNS:
+                return PLACE, noun
+            if noun in _PERSON_NOUNS:
+                return PERSON, noun
+            if noun in _DATE_NOUNS:
+                return DATE, noun
+            return OTHER, noun
+        return OTHER, None
+    if wh in {"who", "whom", "whose"}:
+        return PERSON, None
+    if wh == "when":
+        return DATE, None
+    if wh == "where":
+        return PLACE, None
+    if re.search(r"\bname of the\s+(?:[a-z]+\s+){0,3}?(" + "|".join(sorted(_PERSON_NOUNS)) + r")\b", low):
+        return PERSON, None
+    return OTHER, None
+
+
+_AUXILIARIES = frozenset(
+    "is was are were did does do has have had can could will would should may might".split()
+)
+
+
+def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
+    """Expected answer type, names, relation and search terms of a question."""
+    text = normalise(question)
+    low = text.lower()
+    expected, focus = expected_type(low)
+    relation = None
+    for pattern, name in _QUESTION_RELATIONS:
+        if pattern.search(low):
+            relation = name
+            break
+    # "who won ...", "who directed ...": no role relation, only roles asked with a role word.
+    entities = question_entities(text)
+    words = set(re.findall(r"[a-z']+", low))
+    used_previous = False
+    if previous is not None and previous.subject and (words & PRONOUNS):
+        # "and who is their spokesman?": the question is about the previous answer's subject.
+        if not entities or all(e.lower() in {"and", "so", "but"} for e in entities):
+            entities = [previous.subject]
+            text = f"{text} {previous.subject}"
+            used_previous = True
+    skip = {stem(w) for w in GENERIC_WORDS | QUESTION_WORDS}
+    question_terms = [t for t in query_terms(text) if t not in skip]
+    return QuestionAnalysis(
+        question=question,
+        expected=expected,
+        relation=relation,
+        entities=tuple(entities),
+        terms=tuple(question_terms),
+        focus=focus,
+        wh=_wh_word(low),
+        used_previous=used_previous,
+        text=text,
+    )
+
+
+__all__ = [
+    "ANSWER_TYPES",
+    "RELATION_FAMILIES",
+    "RELATION_SYNONYMS",
+    "QuestionAnalysis",
+    "analyse_question",
+    "expected_type",
+    "question_entities",
+]

@@ -1,0 +1,841 @@
+"""Reading an answer out of a few sentences: typed candidate spans and a linear scorer.
+
+Given a question and some sentences (a SQuAD paragraph, or the best sentences the search index
+found), every short span that could be an answer becomes a candidate: names, organisations,
+dates, numbers, money, percentages, places and plain noun phrases. Each candidate gets a small
+set of unlexicalised features (does its shape fit the expected type, how close is it to the
+question's words, does the sentence cover the question, is it a whole name or a piece of
+one...) and a linear score. The weights come from ``briefings/data/reader_weights.json``,
+trained by ``bench/train_reader.py`` (softmax over each question's candidates); without that
+file the hand-set weights below are used.
+
+No neural model and no downloaded data: everything is regular expressions, stems and sums.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from briefings.questions import (
+    DATE,
+    EXPANSION,
+    MONEY,
+    NUMBER,
+    ORGANISATION,
+    OTHER,
+    PERCENTAGE,
+    PERSON,
+    PLACE,
+    QuestionAnalysis,
+)
+from briefings.text import STOPWORDS, fold_accents, stem
+
+# --- tokens ------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(
+    r"[$£€]\s?\d+(?:,\d{3})*(?:\.\d+)?(?:bn|m|k|tn)?"
+    r"|\d+(?:,\d{3})*(?:\.\d+)?(?:%|bn|m|k|tn|st|nd|rd|th|s|km|kg|cm|mm)?"
+    r"|\w(?:\w|[-'’.&](?=\w))*"
+    r"|[^\w\s]"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion trillion dozen dozens hundreds thousands millions half quarter".split()
+)
+_CURRENCY_WORDS = frozenset("dollars dollar pounds pound euros euro yen francs cents pence".split())
+_SCALE_WORDS = frozenset("million billion trillion thousand hundred bn m".split())
+_PERCENT_WORDS = frozenset({"percent", "per", "%"})
+_PREPOSITIONS = frozenset("in at on from to by of for with into near since during until after before".split())
+_PLACE_PREPS = frozenset("in at from to near into".split())
+_DATE_PREPS = frozenset("in on since during until by after before from".split())
+_ARTICLES = frozenset("the a an".split())
+# Words that may sit inside a candidate but never start or end one.
+_EDGE_STOP = STOPWORDS | frozenset(
+    "said says say also mr mrs ms dr who whom which that than then there here".split()
+)
+_ORG_WORDS = frozenset(
+    "party front group council ministry government union league association army forces company "
+    "corporation bank club team university committee commission agency office department federation "
+    "organisation organization institute airline airlines inc ltd plc corp co news times post "
+    "laboratory school college museum church society foundation board fc united city".split()
+)
+
+SHAPES = ("percent", "money", "date", "year", "number", "name", "acronym", "lower")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    low: str
+    stem: str
+    is_punct: bool
+    is_cap: bool
+    is_num: bool
+
+
+@lru_cache(maxsize=100_000)
+def _stem_word(low: str) -> str:
+    low = fold_accents(low).replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    joined = low.replace(".", "").replace("-", "").replace("'", "")
+    # "Winn-Dixie" and "U.S." stem as their joined forms, as the search index's terms do.
+    return stem(joined) if joined.isalpha() else low.replace(",", "")
+
+
+@lru_cache(maxsize=50_000)
+def _part_stems(low: str) -> tuple[str, ...]:
+    parts = [p for p in re.split(r"[-.']", fold_accents(low)) if p.isalpha()]
+    return tuple(stem(p) for p in parts) if len(parts) > 1 else ()
+
+
+def stems_of(tokens: Sequence[Token]) -> set[str]:
+    """Every stem of the tokens, with the parts of hyphenated words ("Florida-based" gives "base")."""
+    out = set()
+    for token in tokens:
+        out.add(token.stem)
+        if "-" in token.low:
+            out.update(_part_stems(token.low))
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _token_parts(text: str) -> tuple[str, str, bool, bool, bool]:
+    low = text.lower()
+    first = text[0]
+    is_punct = not (first.isalnum() or first in "$£€")
+    is_num = (
+        first.isdigit()
+        or first in "$£€"
+        or low in _NUMBER_WORDS
+        or (not text.isalpha() and _DIGIT_RE.search(text) is not None)
+    )
+    return low, _stem_word(low), is_punct, first.isupper(), is_num
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def tokenize(sentence: str) -> list[Token]:
+    """Tokens with character offsets: words, numbers (with currency and suffixes), punctuation."""
+    return list(_tokenize(sentence))
+
+
+@lru_cache(maxsize=20_000)
+def _tokenize(sentence: str) -> tuple[Token, ...]:
+    out = []
+    for match in _TOKEN_RE.finditer(sentence):
+        text = match.group(0)
+        low, stemmed, is_punct, is_cap, is_num = _token_parts(text)
+        out.append(Token(text, match.start(), match.end(), low, stemmed, is_punct, is_cap, is_num))
+    return tuple(out)
+
+
+# --- question side ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """The parts of a question that candidate scoring looks at."""
+
+    analysis: QuestionAnalysis
+    weights: dict[str, float]  # stem -> weight of the question's content terms
+    all_stems: frozenset[str]  # every stem of the question, stopwords included (for overlap)
+    bigrams: frozenset[tuple[str, str]]
+    focus: str | None
+    total: float
+    predicate: dict[str, float] = field(default_factory=dict)  # plain (lower-case) content words
+
+
+_COMMON_VERBS = frozenset(
+    stem(w)
+    for w in "be is was get got make made take took go went use used include say said call called "
+    "become became give gave come came known know first one also".split()
+)
+
+
+def question_view(analysis: QuestionAnalysis) -> QuestionView:
+    """Weighted content stems of the question: names and numbers count more than common verbs."""
+    tokens = tokenize(analysis.text or analysis.question)
+    weights: dict[str, float] = {}
+    predicate: dict[str, float] = {}
+    content = []
+    for index, token in enumerate(tokens):
+        if token.is_punct or token.low in STOPWORDS or token.low.split("'")[0] in _WH_AND_AUX:
+            continue
+        if token.low in {"many", "much", "name", "named", "called"}:
+            continue
+        weight = 1.0
+        if token.is_cap and index > 0:
+            weight = 2.0
+        elif token.is_num:
+            weight = 1.5
+        elif token.stem in _COMMON_VERBS:
+            weight = 0.4
+        if analysis.focus and token.low == analysis.focus:
+            weight = 0.6  # "which city": the answer sentence rarely repeats the noun
+        weights[token.stem] = max(weights.get(token.stem, 0.0), weight)
+        if weight in (1.0, 0.4) and not token.is_cap and not token.is_num:
+            predicate[token.stem] = weight
+        content.append(token.stem)
+    bigrams = frozenset(itertools.pairwise(content))
+    focus = _stem_word(analysis.focus) if analysis.focus else None
+    return QuestionView(
+        analysis=analysis,
+        weights=weights,
+        all_stems=frozenset(t.stem for t in tokens if not t.is_punct),
+        bigrams=bigrams,
+        focus=focus,
+        total=sum(weights.values()) or 1.0,
+        predicate=predicate,
+    )
+
+
+_WH_AND_AUX = frozenset(
+    "who whom whose what which where when why how whats is are was were do does did can could will would "
+    "should has have had".split()
+)
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SentenceView:
+    """A sentence with its tokens and how well it covers the question."""
+
+    text: str
+    tokens: list[Token]
+    coverage: float = 0.0  # weighted share of the question's terms found in the sentence
+    bigram_share: float = 0.0
+    matched: list[int] = field(default_factory=list)  # token positions that match question terms
+    rank: int = 0
+    key: object = None  # the caller's handle (a SentenceHit, a paragraph index, ...)
+    extra_stems: frozenset[str] = frozenset()  # e.g. the article title's stems
+
+
+def sentence_view(
+    text: str, question: QuestionView, key: object = None, extra_stems: frozenset[str] = frozenset()
+) -> SentenceView:
+    tokens = tokenize(text)
+    stems = [t.stem for t in tokens]
+    present = stems_of(tokens)
+    matched = [i for i, s in enumerate(stems) if s in question.weights]
+    got = sum(w for s, w in question.weights.items() if s in present)
+    # Terms only in the title count for half: they place the story, not the sentence.
+    got += 0.5 * sum(w for s, w in question.weights.items() if s not in present and s in extra_stems)
+    pairs = set(itertools.pairwise(stems))
+    bigram_share = len(question.bigrams & pairs) / len(question.bigrams) if question.bigrams else 0.0
+    return SentenceView(
+        text=text,
+        tokens=tokens,
+        coverage=got / question.total,
+        bigram_share=bigram_share,
+        matched=matched,
+        key=key,
+        extra_stems=extra_stems,
+    )
+
+
+def rank_sentences(views: list[SentenceView]) -> list[SentenceView]:
+    ordered = sorted(views, key=lambda v: v.coverage + 0.3 * v.bigram_share, reverse=True)
+    for rank, view in enumerate(ordered):
+        view.rank = rank
+    return ordered
+
+
+# --- candidates ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One span of one sentence that could answer the question."""
+
+    text: str
+    start: int  # character offsets in the sentence
+    end: int
+    first: int  # token positions [first, last)
+    last: int
+    shape: str
+    sentence: SentenceView
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def span_shape(tokens: Sequence[Token]) -> str:
+    lows = [t.low for t in tokens]
+    if any("%" in t for t in lows) or ("per" in lows and "cent" in lows) or "percent" in lows:
+        return "percent"
+    if any(t.text[0] in "$£€" for t in tokens) or any(t in _CURRENCY_WORDS for t in lows):
+        return "money"
+    if any(t in _MONTHS or t in _DAYS for t in lows):
+        return "date"
+    digits = [t for t in tokens if t.is_num]
+    if digits:
+        if len(tokens) <= 2 and any(re.fullmatch(r"1\d{3}|20\d\d|1\d{3}s|20\d0s", t.low) for t in tokens):
+            return "year"
+        return "number"
+    content = [t for t in tokens if t.low not in STOPWORDS]
+    if content and all(t.is_cap for t in content):
+        if len(content) == 1 and content[0].text.isupper() and len(content[0].text) > 1:
+            return "acronym"
+        return "name"
+    return "lower"
+
+
+# Which shapes fit which expected type (used for the type feature and, in the newsroom, as a gate).
+COMPATIBLE: dict[str, frozenset[str]] = {
+    PERSON: frozenset({"name"}),
+    ORGANISATION: frozenset({"name", "acronym"}),
+    PLACE: frozenset({"name", "acronym"}),
+    DATE: frozenset({"date", "year"}),
+    NUMBER: frozenset({"number", "year", "money", "percent"}),
+    MONEY: frozenset({"money", "number"}),
+    PERCENTAGE: frozenset({"percent"}),
+    EXPANSION: frozenset({"name"}),
+    OTHER: frozenset(SHAPES),
+}
+
+MAX_SPAN = 7
+
+
+def _extends(tokens: list[Token], index: int, shape_of: str) -> bool:
+    """Whether the token at ``index`` would continue a name or a number run next to a span."""
+    if index < 0 or index >= len(tokens):
+        return False
+    token = tokens[index]
+    if token.is_punct:
+        return False
+    if shape_of == "name":
+        return token.is_cap and index > 0 and token.low not in STOPWORDS
+    if shape_of in {"number", "money", "percent", "year"}:
+        return token.is_num or token.low in _SCALE_WORDS or token.low in _CURRENCY_WORDS
+    if shape_of == "date":
+        return token.low in _MONTHS or token.low in _DAYS or token.is_num
+    return False
+
+
+def candidates(
+    view: SentenceView,
+    question: QuestionView,
+    max_span: int = MAX_SPAN,
+    keep: Callable[[Candidate], bool] | None = None,
+) -> list[Candidate]:
+    """Every plausible answer span of a sentence (that ``keep`` accepts), with its features."""
+    tokens = view.tokens
+    out: list[Candidate] = []
+    n = len(tokens)
+    q_stems = question.all_stems
+    for first in range(n):
+        head = tokens[first]
+        if head.is_punct and head.text not in "$£€":
+            continue
+        if head.low in _EDGE_STOP and not head.is_num and not (head.is_cap and head.low in _MONTHS):
+            continue
+        for last in range(first + 1, min(n, first + max_span) + 1):
+            tail = tokens[last - 1]
+            if tail.is_punct and last - 1 > first:
+                break
+            if tail.low in _EDGE_STOP and not tail.is_num and not (tail.is_cap and tail.low in _MONTHS):
+                continue
+            span = tokens[first:last]
+            if all(t.stem in q_stems for t in span if t.low not in STOPWORDS):
+                continue
+            candidate = _make(view, first, last)
+            if keep is not None and not keep(candidate):
+                continue
+            candidate.features = _features(candidate, question)
+            out.append(candidate)
+    return out
+
+
+def _make(view: SentenceView, first: int, last: int) -> Candidate:
+    span = view.tokens[first:last]
+    text = view.text[span[0].start : span[-1].end]
+    return Candidate(text, span[0].start, span[-1].end, first, last, span_shape(span), view)
+
+
+def _features(c: Candidate, q: QuestionView) -> dict[str, float]:
+    view = c.sentence
+    tokens = view.tokens
+    span = tokens[c.first : c.last]
+    analysis = q.analysis
+    expected = analysis.expected
+    f: dict[str, float] = {"bias": 1.0}
+    f["sent_cov"] = view.coverage
+    f["sent_bigram"] = view.bigram_share
+    f["sent_top"] = 1.0 if view.rank == 0 else 0.0
+    f["sent_top3"] = 1.0 if view.rank < 3 else 0.0
+    f[f"shape={c.shape}"] = 1.0
+    f[f"x:{expected}|{c.shape}"] = 1.0
+    f[f"w:{analysis.wh}|{c.shape}"] = 1.0
+    f["type_ok"] = 1.0 if c.shape in COMPATIBLE.get(expected, frozenset()) else 0.0
+    length = c.last - c.first
+    f[f"len={min(length, 6)}"] = 1.0
+    f[f"x:{expected}|len={min(length, 4)}"] = 1.0
+    content = [t for t in span if t.low not in STOPWORDS and not t.is_punct]
+    in_q = sum(1 for t in content if t.stem in q.all_stems)
+    f["cand_in_q"] = in_q / max(1, len(content))
+    f["cand_any_q"] = 1.0 if in_q else 0.0
+    f["cand_stopwords"] = (len(span) - len(content)) / len(span)
+    # Distance to the question's words found in the sentence (outside the span).
+    outside = [i for i in view.matched if i < c.first or i >= c.last]
+    if outside:
+        distance = min(c.first - i if i < c.first else i - c.last + 1 for i in outside)
+        f["dist_log"] = math.log1p(distance)
+        f["dist_1"] = 1.0 if distance <= 1 else 0.0
+        f["dist_3"] = 1.0 if distance <= 3 else 0.0
+        left = sum(1 for i in outside if i < c.first)
+        f["q_left_share"] = left / len(outside)
+    else:
+        f["dist_none"] = 1.0
+    # Weighted question terms in windows around the span: the sliding-window signal.
+    for width in (3, 8):
+        seen: set[str] = set()
+        lo, hi = max(0, c.first - width), min(len(tokens), c.last + width)
+        for i in range(lo, hi):
+            if c.first <= i < c.last:
+                continue
+            s = tokens[i].stem
+            if s in q.weights:
+                seen.add(s)
+        f[f"win{width}"] = sum(q.weights[s] for s in seen) / q.total
+    # Question words right before and right after the span, separately: "price of oil ... $12".
+    for side, lo, hi in (
+        ("left", max(0, c.first - 4), c.first),
+        ("right", c.last, min(len(tokens), c.last + 4)),
+    ):
+        near = {tokens[i].stem for i in range(lo, hi)} & q.weights.keys()
+        share = sum(q.weights[s] for s in near) / q.total
+        f[f"{side}4"] = share
+        f[f"w:{analysis.wh}|{side}4"] = share
+    # Coarse word classes at the span's edges and around it stand in for part-of-speech tags.
+    f[f"first={_tag(span[0])}"] = 1.0
+    f[f"last={_tag(span[-1])}"] = 1.0
+    f[f"before={_tag(tokens[c.first - 1]) if c.first > 0 else 'START'}"] = 1.0
+    f[f"after={_tag(tokens[c.last]) if c.last < len(tokens) else 'END'}"] = 1.0
+    f[f"w:{analysis.wh}|last={_tag(span[-1])}"] = 1.0
+    pattern = "".join(
+        "p" if t.is_punct else "d" if t.is_num else "C" if t.is_cap else "s" if t.low in STOPWORDS else "c"
+        for t in span[:4]
+    )
+    f[f"w:{analysis.wh}|pat={pattern}"] = 1.0
+    # Soft proximity: every question term found nearby pulls, the nearer the harder.
+    prox = 0.0
+    for i in outside:
+        gap = c.first - i if i < c.first else i - c.last + 1
+        prox += q.weights.get(tokens[i].stem, 0.0) / (1.0 + gap)
+    f["prox"] = prox / q.total
+    before = tokens[c.first - 1] if c.first > 0 else None
+    after = tokens[c.last] if c.last < len(tokens) else None
+    wh = analysis.wh
+    if before is not None and (before.low in STOPWORDS or before.is_punct):
+        f[f"w:{wh}|prev={before.low}"] = 1.0
+    if after is not None and (after.low in STOPWORDS or after.is_punct):
+        f[f"w:{wh}|next={after.low}"] = 1.0
+    if q.focus:
+        f[f"focus={q.focus}|{c.shape}"] = 1.0
+        if c.shape == "lower" and length <= 2:
+            f[f"focus={q.focus}|head={span[-1].stem}"] = 1.0
+    f["covXtype"] = view.coverage * f["type_ok"]
+    f["prev_q"] = 1.0 if before is not None and before.stem in q.weights else 0.0
+    f["next_q"] = 1.0 if after is not None and after.stem in q.weights else 0.0
+    if before is None:
+        f["at_start"] = 1.0
+    elif before.is_punct:
+        f["prev_punct"] = 1.0
+        if before.text in "(,":
+            f["prev_comma_paren"] = 1.0
+    elif before.low in _PREPOSITIONS:
+        f["prev_prep"] = 1.0
+        if before.low in _PLACE_PREPS:
+            f[f"x:{expected}|prev_place_prep"] = 1.0
+        if before.low in _DATE_PREPS:
+            f[f"x:{expected}|prev_date_prep"] = 1.0
+        if before.low == "of":
+            f["prev_of"] = 1.0
+    elif before.low in _ARTICLES:
+        f["prev_article"] = 1.0
+    elif before.low in STOPWORDS:
+        f["prev_stop"] = 1.0
+    if after is None or after.is_punct:
+        f["next_end_punct"] = 1.0
+    elif after.low in STOPWORDS:
+        f["next_stop"] = 1.0
+    if c.first == 0 and length == 1 and c.shape == "name":
+        f["lone_start_cap"] = 1.0  # "Coincidentally, ...": capitalised only because it starts the sentence
+    # Whole names and whole numbers, not pieces of them.
+    family = "name" if c.shape in {"name", "acronym"} else c.shape
+    if _extends(tokens, c.first - 1, family) or _extends(tokens, c.last, family):
+        f["partial"] = 1.0
+    if q.focus:
+        if any(t.stem == q.focus for t in span):
+            f["focus_in"] = 1.0
+        if any(t.stem == q.focus for t in tokens[c.last : c.last + 3]):
+            f["focus_after"] = 1.0
+        if any(t.stem == q.focus for t in tokens[max(0, c.first - 3) : c.first]):
+            f["focus_before"] = 1.0
+    if span[-1].low.endswith(("'s", "’s")) or (after is not None and after.low in {"'s", "’s", "'"}):
+        f["possessive"] = 1.0
+    if c.shape == "date":
+        lows = {t.low for t in span}
+        has_month = bool(lows & _MONTHS)
+        has_digit = any(t.is_num for t in span)
+        f["date_full"] = 1.0 if has_month and has_digit else 0.0
+        f["date_day_only"] = 1.0 if not has_month else 0.0
+    if c.shape == "name":
+        caps = [t for t in content]
+        orgish = any(t.low in _ORG_WORDS for t in caps)
+        if expected == PERSON:
+            f["person_like"] = 1.0 if 2 <= len(caps) <= 3 and not orgish else 0.0
+            f["person_one"] = 1.0 if len(caps) == 1 else 0.0
+        if expected == ORGANISATION and orgish:
+            f["org_like"] = 1.0
+    return f
+
+
+_DETERMINERS = frozenset("the a an this that these those its their his her our your my".split())
+_CONJUNCTIONS = frozenset("and or but nor while whereas because although though".split())
+_AUXILIARIES = frozenset(
+    "is was are were be been being has have had do does did will would can could may "
+    "might must shall should".split()
+)
+_PRONOUNS = frozenset("he she it they we i you him them us who which that".split())
+
+
+@lru_cache(maxsize=50_000)
+def _tag_of(low: str, is_cap: bool, is_num: bool, is_punct: bool) -> str:
+    if is_punct:
+        return "PUNCT" if low not in {"(", ")"} else "PAREN"
+    if is_num:
+        return "NUM"
+    if low in _DETERMINERS:
+        return "DET"
+    if low in _PREPOSITIONS:
+        return "PREP"
+    if low in _CONJUNCTIONS:
+        return "CONJ"
+    if low in _AUXILIARIES:
+        return "AUX"
+    if low in _PRONOUNS:
+        return "PRON"
+    if is_cap:
+        return "CAP"
+    if low.endswith("ly"):
+        return "ADV"
+    if low.endswith("ed"):
+        return "VED"
+    if low.endswith("ing"):
+        return "VING"
+    if low.endswith(("tion", "ment", "ness", "ity", "ism", "ship", "ance", "ence")):
+        return "NOUN"
+    if low.endswith(("ous", "ful", "ive", "able", "ible", "al", "ic", "ian", "ese")):
+        return "ADJ"
+    if low.endswith("s"):
+        return "PLURAL"
+    return "WORD"
+
+
+def _tag(token: Token) -> str:
+    return _tag_of(token.low, token.is_cap, token.is_num, token.is_punct)
+
+
+# --- gates for typed answers -----------------------------------------------------------------
+
+_NUMERIC_WORDS = (
+    _NUMBER_WORDS
+    | _SCALE_WORDS
+    | _CURRENCY_WORDS
+    | frozenset(
+        "more than over about around nearly almost up to some at least fewer less just only between and "
+        "per cent percent a an bn m k % - – , . $ £ € some roughly".split()
+    )
+)
+_NOT_PERSON = (
+    _ORG_WORDS
+    | _MONTHS
+    | _DAYS
+    | frozenset(
+        "north south east west northern southern eastern western new united national international "
+        "minister secretary chancellor chairman spokesman leader president general prime mr mrs ms dr "
+        "european american british english french german chinese japanese russian indian african asian "
+        "street house court cup open championship games awards award festival hospital centre center "
+        "meanwhile however but and then when after before during while although last next this that".split()
+    )
+)
+_PLACE_INTRO = frozenset("of capital city town village county state province region".split())
+_PERSON_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof".split())
+
+
+def person_like(tokens: Sequence[Token]) -> bool:
+    """Two to four capitalised words that are not an organisation, a month or a title phrase."""
+    words = [t for t in tokens if not t.is_punct]
+    if words and words[0].low.rstrip(".") in _PERSON_TITLES:
+        return 1 <= len(words) - 1 <= 3 and all(w.is_cap for w in words[1:])
+    if not 2 <= len(words) <= 4:
+        return False
+    if any(not w.is_cap or w.is_num for w in words):
+        return False
+    if any(w.low.rstrip(".").removesuffix("'s") in _NOT_PERSON for w in words):
+        return False
+    if any(w.text.isupper() and len(w.text) > 1 for w in words):
+        return False
+    if any(w.low in STOPWORDS for w in words):
+        return False  # "Reporters Without Borders": a name of people, not a person
+    return not words[-1].low.endswith(("'s", "’s"))
+
+
+def numeric_only(tokens: Sequence[Token]) -> bool:
+    """A number with at most its quantifiers ("more than 120,000", "150,000 to 200,000")."""
+    return any(t.is_num for t in tokens) and all(t.is_num or t.low in _NUMERIC_WORDS for t in tokens)
+
+
+def fits(candidate: Candidate, expected: str) -> bool:
+    """The strict type check the newsroom applies before it states an answer."""
+    span = candidate.sentence.tokens[candidate.first : candidate.last]
+    if candidate.shape not in COMPATIBLE.get(expected, frozenset(SHAPES)):
+        return False
+    if expected == PERSON:
+        return person_like(span)
+    if expected == MONEY and candidate.shape != "money":
+        return False
+    if expected in {NUMBER, MONEY, PERCENTAGE}:
+        return numeric_only(span) and any(
+            t.text[0].isdigit()
+            or t.text[0] in "$£€"
+            or (t.low in _NUMBER_WORDS and t.low not in {"half", "quarter"})
+            for t in span
+        )
+    if expected == DATE:
+        return all(
+            t.is_num
+            or t.low in _MONTHS
+            or t.low in _DAYS
+            or t.low in _NUMERIC_WORDS
+            or t.low in {"of", "between", "and", "early", "late", "mid"}
+            for t in span
+        )
+    if candidate.first == 0 and len(span) == 1 and (span[0].low in _NOT_PERSON or span[0].low.endswith("ly")):
+        return False  # "Meanwhile, ...": capitalised only because it starts the sentence
+    if expected == PLACE:
+        tokens = candidate.sentence.tokens
+        before = tokens[candidate.first - 1].low if candidate.first > 0 else ""
+        after = tokens[candidate.last].low if candidate.last < len(tokens) else ""
+        if person_like(span):
+            return False  # "Berhane Adera" is someone, not somewhere
+        # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida".
+        if before not in _PLACE_PREPS | _PLACE_INTRO and after != ",":
+            return False
+    if expected in {PLACE, ORGANISATION, EXPANSION}:
+        if span[-1].low.endswith(("'s", "’s")):
+            return False
+        if len(span) == 1 and len(span[0].low) > 5 and span[0].low.endswith(("ese", "ian", "ish", "ean")):
+            return False  # "Lebanese", "Italian": a nationality, not a place
+        return not any(t.low in _MONTHS or t.low in _DAYS for t in span)
+    return True
+
+
+_RANGE_RE = re.compile(
+    r"(?:between\s+)?([$£€]?\d[\d,.]*\s*(?:million|billion|bn|m|%)?)\s*(?:to|and|-|–)\s*"
+    r"([$£€]?\d[\d,.]*\s*(?:million|billion|bn|m|%)?)"
+)
+
+
+def widen_to_range(candidate: Candidate) -> str:
+    """A number that is one end of a range ("between 40,000 and 50,000") answers as the range."""
+    text = candidate.sentence.text
+    for match in _RANGE_RE.finditer(text):
+        if match.start(1) <= candidate.start < match.end(2) and candidate.end <= match.end(2) + 1:
+            joiner = text[match.end(1) : match.start(2)].strip()
+            return f"{match.group(1).strip()} {joiner} {match.group(2).strip()}"
+    return candidate.text
+
+
+def predicate_share(
+    question: QuestionView, stems: set[str] | frozenset[str], ignore: set[str] | frozenset[str] = frozenset()
+) -> float | None:
+    """Share of the question's plain content words (not names, not the asked-about noun) present.
+
+    "how many people were airlifted out of Panjshir?" has the plain word "airlifted"; a sentence
+    about Panjshir's population has none of it, so it cannot answer. None when there are none.
+    """
+    wanted = {s: w for s, w in question.predicate.items() if s not in ignore}
+    if not wanted:
+        return None
+    total = sum(wanted.values())
+    found = 0.0
+    for word, weight in wanted.items():
+        alternatives = (word, *PARAPHRASES.get(word, ()))
+        if any(a in stems for a in alternatives) or any(
+            len(word) >= 4 and len(other) >= 4 and (other.startswith(word) or word.startswith(other))
+            for other in stems
+        ):
+            found += weight
+    return found / total
+
+
+def _paraphrases(groups: str) -> dict[str, tuple[str, ...]]:
+    table: dict[str, set[str]] = {}
+    for group in groups.split(";"):
+        words = [stem(w) for w in group.split()]
+        for word in words:
+            table.setdefault(word, set()).update(w for w in words if w != word)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+# The usual paraphrases of news questions' verbs and nouns (stemmed). Small on purpose: each group
+# is a near-synonym set, so a sentence that says it in other words still answers.
+PARAPHRASES = _paraphrases(
+    "die died death dead pass passed killed; live lives home population inhabitants residents; "
+    "born birth native; buy bought purchase purchased acquire acquired takeover stake; "
+    "take took taken seize seized capture captured control; "
+    "sell sold sale sales; sack sacked fire fired dismiss dismissed terminated termination suspended; "
+    "build built develop developing developed make making; base based headquartered; "
+    "win won victory beat defeated; lose lost defeat defeated; appoint appointed named hired; "
+    "resign resigned quit step stepped; start started begin began launch launched; "
+    "leave left exit quit; pay paid paying payment; cost costs price; found founded establish "
+    "established; direct directed director; write wrote written writer author; sentence sentenced jailed "
+    "prison; replace replaced succeed succeeded; join joined signed sign; increase rise rose grew grow; "
+    "fall fell drop dropped decline declined; visit visited travel travelled flew fly trip"
+)
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+# Hand-set weights used when no trained file ships: they encode the obvious preferences.
+_DEFAULT_WEIGHTS: dict[str, float] = {
+    "sent_cov": 3.0,
+    "sent_bigram": 1.0,
+    "sent_top": 0.8,
+    "type_ok": 2.5,
+    "cand_in_q": -3.0,
+    "cand_any_q": -0.5,
+    "dist_log": -0.8,
+    "dist_none": -1.5,
+    "win3": 1.5,
+    "win8": 1.5,
+    "partial": -2.0,
+    "prev_q": 0.3,
+    "focus_in": -0.5,
+    "focus_after": 1.0,
+    "cand_stopwords": -1.0,
+    "len=1": 0.2,
+    "len=2": 0.3,
+    "len=5": -0.3,
+    "len=6": -0.8,
+    "person_like": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class ReaderModel:
+    """A linear scorer over candidate features."""
+
+    weights: dict[str, float]
+    trained: bool = False
+
+    def score(self, features: dict[str, float]) -> float:
+        w = self.weights
+        return sum(w.get(name, 0.0) * value for name, value in features.items())
+
+
+def load_model() -> ReaderModel:
+    """The shipped weights, or the hand-set ones if the package has no weights file."""
+    return _cached_model()
+
+
+@lru_cache(maxsize=1)
+def _cached_model() -> ReaderModel:
+    try:
+        raw = resources.files("briefings").joinpath("data/reader_weights.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError, ModuleNotFoundError):
+        return ReaderModel(dict(_DEFAULT_WEIGHTS))
+    data = json.loads(raw)
+    return ReaderModel({str(k): float(v) for k, v in data["weights"].items()}, trained=True)
+
+
+def score_candidates(found: list[Candidate], model: ReaderModel) -> list[Candidate]:
+    """Candidates best first, each with its linear score."""
+    for candidate in found:
+        candidate.score = model.score(candidate.features)
+    return sorted(found, key=lambda c: c.score, reverse=True)
+
+
+def softmax_top(found: Sequence[Candidate]) -> float:
+    """The share of probability mass on the best candidate's text (its spans added up)."""
+    if not found:
+        return 0.0
+    top = max(c.score for c in found)
+    mass: dict[str, float] = {}
+    for c in found:
+        key = normalise_answer(c.text)
+        mass[key] = mass.get(key, 0.0) + math.exp(c.score - top)
+    total = sum(mass.values())
+    return max(mass.values()) / total
+
+
+def read(
+    analysis: QuestionAnalysis,
+    sentences: Sequence[str],
+    *,
+    top_sentences: int = 3,
+    model: ReaderModel | None = None,
+) -> list[Candidate]:
+    """Ranked candidates for a question over a few sentences (a paragraph), best first."""
+    question = question_view(analysis)
+    views = rank_sentences([sentence_view(s, question, key=i) for i, s in enumerate(sentences)])
+    found: list[Candidate] = []
+    for view in views[:top_sentences]:
+        found.extend(candidates(view, question))
+    return score_candidates(found, model or load_model())
+
+
+# --- answer normalisation (the SQuAD v1.1 rules) ----------------------------------------------
+
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def normalise_answer(text: str) -> str:
+    """Lower case, no punctuation, no articles, single spaces (the official v1.1 normalisation)."""
+    text = "".join(ch for ch in text.lower() if ch not in _PUNCT)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+__all__ = [
+    "COMPATIBLE",
+    "Candidate",
+    "QuestionView",
+    "ReaderModel",
+    "SentenceView",
+    "candidates",
+    "fits",
+    "load_model",
+    "normalise_answer",
+    "person_like",
+    "predicate_share",
+    "question_view",
+    "rank_sentences",
+    "read",
+    "score_candidates",
+    "sentence_view",
+    "softmax_top",
+    "span_shape",
+    "stems_of",
+    "tokenize",
+    "widen_to_range",
+]
