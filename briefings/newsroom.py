@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -23,7 +24,17 @@ from briefings.models import (
     StoryStatus,
 )
 from briefings.ports import DuplicateArticle, NewsroomStore, NotFound
-from briefings.stories import DEFAULT_WINDOW, gate_candidates, grouping_keys, merge_keys, same_story
+from briefings.stories import (
+    DEFAULT_WINDOW,
+    bucket_keys,
+    gate_candidates,
+    grouping_keys,
+    key_term,
+    merge_keys,
+    query_keys,
+    same_story,
+    unbucket,
+)
 from briefings.summarise import SourceSentence, summarise_story
 from briefings.text import content_hash as hash_text
 from briefings.text import index_terms, is_junk, normalise, split_sentences, stem, strip_html, tokens
@@ -45,12 +56,15 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:4000]
-    bad = sum(1 for ch in sample if not (ch.isprintable() or ch in "\n\r\t"))
-    return bad > len(sample) * 0.1
+    # Control characters (and the replacement character left by a wrong decoding) mark binary.
+    return len(_CONTROL_RE.findall(sample)) > len(sample) * 0.1
 
 
 def _citation(article: Article) -> Citation:
@@ -65,17 +79,23 @@ def _citation(article: Article) -> Citation:
     )
 
 
-def _topics(headline: str, sentences: Sequence[str]) -> tuple[str, ...]:
-    """The story's most salient names, as readable topic labels."""
-    keys = grouping_keys(headline, list(sentences[:12]), limit=MAX_TOPICS * 3)
+def _topics(keys: frozenset[str], texts: Sequence[str], given: Sequence[str] = ()) -> tuple[str, ...]:
+    """Topics given with the articles first, then the story's names among its grouping keys,
+    as written in ``texts`` (the headline and the newest article's first sentences)."""
+    names = {key_term(k) for k in keys if k.startswith("n:")}
     surface: dict[str, str] = {}
-    for sentence in (headline, *sentences[:12]):
+    for sentence in texts:
         for token in tokens(sentence):
-            if token[:1].isupper():
-                key = f"t:{stem(token.lower().replace('.', '').replace('-', ''))}"
-                if key in keys:
-                    surface.setdefault(key, token)
-    return tuple(sorted(surface.values(), key=str.lower)[:MAX_TOPICS])
+            if token[:1].isupper() and len(surface) < len(names):
+                term = stem(token.lower().replace(".", "").replace("-", ""))
+                if term in names:
+                    surface.setdefault(term, token.removesuffix("'s").removesuffix("’s"))
+    named = sorted(surface.values(), key=str.lower)
+    return tuple(dict.fromkeys([*given, *named]))[:MAX_TOPICS]
+
+
+def _source_sentence(article_id: str, record: SentenceRecord) -> SourceSentence:
+    return SourceSentence(article_id, record.position, record.text, tuple(record.index_terms.split()))
 
 
 class Newsroom:
@@ -122,6 +142,7 @@ class Newsroom:
             url=(article.url or "").strip() or None,
             published_at=article.published_at,
             external_id=article.external_id,
+            topics=tuple(t.strip() for t in article.topics if t and t.strip()),
         )
 
     @staticmethod
@@ -141,10 +162,9 @@ class Newsroom:
         (same content after normalisation) is not stored again: the result names the original.
         """
         clean = self._clean(article)
-        digest = hash_text(clean.text)
-        existing = await self._store.article_by_hash(digest)
-        if existing is not None:
-            return await self._duplicate(existing.id)
+        digest = hash_text(clean.text, normalised=True)
+        # No look-up of the hash first: duplicates are rare, and save_ingest checks the hash in
+        # its own transaction anyway (raising DuplicateArticle), which saves a round trip.
         now = self._clock()
         all_sentences = split_sentences(clean.text)
         kept = [(i, s) for i, s in enumerate(all_sentences) if not is_junk(s)]
@@ -160,21 +180,21 @@ class Newsroom:
 
         if story is None:
             summary = summarise_story(
-                [SourceSentence(NEW_ARTICLE, r.position, r.text) for r in records], {NEW_ARTICLE: clean.title}
+                [_source_sentence(NEW_ARTICLE, r) for r in records], {NEW_ARTICLE: clean.title}
             )
             status = StoryStatus.PUBLISHED if publish else StoryStatus.DRAFT
             story_keys = keys
-            topics = _topics(summary.headline, sentences)
+            topics = _topics(keys, [summary.headline, *sentences[:12]], clean.topics)
         else:
             story_articles = await self._store.story_articles(story.id)
             titles: dict[str, str | None] = {a.id: a.title for a in story_articles}
             titles[NEW_ARTICLE] = clean.title
-            pooled = [SourceSentence(r.article_id, r.position, r.text) for r in story_records]
-            pooled += [SourceSentence(NEW_ARTICLE, r.position, r.text) for r in records]
+            pooled = [_source_sentence(r.article_id, r) for r in story_records]
+            pooled += [_source_sentence(NEW_ARTICLE, r) for r in records]
             summary = summarise_story(pooled, titles)
             status = story.status  # merging never publishes a draft nor revives a withdrawn story
             story_keys = merge_keys(stored_keys, keys)
-            topics = _topics(summary.headline, [s.text for s in pooled])
+            topics = _topics(story_keys, [summary.headline, *sentences[:12]], (*clean.topics, *story.topics))
         plan = IngestPlan(
             article=clean,
             content_hash=digest,
@@ -185,7 +205,7 @@ class Newsroom:
             summary=summary.text,
             status=status,
             topics=topics,
-            grouping_keys=story_keys,
+            grouping_keys=bucket_keys(story_keys, now),
             facts=facts,
             added_by=added_by,
             added_at=now,
@@ -210,8 +230,9 @@ class Newsroom:
         """The story the article belongs to, its stored sentences and grouping keys."""
         if not keys:
             return None, [], frozenset()
-        candidates = await self._store.candidate_stories(sorted(keys), now - self.grouping_window, 20)
-        stored_keys = {c.story_id: c.keys for c in candidates}
+        lookup = query_keys(keys, now, self.grouping_window)
+        candidates = await self._store.candidate_stories(lookup, now - self.grouping_window, 20)
+        stored_keys = {c.story_id: unbucket(c.keys) for c in candidates}
         ours = [r.index_terms.split() for r in records]
         for decision in gate_candidates(keys, candidates, now=now, window=self.grouping_window):
             assert decision.story_id is not None

@@ -1,17 +1,23 @@
 """Grouping articles from several outlets into one story.
 
-An article is described by *grouping keys*: its most salient terms (names above all), which
-storage keeps per story in an inverted index. A new article asks storage for the stories
-that share keys with it (a query whose cost grows with the postings of those keys, not with
-the number of stories) and joins the best one when enough keys are shared within the time
-window. Very common words never become keys, so every posting list stays short.
+An article is described by *grouping keys*: its most salient terms, names above all. Names
+(words written with a capital mid-sentence, and acronyms) become ``n:<stem>`` keys, other
+salient words ``t:<stem>`` keys. Storage keeps each story's keys in an inverted index. A new
+article asks storage for the stories that share keys with it and joins the best one when
+enough keys, names among them, are shared and the texts tell the same story.
+
+Scaling: the keys a story stores carry the time bucket of its last update
+(:func:`bucket_keys`), and a new article asks only for the buckets its grouping window
+covers. A posting list therefore holds the stories updated recently, not every story ever
+stored, so grouping an article costs about the same with 100 or 100,000 stories stored.
+Very common words never become keys, so the posting lists stay short within a bucket too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +32,9 @@ MIN_SHARED_KEYS = 5
 MIN_OVERLAP = 0.3
 MIN_CONTAINMENT = 0.3
 MIN_COSINE = 0.75
+MIN_SHARED_NAMES = 2  # reports of one event name the same people, places or organisations
 DEFAULT_WINDOW = timedelta(days=4)
+BUCKET = timedelta(days=4)  # time partition of the stored keys; a window spans at most two or three
 
 # Words frequent in any news text: as keys they would match nearly every story.
 _COMMON_WORDS = """
@@ -81,35 +89,42 @@ class GroupingDecision:
     overlap: float = 0.0
 
 
-def _term_weights(text: str, weight: float, counts: Counter[str]) -> None:
+@lru_cache(maxsize=30_000)
+def _salient_key(token: str) -> str:
+    """The key a token would give ("" for none): its stem, or a long figure as it stands."""
+    low = fold_accents(token).lower().replace("'", "").replace("’", "")
+    if low.endswith("s") and token.endswith(("'s", "’s")):
+        low = low[:-1]
     common = _common_stems()
+    if not low or low in common or len(low) < 3:
+        return ""
+    if low.isdigit():
+        # Years and small numbers are everywhere; long figures ("150000") identify events.
+        return low if len(low) >= 5 else ""
+    if not any(ch.isalpha() for ch in low):
+        return ""
+    key = stem(low.replace(".", "").replace("-", ""))
+    return "" if key in common else key
+
+
+def _term_weights(text: str, weight: float, counts: Counter[str], names: dict[str, float]) -> None:
     previous = ""
     for token in tokens(text):
-        low = fold_accents(token).lower().replace("'", "").replace("’", "")
-        if low.endswith("s") and token.endswith(("'s", "’s")):
-            low = low[:-1]
-        if not low or low in common or len(low) < 3:
+        key = _salient_key(token)
+        if not key:
             previous = token
             continue
-        if low.isdigit():
-            # Years and small numbers are everywhere; long figures ("150000") identify events.
-            if len(low) < 5:
-                previous = token
-                continue
-            key = low
-        elif not any(ch.isalpha() for ch in low):
-            previous = token
-            continue
-        else:
-            key = stem(low.replace(".", "").replace("-", ""))
-            if key in common:
-                previous = token
-                continue
         boost = 1.0
         if token[:1].isupper() and previous and previous[-1:] not in ".!?\"'":
             boost = 2.5  # a capitalised word mid-sentence: a name
-        elif token.isupper() and len(token) >= 2:
+            names[key] += 1
+        elif token.isupper() and len(token) >= 2 and not key.isdigit():
             boost = 2.5  # an acronym
+            names[key] += 1
+        elif token[:1].isupper():
+            names[key] += 0.5  # capitalised at a sentence start: a name unless seen in lower case
+        else:
+            names[key] -= 1  # written in lower case somewhere: a common word after all
         counts[key] += weight * boost
         previous = token
 
@@ -117,39 +132,75 @@ def _term_weights(text: str, weight: float, counts: Counter[str]) -> None:
 def grouping_keys(
     title: str | None, sentences: Sequence[str], limit: int = KEYS_PER_ARTICLE
 ) -> frozenset[str]:
-    """The article's most salient terms as grouping keys (``t:<stem>``).
+    """The article's most salient terms as grouping keys: ``n:<stem>`` for names, ``t:<stem>``.
 
     The title and the first sentences weigh more, names weigh more than other words, and
-    common news words are never keys.
+    common news words are never keys. A term is a name when it is written with a capital
+    (mid-sentence) or as an acronym more often than in lower case.
     """
     counts: Counter[str] = Counter()
+    names: dict[str, float] = defaultdict(float)
     if title:
-        _term_weights(title, 3.0, counts)
+        # Titles capitalise freely: their words count, but say nothing about names.
+        _term_weights(title, 3.0, counts, defaultdict(float))
     for position, sentence in enumerate(sentences):
-        _term_weights(sentence, 2.0 if position < 4 else 1.0, counts)
+        _term_weights(sentence, 2.0 if position < 4 else 1.0, counts, names)
     # Ties broken by the key itself so that the same text always gives the same keys.
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen = [key for key, score in ranked if score >= 2.0][:limit]
-    return frozenset(f"t:{key}" for key in chosen)
+    return frozenset(f"n:{key}" if names[key] > 0 else f"t:{key}" for key in chosen)
+
+
+def key_term(key: str) -> str:
+    """The stem of a grouping key, whatever its kind (``n:massoud`` -> ``massoud``)."""
+    return key.partition(":")[2]
+
+
+def bucket_of(moment: datetime) -> int:
+    """The time bucket (a whole number of :data:`BUCKET` periods since the epoch) of a moment."""
+    return int(moment.timestamp() // BUCKET.total_seconds())
+
+
+def bucket_keys(keys: Iterable[str], moment: datetime) -> frozenset[str]:
+    """Keys as a story stores them when updated at ``moment``: ``<bucket>|<key>``."""
+    bucket = bucket_of(moment)
+    return frozenset(f"{bucket}|{key}" for key in keys)
+
+
+def query_keys(keys: Iterable[str], now: datetime, window: timedelta = DEFAULT_WINDOW) -> list[str]:
+    """The stored keys to look up for an article at ``now``: every bucket the window touches."""
+    first, last = bucket_of(now - window), bucket_of(now)
+    return sorted(f"{bucket}|{key}" for bucket in range(first, last + 1) for key in keys)
+
+
+def unbucket(keys: Iterable[str]) -> frozenset[str]:
+    """Stored keys without their time bucket (keys stored without one pass unchanged)."""
+    return frozenset(key.rpartition("|")[2] for key in keys)
 
 
 def merge_keys(
     story_keys: Iterable[str], article_keys: Iterable[str], limit: int = KEYS_PER_STORY
 ) -> frozenset[str]:
-    """The keys a story keeps after an article joins: the article's keys first, then the story's."""
-    merged = list(dict.fromkeys([*sorted(article_keys), *sorted(story_keys)]))
-    # Keys both had are the story's core: keep them all before the others.
-    both = set(story_keys) & set(article_keys)
-    ordered = [k for k in merged if k in both] + [k for k in merged if k not in both]
-    return frozenset(ordered[:limit])
+    """The keys a story keeps after an article joins: shared stems first, then the article's,
+    then the story's. A stem that either side calls a name stays a name."""
+    story = {key_term(k): k for k in sorted(unbucket(story_keys))}
+    article = {key_term(k): k for k in sorted(article_keys)}
+    kind = {t: k for t, k in {**story, **article}.items()}
+    for term in set(story) | set(article):
+        if story.get(term, "").startswith("n:") or article.get(term, "").startswith("n:"):
+            kind[term] = f"n:{term}"
+    both = sorted(set(story) & set(article))
+    ordered = list(dict.fromkeys([*both, *sorted(article), *sorted(story)]))
+    return frozenset(kind[t] for t in ordered[:limit])
 
 
 def similarity(article_keys: frozenset[str], story_keys: frozenset[str]) -> tuple[int, float]:
-    """Shared keys and the overlap coefficient (shared / size of the smaller set)."""
+    """Shared key stems and the overlap coefficient (shared / size of the smaller set)."""
     if not article_keys or not story_keys:
         return 0, 0.0
-    shared = len(article_keys & story_keys)
-    return shared, shared / min(len(article_keys), len(story_keys))
+    ours, theirs = {key_term(k) for k in article_keys}, {key_term(k) for k in story_keys}
+    shared = len(ours & theirs)
+    return shared, shared / min(len(ours), len(theirs))
 
 
 def gate_candidates(
@@ -160,21 +211,33 @@ def gate_candidates(
     window: timedelta = DEFAULT_WINDOW,
     min_shared: int = MIN_SHARED_KEYS,
     min_overlap: float = MIN_OVERLAP,
+    min_names: int = MIN_SHARED_NAMES,
     limit: int = 3,
 ) -> list[GroupingDecision]:
     """Candidate stories that share enough keys to be worth a closer look, best first.
 
     A story qualifies when it was updated within ``window`` of ``now`` and shares at least
-    ``min_shared`` keys making up at least ``min_overlap`` of the smaller key set. Short
-    articles with few keys need proportionally fewer shared keys.
+    ``min_shared`` keys making up at least ``min_overlap`` of the smaller key set, with at
+    least ``min_names`` of the article's names among them (reports of one event name the same
+    people and places; two events of the same kind do not). Short articles with few keys need
+    proportionally fewer shared keys. Candidate keys may carry time buckets.
     """
     needed = min(min_shared, max(3, int(len(article_keys) * min_overlap + 0.999)))
+    article_terms = {key_term(k) for k in article_keys}
+    article_names = {key_term(k) for k in article_keys if k.startswith("n:")}
+    # An article without names cannot be told from another event of the same kind: it never joins.
+    names_needed = max(1, min(min_names, len(article_names)))
     passed = []
     for candidate in candidates:
-        if candidate.updated_at < now - window:
+        if candidate.updated_at < now - window or not candidate.keys:
             continue
-        shared, overlap = similarity(article_keys, candidate.keys)
-        if shared >= needed and overlap >= min_overlap:
+        # Stored keys may carry a time bucket; a name in one text may be a plain word in the
+        # other ("Front", "front"): compare stems.
+        story_terms = {key_term(k.rpartition("|")[2]) for k in candidate.keys}
+        shared = len(article_terms & story_terms)
+        overlap = shared / max(1, min(len(article_terms), len(story_terms)))
+        shared_names = len(article_names & story_terms)
+        if shared >= needed and overlap >= min_overlap and shared_names >= names_needed:
             passed.append(GroupingDecision(candidate.story_id, shared, overlap))
     passed.sort(key=lambda d: (d.shared_keys, d.overlap), reverse=True)
     return passed[:limit]

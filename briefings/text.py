@@ -59,9 +59,13 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-def content_hash(text: str) -> str:
-    """A hash of the text that ignores case, whitespace and quote style, for dedupe."""
-    flat = " ".join(normalise(text).casefold().split())
+def content_hash(text: str, *, normalised: bool = False) -> str:
+    """A hash of the text that ignores case, whitespace and quote style, for dedupe.
+
+    Pass ``normalised=True`` for text that already went through :func:`normalise` (it is
+    idempotent, so the hash is the same; this only skips the work).
+    """
+    flat = " ".join((text if normalised else normalise(text)).casefold().split())
     return hashlib.sha256(flat.encode("utf-8")).hexdigest()
 
 
@@ -158,7 +162,11 @@ _BOUNDARY_RE = re.compile(r"([.!?]+|\.\.\.|…)([\"')\]]*)(\s+)(?=[\"'(\[]?[A-Z0
 _WORD_BEFORE_RE = re.compile(r"([\w.&'-]+)$")
 _BULLET_RE = re.compile(r"^(?:[•·▪‣◦●○■□\-–—*]|\d{1,2}[.)])\s+")
 _TERMINAL_RE = re.compile(r"[.!?…][\"')\]]*$")
-_GLUED_RE = re.compile(r"(?<=[a-z0-9%)\"'][.!?])(?=[A-Z\"][a-z])|(?<=[a-z%)][.!?][\"'])(?=[A-Z])")
+# A full stop glued to the next sentence: "$10.9bn.For", "for AOL.For", 'said."Recent',
+# '"extraordinary"."We'. Decimals ("10.9bn") and dotted abbreviations ("U.S.") never match: a
+# capital followed by a lower-case letter (or the word "I" or "A") must come next. Group 2 is
+# a quote that may close this sentence or open the next one.
+_GLUED_RE = re.compile(r"(?<=[A-Za-z0-9%)\]\"'])([.!?])([\"']?)(?=[\"']?(?:[A-Z][a-z]|[AI]\s))")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -216,7 +224,9 @@ def _split_paragraph(paragraph: str) -> Iterator[str]:
         end = match.start(3)
         candidate = paragraph[start:end]
         next_char = paragraph[match.end(3) : match.end(3) + 1]
-        if _is_false_boundary(paragraph[: match.start(1)], match.group(1), next_char):
+        # Only the word before the stop matters: a short window keeps the search linear.
+        before = paragraph[max(0, match.start(1) - 48) : match.start(1)]
+        if _is_false_boundary(before, match.group(1), next_char):
             continue
         if candidate.strip():
             yield candidate.strip()
@@ -243,8 +253,20 @@ def split_glued_sentences(text: str) -> list[str]:
 
     Used for the BBC reference summaries; ordinary text goes through :func:`split_sentences`.
     """
-    spaced = _GLUED_RE.sub(" ", text)
-    return split_sentences(spaced)
+    parts: list[str] = []
+    start = 0
+    for match in _GLUED_RE.finditer(text):
+        punct, quote = match.group(1), match.group(2)
+        before = text[start : match.start()]
+        # A quote between two sentences closes the first when the first has a quote open.
+        if quote and before.count('"') % 2 == 1:
+            parts.append(f"{before}{punct}{quote} ")
+            start = match.end()
+        else:
+            parts.append(f"{before}{punct} ")
+            start = match.start(2)  # an opening quote belongs to the next sentence
+    parts.append(text[start:])
+    return split_sentences("".join(parts))
 
 
 # --- tokens, stopwords, stems ------------------------------------------------------------
@@ -279,34 +301,35 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(_THOUSANDS_RE.sub("", text))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def stem(word: str) -> str:
     """The Snowball English stem of one lower-case word (cached: news repeats its words)."""
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=30_000)
+def _token_terms(token: str, keep_stopwords: bool) -> tuple[str, ...]:
+    """The index terms of one lower-case, accent-free token (cached: news repeats its words)."""
+    token = token.replace("’", "'")
+    if "'" in token:
+        # Possessives and contractions: "taliban's" -> "taliban".
+        head, _, tail = token.partition("'")
+        token = head if tail in {"s", "t", "re", "ve", "ll", "d", "m"} else token.replace("'", "")
+    parts = _ALNUM_RE.findall(token)
+    if not parts:
+        return ()
+    out = [stem(part) for part in parts if keep_stopwords or part not in STOPWORDS]
+    if len(parts) > 1 and all(p.isalpha() for p in parts) and len(parts) <= 4:
+        # Hyphenated and dotted words: index the parts and the joined form, so "air-lifted"
+        # matches "airlifted" and "U.S." matches "US".
+        out.append(stem("".join(parts)))
+    return tuple(out)
+
+
 def _raw_terms(text: str, keep_stopwords: bool) -> Iterator[str]:
     text = fold_accents(_THOUSANDS_RE.sub("", text)).lower()
     for token in _TOKEN_RE.findall(text):
-        token = token.replace("’", "'")
-        if "'" in token:
-            # Possessives and contractions: "taliban's" -> "taliban".
-            head, _, tail = token.partition("'")
-            token = head if tail in {"s", "t", "re", "ve", "ll", "d", "m"} else token.replace("'", "")
-        parts = _ALNUM_RE.findall(token)
-        if not parts:
-            continue
-        if len(parts) > 1 and all(p.isalpha() for p in parts) and len(parts) <= 4:
-            # Hyphenated and dotted words: index the parts and the joined form, so "air-lifted"
-            # matches "airlifted" and "U.S." matches "US".
-            for part in parts:
-                if keep_stopwords or part not in STOPWORDS:
-                    yield stem(part)
-            yield stem("".join(parts))
-            continue
-        for part in parts:
-            if keep_stopwords or part not in STOPWORDS:
-                yield stem(part)
+        yield from _token_terms(token, keep_stopwords)
 
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
@@ -344,6 +367,9 @@ _JUNK_PREFIX_RE = re.compile(
 )
 
 
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+
+
 def is_junk(sentence: str) -> bool:
     """Lines that are not part of the story: "Also read: ...", captions, bullet links, headings."""
     stripped = sentence.strip()
@@ -356,5 +382,5 @@ def is_junk(sentence: str) -> bool:
     words = stripped.split()
     if len(words) < 4 and not _TERMINAL_RE.search(stripped):
         return True
-    letters = sum(ch.isalpha() for ch in stripped)
+    letters = len(_NOT_LETTER_RE.sub("", stripped))
     return letters < len(stripped) * 0.4

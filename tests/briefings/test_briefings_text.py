@@ -92,3 +92,17 @@ def test_index_terms_are_plain_lowercase_stems() -> None:
 
 def test_index_terms_fold_accents() -> None:
     assert index_terms("Café Société") == index_terms("cafe societe")
+
+
+def test_glued_sentences_after_capitals_and_quotes() -> None:
+    glued = 'Losses hit AOL.For 2005 it expects growth.'
+    assert split_glued_sentences(glued) == ["Losses hit AOL.", "For 2005 it expects growth."]
+    quotes = '"It is over," he said."We go on," she said.They left.'
+    assert split_glued_sentences(quotes) == ['"It is over," he said.', '"We go on," she said.', "They left."]
+    closing = 'He called it "a pitiful excuse"."I am proud," she said.'
+    assert split_glued_sentences(closing) == ['He called it "a pitiful excuse".', '"I am proud," she said.']
+
+
+def test_glued_splitter_leaves_decimals_and_dotted_abbreviations() -> None:
+    text = "Profit was $10.9bn in the U.S. market.Sales rose 2.5%."
+    assert split_glued_sentences(text) == ["Profit was $10.9bn in the U.S. market.", "Sales rose 2.5%."]
