@@ -35,7 +35,8 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _settings(database: str | None, **overrides: Any) -> Settings:
+def _settings(database: str | None, *, quiet: bool = True, **overrides: Any) -> Settings:
+    """Settings for a command; ``quiet`` commands log only warnings unless BRIEFBOT_LOG_LEVEL says otherwise."""
     if database:
         overrides["database_url"] = database if "://" in database else f"sqlite+aiosqlite:///{Path(database)}"
     try:
@@ -43,14 +44,17 @@ def _settings(database: str | None, **overrides: Any) -> Settings:
     except SettingsError as exc:
         fail(str(exc))
         raise  # unreachable: fail raises
-    _configure_logging(settings.log_level)
+    level = settings.log_level
+    if quiet and "log_level" not in settings.model_fields_set:
+        level = "WARNING"
+    _configure_logging(level)
     return settings
 
 
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # httpx logs every request URL, and Telegram's URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http", "aiosqlite"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
@@ -195,7 +199,7 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 @app.command()
 def run(database: DatabaseOption = None) -> None:
     """Run the bot on every platform that has a token, with the digest scheduler."""
-    settings = _settings(database)
+    settings = _settings(database, quiet=False)
     if settings.telegram_token is None and settings.discord_token is None:
         fail("no platform is configured. Set BRIEFBOT_TELEGRAM_TOKEN and/or BRIEFBOT_DISCORD_TOKEN "
              "(in the environment or a .env file), or try the bot locally with `briefbot chat`.")
