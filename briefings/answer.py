@@ -511,16 +511,22 @@ class AnswerEngine:
             return analysis.expected == "other" or fits(candidate, analysis.expected)
 
         count_of = question.focus if analysis.expected == "number" and _is_counted_noun(analysis) else None
+        focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
         for view, _, cue_at in views:
             cue_of[id(view)] = cue_at
+            focus_said = focus_person is not None and _mentions(view, focus_person)
             for candidate in candidates(view, question, keep=keep):
                 cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
                 if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
                     continue
                 if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
                     continue
+                if focus_person and _titled_otherwise(candidate, focus_person):
+                    continue  # "which blogger": not "President Mohammed Khatami"
+                if focus_person and not focus_said and not _described(candidate):
+                    continue  # "which whistleblower": a sentence that never says so names someone else
                 if analysis.focus == "old" and not candidate.text[:1].isdigit():
                     continue  # an age is written in figures
                 if count_of is not None and not _counts(candidate, count_of):
@@ -631,6 +637,42 @@ def _counts(candidate: Candidate, focus: str) -> bool:
         return False  # "one of the best"
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     return any(t.stem == focus_stem for t in near)
+
+
+# Titles and roles that name what someone is, when written right before the name.
+_ROLE_TITLES = frozenset(
+    stem(w)
+    for w in "president chief minister chairman chairwoman spokesman spokeswoman leader director secretary "
+    "executive boss manager coach captain governor mayor senator chancellor king queen prince judge "
+    "founder editor ambassador commissioner general".split()
+)
+
+
+def _mentions(view: SentenceView, word: str) -> bool:
+    """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it."""
+    have = stems_of(view.tokens) | view.extra_stems
+    return word in have or any(p in have for p in PARAPHRASES.get(word, ()))
+
+
+def _described(candidate: Candidate) -> bool:
+    """Whether a name comes right after a plain description of the person ("lawyer Lord Scarman")."""
+    if candidate.first == 0:
+        return False
+    before = candidate.sentence.tokens[candidate.first - 1]
+    return before.text.isalpha() and before.text.islower() and before.low not in STOPWORDS
+
+
+def _titled_otherwise(candidate: Candidate, focus: str) -> bool:
+    """Whether a name comes right after a role word other than the one asked about: asked for a
+    blogger, "President Mohammed Khatami" and "financial chief Scott Sullivan" are someone else."""
+    tokens = candidate.sentence.tokens
+    # The title is the word before the name, or the name's own first word ("Editor Lina Vos").
+    title = tokens[candidate.first] if candidate.last - candidate.first >= 2 else None
+    if title is None or title.stem not in _ROLE_TITLES:
+        title = tokens[candidate.first - 1] if candidate.first > 0 else None
+    if title is None or title.is_punct or title.stem not in _ROLE_TITLES:
+        return False
+    return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
 
 
 def _dedupe(articles: Sequence[Article]) -> list[Article]:

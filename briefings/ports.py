@@ -8,6 +8,7 @@ otherwise. Implementations live in :mod:`storage`; in-memory fakes for tests liv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -94,6 +95,35 @@ class StoryStore(Protocol):
         """
         ...
 
+    async def candidate_stories_many(
+        self, queries: Sequence[tuple[Sequence[str], datetime | None]], limit: int
+    ) -> list[list[StoryCandidate]]:
+        """:meth:`candidate_stories` for several articles at once (``(keys, since)`` each), in
+        one round trip: one list per query, in the order asked."""
+        ...
+
+    async def grouping_material(
+        self, story_ids: Sequence[str]
+    ) -> dict[str, tuple[Story, list[tuple[str, str | None]], list[SentenceRecord]]]:
+        """What grouping and summarising need of several stories at once, by story id: the
+        story, its articles' ``(id, title)`` oldest first, and their sentences (as
+        :meth:`ArticleStore.story_sentences`). Unknown ids are left out."""
+        ...
+
+    async def articles_by_hash(self, content_hashes: Sequence[str]) -> dict[str, Article]:
+        """The stored articles with any of these content hashes, by hash."""
+        ...
+
+    async def save_ingests(self, batch: Sequence[BatchIngest]) -> list[tuple[Article, Story]]:
+        """Write several ingests in one transaction, in order; the result of each as
+        :meth:`save_ingest` would give it had they been saved one by one.
+
+        An entry may join a story created by an earlier entry of the same batch
+        (:attr:`BatchIngest.joins`). Raises :class:`DuplicateArticle` (and writes nothing)
+        when a content hash is already stored or appears twice in the batch.
+        """
+        ...
+
     async def update_story(
         self,
         story_id: str,
@@ -109,6 +139,18 @@ class StoryStore(Protocol):
         ...
 
     async def count_stories(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class BatchIngest:
+    """One ingest of a batch (see :meth:`StoryStore.save_ingests`).
+
+    ``joins`` is the index of an earlier entry of the same batch whose story this article
+    joins, for a story that has no id yet; ``plan.story_id`` is then ``None``.
+    """
+
+    plan: IngestPlan
+    joins: int | None = None
 
 
 class DuplicateArticle(Exception):
@@ -138,7 +180,12 @@ class SearchIndex(Protocol):
         self, terms: Sequence[str], limit: int = 50, story_id: str | None = None
     ) -> list[SentenceHit]:
         """Sentences of published stories matching any of ``terms`` (index terms as produced by
-        :func:`briefings.text.index_terms`), best first by the backend's ranking."""
+        :func:`briefings.text.index_terms`), best first by the backend's ranking.
+
+        An implementation may bound its work by the selective terms: when the terms together
+        match very many sentences, it may rank only the matches of the rarest ones (the
+        frequent ones then only reorder them, or, with no rare term, give the sentences
+        having most of them), so a question's cost follows its selective terms."""
         ...
 
 
@@ -189,6 +236,24 @@ class DeliveryStore(Protocol):
     ) -> Delivery:
         """Move a delivery to ``status``; moving to SENDING counts an attempt. When it becomes
         SENT, its subscription's ``last_digest_at`` becomes the delivery's ``period_end``."""
+        ...
+
+    async def claim_delivery(
+        self, delivery_id: str, now: datetime, lease_until: datetime | None = None
+    ) -> Delivery | None:
+        """Atomically take a due delivery for sending: if it is still PENDING or FAILED, make it
+        SENDING, count an attempt, set ``next_attempt_at`` to ``lease_until`` (how long the claim
+        holds without renewal) and return it; ``None`` when another worker took it first or it
+        is no longer waiting (one compare-and-set, so two workers never both get a row)."""
+        ...
+
+    async def renew_claims(self, delivery_ids: Sequence[str], lease_until: datetime) -> int:
+        """Extend the lease of deliveries still SENDING; return how many were extended."""
+        ...
+
+    async def requeue_stale_deliveries(self, now: datetime, error: str) -> int:
+        """Put SENDING deliveries whose lease ended before ``now`` (or that have none) back to
+        PENDING with ``error`` as their last error; return how many (one atomic statement)."""
         ...
 
     async def sent_story_ids(

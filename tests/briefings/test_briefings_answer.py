@@ -202,3 +202,22 @@ async def test_seeds(newsroom: Newsroom, clock: Clock, seed_paths) -> None:  # t
     assert spokesman.text is not None and "Mujahid" in spokesman.text
     assert (await newsroom.ask("who leads the Taliban?")).text is None
     assert (await newsroom.ask("how many people were airlifted out of Panjshir?")).text is None
+
+
+COURT = (
+    "A court in Dorvik jailed a local blogger for ten years on Tuesday. Prime Minister Tomas Brenn "
+    "defended the ruling.\n\nEditor Lina Vos said Rik Osten's sentence was harsh. Distinguished lawyer "
+    "Pavel Strand, who defended him, will appeal."
+)
+
+
+async def test_which_person_questions_need_the_asked_description(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, COURT, "Dorvik court jails blogger", clock.now)
+    # "Prime Minister Tomas Brenn" and "Editor Lina Vos" are titled as someone else; nobody in the
+    # sentences is called the blogger, so the engine abstains rather than name one of them.
+    for question in ("Which Dorvik blogger was jailed for ten years?", "Which blogger did the Dorvik court jail?"):
+        answer = await newsroom.ask(question)
+        assert answer.text is None, (question, answer.text)
+    # A plain description before a name ("lawyer Pavel Strand") is no other title.
+    lawyer = await newsroom.ask("Which lawyer will appeal?")
+    assert lawyer.text == "Pavel Strand"

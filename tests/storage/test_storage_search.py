@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from storage_builders import plan
 
+import storage.sql
 from briefings.models import NewFact, StoryStatus
 from briefings.text import index_terms
 from storage import SqlStore
@@ -204,3 +206,32 @@ async def test_published_matches_are_found_behind_many_better_draft_matches(stor
     assert [hit.story_id for hit in hits] == [published.id]
     facts = await store.search_facts(["zebra"], limit=5)
     assert [fact.story_id for fact in facts] == [published.id]
+
+
+async def test_frequent_terms_only_lift_the_matches_of_rare_ones(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a tiny budget "harbour" (in every sentence) is frequent and only "ferri" is ranked;
+    # the sentence with both comes first; harbour-only sentences only fill up what is left.
+    monkeypatch.setattr(storage.sql, "_RANK_BUDGET", 4)
+    filler = " ".join(f"The harbour was quiet on day {number}." for number in range(8))
+    await store.save_ingest(plan(filler))
+    await store.save_ingest(plan("Ferries stopped. The harbour ferries run again."))
+    hits = await store.search_sentences(["harbour", "ferri"], limit=2)
+    assert [hit.text for hit in hits] == ["The harbour ferries run again.", "Ferries stopped."]
+    assert hits[0].score > hits[1].score
+    filled = await store.search_sentences(["harbour", "ferri"], limit=3)
+    assert filled[:2] == hits and "harbour" in filled[2].text and filled[2].score < hits[1].score
+
+
+async def test_only_frequent_terms_give_sentences_with_most_of_them(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.sql, "_RANK_BUDGET", 4)
+    filler = " ".join(f"The harbour was quiet on day {number}. The mayor slept." for number in range(6))
+    await store.save_ingest(plan(filler))
+    await store.save_ingest(plan("The mayor visited the harbour."))
+    hits = await store.search_sentences(["harbour", "mayor"], limit=5)
+    assert [hit.text for hit in hits] == ["The mayor visited the harbour."]
+    # A single frequent term still finds its sentences, newest first.
+    assert len(await store.search_sentences(["harbour"], limit=3)) == 3
