@@ -577,12 +577,15 @@ class AnswerEngine:
             and runner_up.score >= self._threshold
             and runner_up.candidate.sentence.coverage >= best.candidate.sentence.coverage - 1e-9
         ):
-            # Two well-supported answers to a role question: the newer report wins.
+            # Two well-supported answers to a role question from two reports: the newer report
+            # wins and the older is mentioned. Two names in one article are not a change over
+            # time (one is usually somebody else's role), so nothing is called "earlier" then.
             other_article = articles.get(runner_up.hits[0].article_id)
             mine, theirs = _when(best_article), _when(other_article)
-            if mine is not None and theirs is not None and theirs > mine:
-                best, runner_up = runner_up, best
-            superseded = (runner_up.text,)
+            if best_article is not other_article and mine is not None and theirs is not None and mine != theirs:
+                if theirs > mine:
+                    best, runner_up = runner_up, best
+                superseded = (runner_up.text,)
         cited = [articles[h.article_id] for h in best.hits if h.article_id in articles]
         evidence_hit = best.hits[0]
         story = await self._story_or_none(evidence_hit.story_id)

@@ -221,3 +221,15 @@ async def test_which_person_questions_need_the_asked_description(newsroom: Newsr
     # A plain description before a name ("lawyer Pavel Strand") is no other title.
     lawyer = await newsroom.ask("Which lawyer will appeal?")
     assert lawyer.text == "Pavel Strand"
+
+
+
+async def test_another_groups_spokesman_is_not_an_earlier_report(newsroom: Newsroom, seed_paths) -> None:  # type: ignore[no-untyped-def]
+    # One seed names the Taliban's spokesman and the NRF's in the same report.
+    for path in seed_paths:
+        await newsroom.ingest(ArticleInput(text=path.read_text(encoding="utf-8"), external_id=path.stem), added_by="t")
+    first = await newsroom.ask("who leads the Taliban?")
+    assert first.text is None
+    follow = await newsroom.ask("and who is their spokesman?", previous=first)
+    assert follow.text is not None and "Mujahid" in follow.text
+    assert not any("Maisam" in earlier for earlier in follow.superseded)
