@@ -86,6 +86,11 @@ class StatsCommands:
             blocks.append(BulletList(tuple(_failure(d, chats, now) for d in failing[:MAX_LISTED])))
             if failure_total > MAX_LISTED:
                 blocks.append(_plain(f"…and {failure_total - MAX_LISTED} more."))
+        if self._context.feeds is not None:
+            problems = await self._context.feeds.problems()
+            blocks.append(_line("Failing feeds: ", str(len(problems)) if problems else "none"))
+            if problems:
+                blocks.append(BulletList(tuple((Span(line),) for line in problems[:MAX_LISTED])))
         return [Reply(title="Briefbot stats", blocks=tuple(blocks))]
 
 

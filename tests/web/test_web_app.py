@@ -74,3 +74,14 @@ async def test_unsafe_urls_are_refused_with_the_default_setting(tmp_path: Path) 
             assert "New briefing" not in out and "Traceback" not in out, (url, out)
             assert out.strip(), url
         assert await bot.store.count_articles() == 0
+
+
+async def test_feed_failures_show_in_stats_with_the_reason(app: BotApp, news_site: RunningSite) -> None:
+    news_site.site.add_items(2)
+    assert "Feed #1 added" in await say(app, f"/feed add {news_site.url('/feeds/full.rss')} trusted")
+    assert "Failing feeds: none" in await say(app, "/stats")
+    await news_site.stop()  # the site goes down
+    report = await app.feeds.poll("1")
+    assert report.error is not None
+    stats = await say(app, "/stats")
+    assert "Failing feeds: 1" in stats and "feed #1" in stats and "failed poll" in stats, stats
