@@ -16,7 +16,9 @@ For each size it prints:
   ``compose`` at send time uses the same pools (one per digest period, refreshed by one
   query per call);
 * messages per digest (a long digest is several Telegram messages, each paced by the limiter);
-* peak resident memory of the process (bot and server share it).
+* peak resident memory of the process (bot and server share it);
+* the 1-minute load average when the size finished: the machine may be shared, and a busy
+  event loop is what costs rate.
 
 Sending 100k digests at 30/s takes ~55 minutes, so sizes above ``--full-up-to`` (default
 1,000) send for a bounded window (``--window``, default 60 s) and report the rate over that
@@ -33,6 +35,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import random
 import resource
 import sys
@@ -299,6 +302,7 @@ async def run(
                     "parts_per_digest": sum(parts.values()) / max(1, len(parts)),
                     "pool_loads": composer.pool_loads,
                     "peak_mb": peak_rss_mb(),
+                    "load": os.getloadavg()[0],
                 }
         finally:
             await engine.dispose()
@@ -324,7 +328,7 @@ def main() -> None:
     header = (
         f"{'subscribers':>11} {'mode':>12} {'digests':>7} {'msgs':>6} {'msg/s':>6} {'of 30/s':>8} {'429s':>5} "
         f"{'lost':>5} {'dup':>4} {'pending':>8} {'msgs/digest':>11} {'build all':>10} {'upd/digest':>10} "
-        f"{'peak MB':>8}"
+        f"{'peak MB':>8} {'load':>5}"
     )
     print(header)
     print("-" * len(header))
@@ -335,12 +339,13 @@ def main() -> None:
             f"{r['share']:>8.1%} "
             f"{r['429s']:>5} {r['lost']:>5} {r['duplicated']:>4} {r['pending']:>8,} "
             f"{r['parts_per_digest']:>11.2f} {build:>10} {r['updates'] / max(1, r['built']):>10.2f} "
-            f"{r['peak_mb']:>8.0f}"
+            f"{r['peak_mb']:>8.0f} {r['load']:>5.1f}"
         )
     print()
     print("rate: from the first to the last message the server accepted. 'pending': rows still queued or")
     print("waiting for a retry (FAILED) when the run stopped (not lost). Build all: compose_many for every")
     print("subscriber, on SQLite (upd/digest: updated stories per digest). Peak MB: the whole process.")
+    print(f"load: the 1-minute load average when the size finished ({os.cpu_count()} CPUs; shared machines vary).")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Each (subscription, digest period) is one ``deliveries`` row with an idempotency key
 (``"<subscription id>:<local date>"``), so enqueueing twice is harmless. A worker claims
-due rows (PENDING, or FAILED whose retry time has come), composes the digest at send time
-(so a briefing withdrawn before sending is left out), moves the row to SENDING right
-before the platform call, sends, and marks it SENT with the story ids it carried.
+due rows (PENDING, or FAILED whose retry time has come) with one atomic compare-and-set
+(``store.claim_delivery``: the row becomes SENDING under a lease that the worker renews while
+it holds the row), composes the digest at send time (so a briefing withdrawn before sending is
+left out), sends, and marks it SENT with the story ids it carried.
 
 What happens on each outcome:
 
@@ -20,11 +21,12 @@ What happens on each outcome:
   period after its due time has passed, then SKIPPED with the last error. Its stories are
   not lost: ``last_digest_at`` did not move, so the next digest includes them.
 
-A crash (SIGKILL) can leave rows in SENDING. :meth:`Outbox.start` puts them back to
-PENDING, so each is sent again: a digest that was in flight at the kill may arrive twice,
-never more often per crash. Nothing due is lost. See ``docs/delivery.md``.
-
-One process runs one outbox; two bot processes on one database could both claim a row.
+A crash (SIGKILL) can leave rows in SENDING. Their lease is no longer renewed, and once it has
+run out (:attr:`Outbox.DEFAULT_LEASE`) any outbox on the database puts them back to PENDING, so
+each is sent again: a digest that was in flight at the kill may arrive twice, never more often
+per crash. Nothing due is lost. Because claiming is atomic and only expired leases are taken
+back, several bot processes may share one database without sending a row twice while they run
+(see ``docs/delivery.md`` for exactly what holds).
 """
 
 from __future__ import annotations
@@ -110,9 +112,14 @@ class Outbox:
     """Durable digest delivery with retries and per-platform rate limits (see the module docstring)."""
 
     # Sends under way at once. A digest of n messages holds its slot for n - 1 seconds (Telegram
-    # allows 1 message/s per chat), so reaching 30 messages/s with long digests takes a few
-    # dozen; it is also the most digests one crash can duplicate.
-    DEFAULT_CONCURRENCY = 16
+    # allows 1 message/s per chat), so reaching 30 messages/s with 3-part digests takes about
+    # 30 / 3 * 2 s = 20 slots plus the time to compose and record; it is also the most digests
+    # one crash can duplicate. Database writes are serialised by the outbox (one at a time), so
+    # more slots do not mean more concurrent SQLite writers.
+    DEFAULT_CONCURRENCY = 48
+    # How long a claim holds without renewal. The worker renews its claims every
+    # DEFAULT_LEASE / 6; a row whose lease ran out (its process died) is sent again by any outbox.
+    DEFAULT_LEASE = timedelta(seconds=30)
 
     def __init__(
         self,
@@ -127,6 +134,7 @@ class Outbox:
         poll_seconds: float = 1.0,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        lease: timedelta | None = None,
     ) -> None:
         self._store = store
         self._adapters = adapters
@@ -141,39 +149,58 @@ class Outbox:
         self._chats: dict[str, tuple[str, str, str | None]] = {}  # subscription id -> chat key
         self._claimed: dict[str, asyncio.Task[None]] = {}  # delivery id -> task
         self._busy_subscriptions: set[str] = set()
-        self._finished: dict[str, int] = {}  # delivery id -> finish number, while a query may be stale
-        self._finished_count = 0
         self._sending: set[asyncio.Task[None]] = set()
+        self._lease = lease or self.DEFAULT_LEASE
+        # One database write at a time from this outbox: with SQLite, concurrent writers wait on
+        # the file lock in driver threads (and time out on a busy machine); queueing here is free.
+        self._write_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
         self._stopping = False
         self.counters = OutboxCounters()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Re-queue rows a crash left in SENDING, then start the worker."""
+        """Re-queue rows whose claim expired (a crash), then start the worker and the lease keeper."""
         await self.recover()
         self._stopping = False
         self._worker = asyncio.create_task(self._run(), name="outbox worker")
+        self._keeper = asyncio.create_task(self._keep_leases(), name="outbox leases")
 
     async def recover(self) -> int:
-        """Put SENDING rows back to PENDING (they may have been sent: at most once more); load chats."""
+        """Put SENDING rows whose lease ran out back to PENDING (they may have been sent: at most
+        once more); load chats. Rows another live outbox holds keep their (renewed) lease."""
         for subscription in await self._store.subscriptions(active_only=False):
             self._remember(subscription)
-        interrupted = await self._store.deliveries([DeliveryStatus.SENDING])
-        for delivery in interrupted:
-            await self._mark(
-                delivery,
-                DeliveryStatus.PENDING,
-                error="interrupted by a restart while sending; sending again (it may arrive twice)",
+        return await self._requeue_stale()
+
+    async def _requeue_stale(self) -> int:
+        async with self._write_lock:
+            interrupted = await self._store.requeue_stale_deliveries(
+                self._clock(),
+                "interrupted while sending (the bot stopped); sending again (it may arrive twice)",
             )
         if interrupted:
-            log.warning(
-                "outbox: %d deliveries were in flight when the bot stopped; re-queued", len(interrupted)
-            )
-        self.counters.requeued_after_crash += len(interrupted)
-        return len(interrupted)
+            log.warning("outbox: %d deliveries were in flight when a bot stopped; re-queued", interrupted)
+            self.counters.requeued_after_crash += interrupted
+            self._wake.set()
+        return interrupted
+
+    async def _keep_leases(self) -> None:
+        """Renew the leases of the rows this outbox holds, and take back expired ones."""
+        interval = max(0.05, self._lease.total_seconds() / 6)
+        while not self._stopping:
+            await asyncio.sleep(interval)
+            try:
+                held = list(self._claimed)
+                if held:
+                    async with self._write_lock:
+                        await self._store.renew_claims(held, self._clock() + self._lease)
+                await self._requeue_stale()
+            except Exception:
+                log.exception("outbox: could not renew delivery leases; retrying in %.0fs", interval)
 
     async def stop(self) -> None:
         """Finish the sends under way, drop the ones still waiting (they stay PENDING), stop."""
@@ -184,12 +211,24 @@ class Outbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
             self._worker = None
-        waiting = [task for task in self._claimed.values() if task not in self._sending]
-        for task in waiting:
+        waiting = {key: task for key, task in self._claimed.items() if task not in self._sending}
+        for task in waiting.values():
             task.cancel()
         tasks = list(self._claimed.values())
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        # Claimed but not sent yet: hand them back now rather than when their lease runs out.
+        for key, task in waiting.items():
+            if task.cancelled():
+                with contextlib.suppress(Exception):
+                    await self._write(
+                        key, DeliveryStatus.PENDING, error="released at shutdown before sending"
+                    )
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+            self._keeper = None
 
     # --- enqueueing ----------------------------------------------------------------------------
 
@@ -276,33 +315,33 @@ class Outbox:
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
     async def _claim(self, seen: set[str] | None = None) -> int:
-        """Start a task for each due delivery, up to the concurrency limit; return how many."""
+        """Claim due deliveries and start a task for each, up to the concurrency limit; return how many."""
         free = self._concurrency - len(self._claimed)
         if free <= 0 or self._stopping:
             return 0
-        # Rows already claimed are still PENDING until their send begins: fetch past them.
-        skip = len(self._claimed) + (len(seen) if seen else 0)
-        asked_at = self._finished_count
-        due = await self._store.due_deliveries(self._clock(), limit=free + skip)
-        # A row handled while the query ran is stale in its answer: claiming it again would
-        # overwrite SENT (or send twice). Skip rows finished after the query began.
-        stale = {key for key, number in self._finished.items() if number > asked_at}
-        self._finished = {key: number for key, number in self._finished.items() if number > asked_at}
+        now = self._clock()
+        # Rows already handled in this call, or waiting behind a busy subscription, are still due:
+        # fetch past them.
+        skip = len(self._busy_subscriptions) + (len(seen) if seen else 0)
+        due = await self._store.due_deliveries(now, limit=free + skip)
         started = 0
         for delivery in due:
-            if started >= free:
+            if started >= free or self._stopping:
                 break
-            if delivery.id in stale:
-                continue
             if delivery.id in self._claimed or delivery.subscription_id in self._busy_subscriptions:
                 continue  # one send at a time per subscription keeps last_digest_at in order
+            if seen is not None and delivery.id in seen:
+                continue
+            # The compare-and-set: another worker (or process) may have taken it since the query.
+            async with self._write_lock:
+                claimed = await self._store.claim_delivery(delivery.id, now, lease_until=now + self._lease)
+            if claimed is None:
+                continue
             if seen is not None:
-                if delivery.id in seen:
-                    continue
-                seen.add(delivery.id)
-            self._busy_subscriptions.add(delivery.subscription_id)
-            task = asyncio.create_task(self._handle(delivery), name=f"delivery {delivery.id}")
-            self._claimed[delivery.id] = task
+                seen.add(claimed.id)
+            self._busy_subscriptions.add(claimed.subscription_id)
+            task = asyncio.create_task(self._handle(claimed), name=f"delivery {claimed.id}")
+            self._claimed[claimed.id] = task
             started += 1
         return started
 
@@ -316,8 +355,6 @@ class Outbox:
             with contextlib.suppress(Exception):
                 await self._fail(delivery, f"internal error: {exc.__class__.__name__}: {exc}")
         finally:
-            self._finished_count += 1
-            self._finished[delivery.id] = self._finished_count
             self._claimed.pop(delivery.id, None)
             self._busy_subscriptions.discard(delivery.subscription_id)
             self._wake.set()
@@ -344,9 +381,10 @@ class Outbox:
             return
         late = now - delivery.due_at
         if late > self._grace:
+            tried = delivery.attempts - 1  # the claim that brought it here counted one
             reason = (
-                f"gave up after {delivery.attempts} attempts; last error: {delivery.last_error}"
-                if delivery.attempts
+                f"gave up after {tried} attempts; last error: {delivery.last_error}"
+                if tried > 0
                 else f"not sent within the {self._grace} grace period"
             )
             await self._mark(delivery, DeliveryStatus.SKIPPED, error=reason)
@@ -384,7 +422,7 @@ class Outbox:
             if task is not None:
                 self._sending.add(task)
             try:
-                await self._mark(delivery, DeliveryStatus.SENDING, story_ids=story_ids)
+                # The row is SENDING since it was claimed; nothing to write before the send.
                 await adapter.send(chat, reply)
             except ChatMoved as moved:
                 await self._store.move_chat(chat.platform, chat.chat_id, moved.new_chat_id)
@@ -461,11 +499,25 @@ class Outbox:
         story_ids: Sequence[str] | None = None,
     ) -> None:
         try:
-            await self._store.mark_delivery(
+            await self._write(
                 delivery.id, status, error=error, next_attempt_at=next_attempt_at, story_ids=story_ids
             )
         except NotFound:
             log.info("outbox: delivery %s disappeared (its subscription was deleted)", delivery.id)
+
+    async def _write(
+        self,
+        delivery_id: str,
+        status: DeliveryStatus,
+        *,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+        story_ids: Sequence[str] | None = None,
+    ) -> None:
+        async with self._write_lock:
+            await self._store.mark_delivery(
+                delivery_id, status, error=error, next_attempt_at=next_attempt_at, story_ids=story_ids
+            )
 
     async def _mark_sent(self, delivery: Delivery, story_ids: Sequence[str]) -> None:
         # The message is out: try hard to record it. If the database stays unavailable the row
@@ -483,7 +535,7 @@ class Outbox:
         self.counters.errors["unrecorded"] = self.counters.errors.get("unrecorded", 0) + 1
 
     async def _fail(self, delivery: Delivery, error: str) -> None:
-        attempt = delivery.attempts + 1
+        attempt = max(1, delivery.attempts)  # the claim counted this attempt
         retry_at = self._clock() + self._retry.delay(attempt, self._rng)
         await self._mark(delivery, DeliveryStatus.FAILED, error=error, next_attempt_at=retry_at)
         self.counters.failed += 1

@@ -7,9 +7,10 @@ subscribers share both moments, so the work is shared too:
 * one **story pool** per ``(since, until)``: the published stories of the period with their
   citations and facts, loaded once (one query for the stories, one for all their articles,
   one per story for its facts) and kept in a small LRU cache;
-* each story's index terms are computed once per pool, so matching a subscriber's topics is
-  set arithmetic, and subscribers with the same topics and the same already-sent stories in
-  the pool get the same choice (memoised);
+* each story's index terms are computed once per pool, and the pool ranks its stories once per
+  distinct set of topics; a subscriber's choice is then a walk down that ranking that skips
+  what they were sent before. Subscribers who get the same stories share one
+  :class:`ComposedDigest` (and one :class:`Reply`, so the adapters' rendering caches hit);
 * "already sent" is bounded: the story ids of the subscriber's digests sent in the
   :data:`SENT_LOOKBACK` before ``since``. A story sent longer ago that changes comes back
   as a new story rather than as an update.
@@ -27,13 +28,21 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.messages import Reply
 from bot.replies import digest_reply
-from briefings.digest import DigestItem, card_facts, choose_briefings, last_change, story_terms
+from briefings.digest import (
+    DigestItem,
+    RankedStory,
+    card_facts,
+    last_change,
+    pick_ranked,
+    rank_stories,
+    story_terms,
+)
 from briefings.models import (
     Article,
     Briefing,
@@ -57,15 +66,28 @@ _MEMO_LIMIT = 100_000
 
 @dataclass(frozen=True)
 class ComposedDigest:
+    """One subscriber's digest; subscribers who get the same stories share one instance."""
+
     briefings: tuple[Briefing, ...]
     updated_story_ids: frozenset[str]
+    _reply: Reply | None = field(default=None, compare=False, repr=False)
 
     @property
     def story_ids(self) -> tuple[str, ...]:
         return tuple(b.story.id for b in self.briefings)
 
     def reply(self, empty_text: str | None = None) -> Reply:
-        return digest_reply(self.briefings, updated_story_ids=self.updated_story_ids, empty_text=empty_text)
+        if empty_text is not None:
+            return digest_reply(
+                self.briefings, updated_story_ids=self.updated_story_ids, empty_text=empty_text
+            )
+        if self._reply is None:
+            # Built once and shared: the same object for every subscriber of this digest, so
+            # that renderers keyed by the reply (Telegram's split cache) do the work once.
+            reply = digest_reply(self.briefings, updated_story_ids=self.updated_story_ids)
+            object.__setattr__(self, "_reply", reply)
+        assert self._reply is not None
+        return self._reply
 
 
 @dataclass
@@ -90,10 +112,15 @@ class _Pool:
     versions: dict[str, datetime] = field(default_factory=dict)  # id -> updated_at seen
     watermark: datetime | None = None  # changes at or after this moment are not seen yet
     words: dict[str, frozenset[str]] = field(default_factory=dict)
-    memo: dict[tuple[object, ...], tuple[DigestItem, ...]] = field(default_factory=dict)
+    # Derived from the entries, dropped whenever they change:
+    ranked: dict[tuple[str, ...], tuple[RankedStory, ...]] = field(default_factory=dict)  # by topics
+    composed: dict[tuple[tuple[str, bool], ...], ComposedDigest] = field(default_factory=dict)
+    cards: dict[tuple[str, bool], Briefing] = field(default_factory=dict)  # (story id, is update)
 
     def changed(self) -> None:
-        self.memo.clear()
+        self.ranked.clear()
+        self.composed.clear()
+        self.cards.clear()
 
 
 def _citation(article: Article) -> Citation:
@@ -134,7 +161,7 @@ class DigestComposer:
         """One subscriber's digest (``None``: everything new) for the period ending ``now``."""
         since = _since(subscription, now)
         pool = await self._pool(since, now)
-        sent: frozenset[str] = frozenset()
+        sent: Collection[str] = frozenset()
         if subscription is not None:
             sent = (await self._sent_story_ids([subscription.id], since)).get(subscription.id, frozenset())
             await self._look_at(pool, sent)
@@ -161,35 +188,47 @@ class DigestComposer:
 
     # --- choosing --------------------------------------------------------------------------
 
-    def _choose(self, pool: _Pool, topics: Sequence[str], sent: Iterable[str], limit: int) -> ComposedDigest:
-        relevant = frozenset(story_id for story_id in sent if story_id in pool.entries)
-        key = (tuple(topics), relevant, limit)
-        items = pool.memo.get(key)
-        if items is None:
-            items = tuple(
-                choose_briefings(
+    def _choose(
+        self, pool: _Pool, topics: Sequence[str], sent: Collection[str], limit: int
+    ) -> ComposedDigest:
+        key = tuple(topics)
+        ranked = pool.ranked.get(key)
+        if ranked is None:
+            if len(pool.ranked) >= _MEMO_LIMIT:
+                pool.ranked.clear()
+            ranked = pool.ranked[key] = tuple(
+                rank_stories(
                     [entry.story for entry in pool.entries.values()],
                     topics=topics,
                     since=pool.since,
                     now=pool.until,
-                    sent_story_ids=relevant,
                     changed_since={
                         sid: e.changed for sid, e in pool.entries.items() if e.changed is not None
                     },
-                    limit=limit,
                     story_words=pool.words,
                 )
             )
-            if len(pool.memo) >= _MEMO_LIMIT:
-                pool.memo.clear()
-            pool.memo[key] = items
-        briefings = []
-        for item in items:
+        items = pick_ranked(ranked, sent, limit)
+        chosen = tuple((item.story.id, item.is_update) for item in items)
+        composed = pool.composed.get(chosen)
+        if composed is None:
+            if len(pool.composed) >= _MEMO_LIMIT:
+                pool.composed.clear()
+            composed = pool.composed[chosen] = ComposedDigest(
+                tuple(self._card(pool, item) for item in items),
+                frozenset(item.story.id for item in items if item.is_update),
+            )
+        return composed
+
+    @staticmethod
+    def _card(pool: _Pool, item: DigestItem) -> Briefing:
+        key = (item.story.id, item.is_update)
+        card = pool.cards.get(key)
+        if card is None:
             entry = pool.entries[item.story.id]
             facts = card_facts(entry.facts, since=pool.since, until=pool.until, is_update=item.is_update)
-            briefings.append(Briefing(entry.story, entry.citations, facts))
-        updated = frozenset(item.story.id for item in items if item.is_update)
-        return ComposedDigest(tuple(briefings), updated)
+            card = pool.cards[key] = Briefing(entry.story, entry.citations, facts)
+        return card
 
     # --- pools -----------------------------------------------------------------------------
 
@@ -301,10 +340,10 @@ class DigestComposer:
 
     async def _sent_story_ids(
         self, subscription_ids: Sequence[str], since: datetime
-    ) -> Mapping[str, frozenset[str]]:
+    ) -> Mapping[str, Collection[str]]:
         """Story ids of each subscription's digests whose period ended in the lookback before ``since``."""
-        found = await self._store.sent_story_ids(subscription_ids, since - SENT_LOOKBACK)
-        return {key: frozenset(value) for key, value in found.items()}
+        # Only read (``in``), never changed: the store's sets are used as they are.
+        return await self._store.sent_story_ids(subscription_ids, since - SENT_LOOKBACK)
 
 
 def _since(subscription: Subscription | None, until: datetime) -> datetime:

@@ -11,6 +11,12 @@ Discord: discord.py keeps its own per-route buckets; we add one global cap on to
 
 A small safety ``margin`` widens every window (2 % by default) so that network jitter
 between our clock and the platform's cannot turn a message sent on the edge into a 429.
+
+The platform counts a message when it *arrives*, and we only know when we let it go. A message
+held up on its way out (a busy event loop, a slow connection) arrives late, bunched with the
+ones after it. :meth:`RateLimiter.delivered` corrects for that: when the answer comes, the
+message's place in every window is moved later by how much longer than usual it took, so the
+messages that follow keep their distance from when it really arrived.
 """
 
 from __future__ import annotations
@@ -109,8 +115,10 @@ class RateLimiter:
         self._hold_until = 0.0
         self._chat_hold_until: dict[str, float] = {}
         self._since_sweep = 0
+        self._latencies: deque[float] = deque(maxlen=64)  # recent grant-to-answer times
         self.granted = 0
         self.waited_seconds = 0.0
+        self._last_wait = 0.0
         self.holds = 0
 
     @classmethod
@@ -139,6 +147,12 @@ class RateLimiter:
         ``weight`` is how many platform messages one send will make (a long digest split
         in two counts twice against the global and group windows).
         """
+        await self.acquire_at(chat_key, is_group, weight)
+        return self._last_wait  # set by acquire_at just before it returned
+
+    async def acquire_at(self, chat_key: str, is_group: bool = False, weight: int = 1) -> float:
+        """Like :meth:`acquire`, but return the moment the send was granted (on the limiter's
+        clock), to hand to :meth:`delivered` when the platform has answered."""
         weight = max(1, weight)
         waited = 0.0
         while True:
@@ -148,9 +162,45 @@ class RateLimiter:
                 self._record(chat_key, is_group, weight, now)
                 self.granted += weight
                 self.waited_seconds += waited
-                return waited
+                self._last_wait = waited
+                return now
             await self._sleep(delay)
             waited += delay
+
+    def delivered(self, chat_key: str, granted_at: float, is_group: bool = False) -> None:
+        """The platform answered the one message granted at ``granted_at``: if it took longer than
+        the quickest recent answers, it may have arrived that much later than granted, so its
+        stamps move that much later (the next messages then wait for it)."""
+        took = self._clock() - granted_at
+        self._latencies.append(took)
+        # At most a window later: an answer that took seconds (a timeout) says little about arrival.
+        late = min(took - min(self._latencies), self._global.seconds)
+        if late <= 0.001:
+            return
+        self._shift(self._global_stamps, granted_at, late)
+        if self._chat is not None:
+            stamps = self._chat_stamps.get(chat_key)
+            if stamps:
+                self._shift(stamps, granted_at, late)
+        if is_group and self._group is not None:
+            stamps = self._group_stamps.get(chat_key)
+            if stamps:
+                self._shift(stamps, granted_at, late)
+
+    @staticmethod
+    def _shift(stamps: deque[float], stamp: float, by: float) -> None:
+        """Move one occurrence of ``stamp`` later by ``by``, keeping ``stamps`` in order."""
+        for index in range(len(stamps) - 1, -1, -1):
+            if stamps[index] == stamp:
+                break
+        else:
+            return  # already out of the window
+        del stamps[index]
+        moved = stamp + by
+        position = len(stamps)
+        while position > 0 and stamps[position - 1] > moved:
+            position -= 1
+        stamps.insert(position, moved)
 
     def hold(self, seconds: float, chat_key: str | None = None) -> None:
         """Obey a platform's "retry after": nobody sends (to ``chat_key``, or at all) for ``seconds``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -70,6 +70,78 @@ def importance(story: Story, now: datetime, matched: int = 0, half_life_hours: f
     return math.log2(1 + sources) + recency + 0.5 * matched
 
 
+@dataclass(frozen=True)
+class RankedStory:
+    """A candidate of a digest in rank order, with what decides whether a subscriber gets it.
+
+    ``as_new``: it may go to a subscriber who has not had it (it is newer than ``since``);
+    ``as_update``: it may go again, as an update, to one who has (it gained a fact or an
+    article within the period).
+    """
+
+    item: DigestItem
+    as_new: bool
+    as_update: bool
+
+
+def rank_stories(
+    stories: Sequence[Story],
+    *,
+    topics: Sequence[str],
+    since: datetime | None,
+    now: datetime,
+    changed_since: Mapping[str, datetime] | None = None,
+    story_words: Mapping[str, frozenset[str]] | None = None,
+) -> list[RankedStory]:
+    """Every story that can be in a digest for ``topics``, most important first.
+
+    What a particular subscriber gets depends only on which of these they were sent before
+    (see :func:`pick_ranked`), so a fan-out ranks once per distinct set of topics.
+    """
+    changed_since = changed_since or {}
+    ranked: list[RankedStory] = []
+    seen: set[str] = set()
+    for story in stories:
+        if story.id in seen or story.status != StoryStatus.PUBLISHED:
+            continue
+        seen.add(story.id)
+        moment = story.published_at or story.updated_at
+        if moment is not None and moment > now:
+            continue
+        changed = changed_since.get(story.id)
+        as_update = changed is not None and not (since is not None and changed <= since) and changed <= now
+        newest = max(story.updated_at, story.published_at or story.updated_at)
+        as_new = not (since is not None and newest <= since)
+        if not (as_new or as_update):
+            continue
+        matched = topic_matches(story, topics, story_words.get(story.id) if story_words else None)
+        if topics and not matched:
+            continue
+        ranked.append(RankedStory(DigestItem(story, importance(story, now, len(matched)), False, matched),
+                                  as_new, as_update))
+    ranked.sort(
+        key=lambda entry: (entry.item.score, entry.item.story.updated_at, entry.item.story.id), reverse=True
+    )
+    return ranked
+
+
+def pick_ranked(
+    ranked: Sequence[RankedStory], sent_story_ids: Collection[str] = (), limit: int = 10
+) -> list[DigestItem]:
+    """One subscriber's digest from :func:`rank_stories`: a story sent before comes back only as
+    an update, the others only when new; at most ``limit``."""
+    items: list[DigestItem] = []
+    for entry in ranked:
+        if len(items) >= limit:
+            break
+        if entry.item.story.id in sent_story_ids:
+            if entry.as_update:
+                items.append(replace(entry.item, is_update=True))
+        elif entry.as_new:
+            items.append(entry.item)
+    return items
+
+
 def choose_briefings(
     stories: Sequence[Story],
     *,
@@ -90,30 +162,10 @@ def choose_briefings(
     maps a story id to its :func:`story_terms`, precomputed by callers that choose for many
     subscribers from the same stories.
     """
-    changed_since = changed_since or {}
-    items: list[DigestItem] = []
-    seen: set[str] = set()
-    for story in stories:
-        if story.id in seen or story.status != StoryStatus.PUBLISHED:
-            continue
-        seen.add(story.id)
-        moment = story.published_at or story.updated_at
-        if moment is not None and moment > now:
-            continue
-        is_update = False
-        if story.id in sent_story_ids:
-            changed = changed_since.get(story.id)
-            if changed is None or (since is not None and changed <= since) or changed > now:
-                continue
-            is_update = True
-        elif since is not None and max(story.updated_at, story.published_at or story.updated_at) <= since:
-            continue
-        matched = topic_matches(story, topics, story_words.get(story.id) if story_words else None)
-        if topics and not matched:
-            continue
-        items.append(DigestItem(story, importance(story, now, len(matched)), is_update, matched))
-    items.sort(key=lambda item: (item.score, item.story.updated_at, item.story.id), reverse=True)
-    return items[:limit]
+    ranked = rank_stories(
+        stories, topics=topics, since=since, now=now, changed_since=changed_since, story_words=story_words
+    )
+    return pick_ranked(ranked, sent_story_ids, limit)
 
 
 def last_change(moments: Iterable[datetime], until: datetime) -> datetime | None:

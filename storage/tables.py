@@ -161,6 +161,11 @@ class DeliveryRow(SQLModel, table=True):
     __tablename__ = "deliveries"
     __table_args__ = (
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        # Migration 0003: the outbox's bounded queries ("already sent", due rows, /stats today).
+        Index("ix_deliveries_status_period_end", "status", "period_end"),
+        Index("ix_deliveries_status_next_attempt_at_due_at", "status", "next_attempt_at", "due_at"),
+        Index("ix_deliveries_due_at", "due_at"),
+        Index("ix_deliveries_sent_at", "sent_at"),
         UniqueConstraint("idempotency_key", name="uq_deliveries_idempotency_key"),
         {"sqlite_autoincrement": True},
     )

@@ -19,8 +19,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from bot.messages import BulletList, Paragraph, Reply, Span, Tone
 from bot.render.common import citation_text, fact_text
@@ -28,7 +28,6 @@ from bot.render.common import citation_text, fact_text
 MESSAGE_LIMIT = 4096
 MAX_FACTS_PER_CARD = 6
 
-_TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.S)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _EMPTY_PAIR = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^>]*)?></\1>")
 _SENTENCE_END = frozenset(".!?…。")
@@ -131,53 +130,242 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 # Splitting
 
 
-@dataclass
-class _Atom:
-    raw: str
-    units: int
-    kind: str  # "open", "close", "text"
-    name: str = ""
-    char: str = ""  # the decoded character for text atoms
+# How the splitter sees the markup: "special" tokens (tags ``<...>`` and entities ``&...;``)
+# found by one regex pass, and every other character as an atom of its own. A ``<...>`` that
+# is not a tag is one opaque text atom, as is an entity; a tag is never text.
+_SPECIAL = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SPACES = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S")
+# Searched in the *reversed* visible text, so the first match is the latest one before a cut.
+_PARAGRAPH_RUN = re.compile(r"\n\s*\n")
+_SENTENCE_RUN = re.compile(r"\s+(?=[.!?…。])")
+_LINE_RUN = re.compile(r"\n")
+_OPAQUE = "\x00"  # stands for a multi-character atom in the visible text: not a space, not a sentence end
+_OPEN, _CLOSE, _TEXT = 1, 2, 3
 
 
-def _atoms(markup: str) -> list[_Atom]:
-    atoms: list[_Atom] = []
-    for match in _TOKEN.finditer(markup):
-        raw = match.group(0)
-        if raw.startswith("<") and raw.endswith(">") and len(raw) > 2:
-            tag = _TAG.match(raw)
-            if tag is not None:
-                kind = "close" if tag.group(1) else "open"
-                atoms.append(_Atom(raw, utf16_len(raw), kind, tag.group(2).lower()))
-                continue
-        char = html.unescape(raw) if raw.startswith("&") else raw
-        atoms.append(_Atom(raw, utf16_len(raw), "text", char=char))
-    return atoms
-
-
-def _joins_previous(atom: _Atom, previous: _Atom | None) -> bool:
-    """True when a cut before ``atom`` would split a visible character cluster."""
-    char = atom.char
-    if not char:
-        return False
+def _joins(char: str) -> bool:
+    """True when a cut before a character would split a visible character cluster."""
     code = ord(char[0])
-    if unicodedata.combining(char[0]) or code in (0x200D, 0xFE0E, 0xFE0F) or 0x1F3FB <= code <= 0x1F3FF:
-        return True
-    if 0xE0020 <= code <= 0xE007F:  # emoji tag sequences
-        return True
-    return previous is not None and previous.char == "\u200d"
+    return bool(
+        unicodedata.combining(char[0])
+        or code in (0x200D, 0xFE0E, 0xFE0F)
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
+    )
 
 
-def _close_tags(stack: list[tuple[str, str]]) -> str:
+def _close_tags(stack: tuple[tuple[str, str], ...]) -> str:
     return "".join(f"</{name}>" for name, _ in reversed(stack))
 
 
-@dataclass
-class _Cut:
-    level: int
-    index: int  # atoms[start:index] go into the chunk
-    stack: list[tuple[str, str]]
-    units: int  # units used by the chunk up to the cut, without closers
+class _Splitter:
+    """One markup string prepared for cutting; see :func:`split_html`.
+
+    Positions are offsets in the markup. The work per piece is a few regex searches and
+    binary searches plus one step per tag, so splitting is linear in the markup's length:
+    the visible text (tags removed, entities decoded) is built once, and cut candidates are
+    found by searching it backwards from the point where the piece overflows.
+    """
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+        self.starts: list[int] = []  # special tokens, in order
+        self.ends: list[int] = []
+        self.kinds: list[int] = []
+        self.names: list[str] = []
+        self.chars: list[str] = []  # decoded character(s) of entities and opaque atoms
+        self.vis_starts: list[int] = []  # where each special's visible character is (tags: none)
+        self.vis_ends: list[int] = []
+        self.by_start: dict[int, int] = {}
+        self.by_end: dict[int, int] = {}
+        pieces: list[str] = []
+        done = 0
+        vis_length = 0
+        for number, match in enumerate(_SPECIAL.finditer(markup)):
+            begin, end = match.span()
+            raw = match.group(0)
+            kind, name, char = _TEXT, "", raw
+            if raw[0] == "<":
+                tag = _TAG.match(raw) if len(raw) > 2 else None
+                if tag is not None:
+                    kind, name, char = (_CLOSE if tag.group(1) else _OPEN), tag.group(2).lower(), ""
+            else:
+                char = html.unescape(raw)
+            pieces.append(markup[done:begin])
+            vis_length += begin - done
+            visible = ""
+            if kind == _TEXT:
+                if len(char) == 1:
+                    visible = char
+                elif char.isspace():
+                    visible = "\n" if "\n" in char else " "
+                else:
+                    visible = _OPAQUE
+            pieces.append(visible)
+            self.starts.append(begin)
+            self.ends.append(end)
+            self.kinds.append(kind)
+            self.names.append(name)
+            self.chars.append(char)
+            self.vis_starts.append(vis_length)
+            vis_length += len(visible)
+            self.vis_ends.append(vis_length)
+            self.by_start[begin] = number
+            self.by_end[end] = number
+            done = end
+        pieces.append(markup[done:])
+        self.visible = "".join(pieces)
+        self.reversed = self.visible[::-1]
+        self.tag_starts = [
+            begin for begin, kind in zip(self.starts, self.kinds, strict=True) if kind != _TEXT
+        ]
+        self.tag_numbers = [number for number, kind in enumerate(self.kinds) if kind != _TEXT]
+        self.astral = [match.start() for match in _ASTRAL.finditer(markup)]
+
+    # --- measuring ------------------------------------------------------------------------------
+
+    def units(self, begin: int, end: int) -> int:
+        """UTF-16 units of ``markup[begin:end]``."""
+        if not self.astral:
+            return end - begin
+        return end - begin + bisect_left(self.astral, end) - bisect_left(self.astral, begin)
+
+    def last_fitting(self, begin: int, end: int, budget: int) -> int:
+        """The furthest atom boundary ``x`` in ``[begin, end]`` with ``units(begin, x) <= budget``."""
+        if budget < 0:
+            return begin
+        if not self.astral:
+            x = min(end, begin + budget)
+        else:
+            low, high = begin, end  # units(begin, low) <= budget holds; find the largest such x
+            while low < high:
+                middle = (low + high + 1) // 2
+                if self.units(begin, middle) <= budget:
+                    low = middle
+                else:
+                    high = middle - 1
+            x = low
+        # Inside an entity or opaque atom: the boundary is its start.
+        number = bisect_right(self.starts, x) - 1
+        if number >= 0 and self.starts[number] < x < self.ends[number]:
+            return self.starts[number]
+        return x
+
+    # --- atoms ------------------------------------------------------------------------------------
+
+    def atom_at(self, offset: int) -> tuple[int, str, int]:
+        """(kind, character(s), end) of the atom starting at ``offset``."""
+        number = self.by_start.get(offset)
+        if number is None:
+            return _TEXT, self.markup[offset], offset + 1
+        return self.kinds[number], self.chars[number], self.ends[number]
+
+    def atom_before(self, offset: int) -> int:
+        """Where the atom ending at ``offset`` starts."""
+        number = self.by_end.get(offset)
+        return self.starts[number] if number is not None else offset - 1
+
+    def to_visible(self, offset: int) -> int:
+        """The index in the visible text of the first visible character at or after ``offset``."""
+        number = bisect_right(self.ends, offset)
+        if number == 0:
+            return offset
+        return self.vis_ends[number - 1] + offset - self.ends[number - 1]
+
+    def from_visible(self, index: int) -> int:
+        """Where the atom of the visible character ``index`` starts in the markup."""
+        number = bisect_right(self.vis_ends, index)
+        if number < len(self.starts) and self.vis_starts[number] == index and self.vis_ends[number] > index:
+            return self.starts[number]
+        if number == 0:
+            return index
+        return self.ends[number - 1] + index - self.vis_ends[number - 1]
+
+    def skip_spaces(self, offset: int) -> int:
+        """Past the whitespace atoms at ``offset`` (a tag stops it)."""
+        end = len(self.markup)
+        while offset < end:
+            match = _SPACES.match(self.markup, offset)
+            if match is not None:
+                offset = match.end()
+                continue
+            number = self.by_start.get(offset)
+            if number is not None and self.kinds[number] == _TEXT and self.chars[number].isspace():
+                offset = self.ends[number]
+                continue
+            break
+        return offset
+
+    def first_text(self, begin: int, end: int) -> int | None:
+        """The first non-whitespace text atom in ``[begin, end)``."""
+        offset = begin
+        while offset < end:
+            match = _NOT_SPACE.search(self.markup, offset, end)
+            if match is None:
+                return None
+            offset = match.start()
+            number = self.by_start.get(offset)
+            if number is None:
+                return offset
+            if self.kinds[number] == _TEXT and not self.chars[number].isspace():
+                return offset
+            offset = self.ends[number]
+        return None
+
+    def previous_text_char(self, offset: int, floor: int) -> str:
+        """The character(s) of the last text atom before ``offset``, not before ``floor``."""
+        while offset > floor:
+            offset = self.atom_before(offset)
+            kind, char, _ = self.atom_at(offset)
+            if kind == _TEXT:
+                return char
+        return ""
+
+    def hard_cut(self, first_text: int, overflow: int) -> int | None:
+        """The latest atom boundary in ``(first_text, overflow]`` where a cut splits no cluster."""
+        offset = overflow
+        while offset > first_text:
+            kind, char, _ = self.atom_at(offset)
+            if kind == _OPEN:
+                return offset
+            if kind == _TEXT and not _joins(char) and self.previous_text_char(offset, first_text) != "\u200d":
+                return offset
+            offset = self.atom_before(offset)
+        return None
+
+    # --- whitespace runs --------------------------------------------------------------------------
+
+    def run(self, pattern: re.Pattern[str], low: int, high: int) -> tuple[int, int] | None:
+        """The latest whitespace run starting in ``visible[low:high]`` that holds a match of
+        ``pattern``, as (start, end) in the visible text, its end clipped at ``high``.
+
+        ``visible[low - 1]`` must be a non-space character: a sentence end is looked for there.
+        """
+        size = len(self.visible)
+        floor = size - high  # the reversed window is reversed[floor : size - low + 1]
+        match = pattern.search(self.reversed, floor, size - low + 1)
+        if match is None:
+            return None
+        left = match.end()
+        extra = _SPACES.match(self.reversed, left, size - low)
+        if extra is not None:
+            left = extra.end()
+        right = match.start()
+        while right > floor and self.reversed[right - 1].isspace():
+            right -= 1
+        return size - left, size - right
+
+    def level(self, start: int, end: int) -> int:
+        text = self.visible[start:end]
+        if text.count("\n") >= 2:
+            return _PARAGRAPH
+        if start > 0 and self.visible[start - 1] in _SENTENCE_END:
+            return _SENTENCE
+        if "\n" in text:
+            return _LINE
+        return _WORD
 
 
 def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -189,108 +377,114 @@ def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """
     if utf16_len(markup) <= limit:
         return [markup] if html_to_text(markup).strip() else []
-    atoms = _atoms(markup)
+    text = _Splitter(markup)
+    end = len(markup)
     chunks: list[str] = []
-    stack: list[tuple[str, str]] = []  # (tag name, opening tag as written)
+    stack: tuple[tuple[str, str], ...] = ()  # (tag name, opening tag as written)
     position = 0
     first = True
-    while position < len(atoms):
-        chunk_stack = list(stack)
-        prefix = "".join(opening for _, opening in chunk_stack)
-        start = position
-        if not first:
-            # The whitespace at a cut is dropped; tags on the way are kept.
-            while start < len(atoms) and atoms[start].kind == "text" and atoms[start].char.isspace():
-                start += 1
+    while position < end:
+        prefix = "".join(opening for _, opening in stack)
+        start = position if first else text.skip_spaces(position)
         first = False
-        used = utf16_len(prefix)
-        closing = utf16_len(_close_tags(chunk_stack))
-        cuts: list[_Cut] = []
-        has_text = False
-        run_start: int | None = None  # start of the current whitespace run
-        run_state: tuple[list[tuple[str, str]], int, int] | None = None
-        run_text = ""
-        last_visible = ""
-        index = start
-        overflow = False
-        previous_text: _Atom | None = None
-        while index < len(atoms):
-            atom = atoms[index]
-            is_space = atom.kind == "text" and atom.char.isspace()
-            if atom.kind == "text" and not is_space and run_start is not None:
-                if has_text and run_state is not None:
-                    cuts.append(_Cut(_run_level(run_text, last_visible), run_start, run_state[0], run_state[1]))
-                run_start, run_state, run_text = None, None, ""
-            if is_space and run_start is None:
-                run_start, run_state = index, (list(chunk_stack), used, closing)
-            if is_space:
-                run_text += atom.char
-            # A hard cut before this atom is allowed when it does not split a character cluster.
-            if has_text and atom.kind in ("text", "open") and not _joins_previous(atom, previous_text):
-                cuts.append(_Cut(_HARD, index, list(chunk_stack), used))
-            added = atom.units
-            new_closing = closing
-            if atom.kind == "open":
-                new_closing += len(atom.name) + 3
-            elif atom.kind == "close" and chunk_stack and chunk_stack[-1][0] == atom.name:
-                new_closing -= len(atom.name) + 3
-            if used + added + new_closing > limit:
-                overflow = True
-                if run_start is not None and has_text and run_state is not None:
-                    cuts.append(_Cut(_run_level(run_text, last_visible), run_start, run_state[0], run_state[1]))
+        prefix_units = utf16_len(prefix)
+        closing = sum(len(name) + 3 for name, _ in stack)
+        # Walk forward tag by tag to the first atom that does not fit ("overflow").
+        chunk_stack = stack
+        tag_marks: list[int] = []  # tags passed, with the stack after each
+        stacks: list[tuple[tuple[str, str], ...]] = []
+        overflow: int | None = None
+        offset = start
+        tag = bisect_left(text.tag_starts, start)
+        while True:
+            tag_start = text.tag_starts[tag] if tag < len(text.tag_starts) else end
+            used = prefix_units + text.units(start, offset)
+            fits = text.last_fitting(offset, tag_start, limit - closing - used)
+            if fits < tag_start:
+                overflow = fits
                 break
-            used += added
+            if tag_start == end:
+                break
+            number = text.tag_numbers[tag]
+            name = text.names[number]
+            tag_end = text.ends[number]
+            new_closing = closing
+            if text.kinds[number] == _OPEN:
+                new_closing += len(name) + 3
+            elif chunk_stack and chunk_stack[-1][0] == name:
+                new_closing -= len(name) + 3
+            if prefix_units + text.units(start, tag_end) + new_closing > limit:
+                overflow = tag_start
+                break
             closing = new_closing
-            if atom.kind == "open":
-                chunk_stack.append((atom.name, atom.raw))
-            elif atom.kind == "close":
-                if chunk_stack and chunk_stack[-1][0] == atom.name:
-                    chunk_stack.pop()
-            else:
-                if not is_space:
-                    has_text = True
-                    last_visible = atom.char
-                previous_text = atom
-            index += 1
-        if not overflow:
-            body = prefix + "".join(atom.raw for atom in atoms[start:])
+            if text.kinds[number] == _OPEN:
+                chunk_stack = (*chunk_stack, (name, markup[tag_start:tag_end]))
+            elif chunk_stack and chunk_stack[-1][0] == name:
+                chunk_stack = chunk_stack[:-1]
+            tag_marks.append(tag_start)
+            stacks.append(chunk_stack)
+            offset = tag_end
+            tag += 1
+        if overflow is None:
+            body = prefix + markup[start:]
             if html_to_text(body).strip():
                 chunks.append(_clean(body))
             break
-        cut = _choose(cuts, limit - utf16_len(prefix))
-        if cut is None and not has_text and index > start:
+
+        first_text = text.first_text(start, overflow)
+        cut = None
+        if first_text is not None:
+            cut = _choose_cut(text, start, overflow, first_text, prefix_units, limit - prefix_units)
+        if cut is None and first_text is None and overflow > start:
             # Only whitespace so far and the next thing does not fit with it: drop the whitespace.
-            stack, position, first = chunk_stack, index, False
+            stack, position = chunk_stack, overflow
             continue
         if cut is None:
-            raise ValueError(f"cannot split HTML into pieces of {limit} UTF-16 units: a tag or character is too long")
-        body = prefix + "".join(atom.raw for atom in atoms[start : cut.index]) + _close_tags(cut.stack)
-        chunks.append(_clean(body))
-        stack = cut.stack
-        position = cut.index
+            raise ValueError(
+                f"cannot split HTML into pieces of {limit} UTF-16 units: a tag or character is too long"
+            )
+        passed = bisect_left(tag_marks, cut)  # the tags that start before the cut
+        cut_stack = stacks[passed - 1] if passed else stack
+        chunks.append(_clean(prefix + markup[start:cut] + _close_tags(cut_stack)))
+        stack = cut_stack
+        position = cut
     return chunks
 
 
-def _run_level(run: str, last_visible: str) -> int:
-    if "\n\n" in run or run.count("\n") >= 2:
-        return _PARAGRAPH
-    if last_visible in _SENTENCE_END:
-        return _SENTENCE
-    if "\n" in run:
-        return _LINE
-    return _WORD
-
-
-def _choose(cuts: list[_Cut], room: int) -> _Cut | None:
-    """The best cut: the latest of the best level that keeps at least half the room."""
-    if not cuts:
-        return None
+def _choose_cut(
+    text: _Splitter, start: int, overflow: int, first_text: int, prefix_units: int, room: int
+) -> int | None:
+    """The best cut: the latest of the best level that keeps at least half the room, else the
+    latest cut of any kind (a whitespace run before a hard cut at the same place)."""
     half = room // 2
-    for level in (_PARAGRAPH, _SENTENCE, _LINE, _WORD):
-        good = [cut for cut in cuts if cut.level == level and cut.units >= half]
-        if good:
-            return max(good, key=lambda cut: cut.index)
-    return max(cuts, key=lambda cut: (cut.index, cut.level))
+    # The visible window whose runs count: after the first text atom, up to the overflowing atom
+    # (included when it is whitespace: its run is cut where it starts).
+    low = text.to_visible(first_text) + 1
+    kind, char, _ = text.atom_at(overflow)
+    high = text.to_visible(overflow) + (1 if kind == _TEXT and char.isspace() else 0)
+
+    def units_at(visible_index: int) -> int:
+        return prefix_units + text.units(start, text.from_visible(visible_index))
+
+    latest = text.run(_SPACES, low, high) if low < high else None
+    if latest is not None:
+        # Units grow along the piece. So if the latest run matching a level's pattern is of a
+        # better level (which was refused: it keeps less than half), every earlier run of this
+        # level keeps less than half too; the latest run of a level is the only one to check.
+        for pattern, level in (
+            (_PARAGRAPH_RUN, _PARAGRAPH),
+            (_SENTENCE_RUN, _SENTENCE),
+            (_LINE_RUN, _LINE),
+            (_SPACES, _WORD),
+        ):
+            found = latest if pattern is _SPACES else text.run(pattern, low, high)
+            if found is not None and text.level(*found) == level and units_at(found[0]) >= half:
+                return text.from_visible(found[0])
+    hard = text.hard_cut(first_text, overflow)
+    run_cut = text.from_visible(latest[0]) if latest is not None else None
+    if run_cut is not None and (hard is None or run_cut >= hard):
+        return run_cut
+    return hard
 
 
 def _clean(chunk: str) -> str:

@@ -136,3 +136,41 @@ async def test_fractional_rates_and_memory_stays_bounded() -> None:
         await fast.acquire(str(chat))
         time.now += 0.001
     assert len(fast._chat_stamps) < 5_000  # chats idle for a whole window are forgotten
+
+
+async def test_a_message_answered_late_keeps_the_next_ones_away_from_its_arrival() -> None:
+    """Telegram counts arrivals: a message answered 300 ms later than usual may have arrived
+    300 ms late; counted there, no second holds more than 30 arrivals, and the next message to
+    its chat comes a full second after it."""
+    time = SimulatedTime()
+    limiter = RateLimiter(
+        global_per_second=30, per_chat_per_second=1, clock=time.clock, sleep=time.sleep, margin=0
+    )
+    quick = await limiter.acquire_at("warm-up")
+    time.now += 0.01
+    limiter.delivered("warm-up", quick)  # the usual answer time: 10 ms
+    late = await limiter.acquire_at("slow")
+    time.now += 0.31
+    limiter.delivered("slow", late)  # 300 ms longer than usual
+    arrivals = [quick, late + 0.3]
+    for number in range(60):
+        granted = await limiter.acquire_at(f"chat {number}")
+        arrivals.append(granted)
+        time.now += 0.01
+        limiter.delivered(f"chat {number}", granted)
+    assert max_in_window(arrivals, 1.0) <= 30
+    following = await limiter.acquire_at("slow")
+    assert following >= late + 0.3 + 1.0 - 1e-9
+
+
+async def test_answers_at_the_usual_speed_move_nothing() -> None:
+    time = SimulatedTime()
+    limiter = RateLimiter(global_per_second=30, clock=time.clock, sleep=time.sleep, margin=0)
+    grants = []
+    for number in range(60):
+        granted = await limiter.acquire_at(str(number))
+        time.now += 0.005
+        limiter.delivered(str(number), granted)
+        grants.append(granted)
+    # Even spacing of 1/30 s, never slower: the correction costs nothing when nothing is late.
+    assert grants[-1] - grants[0] <= 59 / 30 + 1e-6
