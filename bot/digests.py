@@ -123,17 +123,6 @@ class _Pool:
         self.cards.clear()
 
 
-def _citation(article: Article) -> Citation:
-    return Citation(
-        article_id=article.id,
-        story_id=article.story_id,
-        outlet=article.source,
-        title=article.title,
-        url=article.url,
-        published_at=article.published_at,
-        external_id=article.external_id,
-    )
-
 
 def _within(moment: datetime | None, since: datetime, until: datetime) -> bool:
     return moment is not None and since < moment <= until
@@ -328,7 +317,7 @@ class DigestComposer:
                 continue  # an old story with nothing new in this period
             pool.entries[story.id] = _Entry(
                 story=story,
-                citations=tuple(_citation(article) for article in story_articles),
+                citations=tuple(Citation.from_article(article) for article in story_articles),
                 facts=tuple(facts),
                 changed=changed,
                 in_period=in_period,

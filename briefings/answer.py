@@ -166,17 +166,6 @@ def cue_positions(
     return positions
 
 
-def _citation(article: Article) -> Citation:
-    return Citation(
-        article_id=article.id,
-        story_id=article.story_id,
-        outlet=article.source,
-        title=article.title,
-        url=article.url,
-        published_at=article.published_at,
-        external_id=article.external_id,
-    )
-
 
 def _when(article: Article | None) -> datetime | None:
     if article is None:
@@ -340,7 +329,7 @@ class AnswerEngine:
             # A moderator's fact: cite the story it was added to.
             for story_id in dict.fromkeys(f.story_id for f in newest_first):
                 articles.extend(await self._store.story_articles(story_id))
-        return tuple(_citation(a) for a in articles)
+        return tuple(Citation.from_article(a) for a in articles)
 
     async def _story_or_none(self, story_id: str) -> Story | None:
         try:
@@ -593,7 +582,7 @@ class AnswerEngine:
             question=analysis.question,
             text=best.text,
             evidence=best.candidate.sentence.text,
-            citations=tuple(_citation(a) for a in _dedupe(cited)),
+            citations=tuple(Citation.from_article(a) for a in _dedupe(cited)),
             as_of=max((w for w in (_when(a) for a in cited) if w is not None), default=None),
             confidence=confidence,
             closest_story=story,

@@ -235,6 +235,19 @@ class Citation:
     published_at: datetime | None
     external_id: str | None = None
 
+    @classmethod
+    def from_article(cls, article: Article) -> Citation:
+        """The citation of a stored article."""
+        return cls(
+            article_id=article.id,
+            story_id=article.story_id,
+            outlet=article.source,
+            title=article.title,
+            url=article.url,
+            published_at=article.published_at,
+            external_id=article.external_id,
+        )
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from clock import ManualClock as Clock
 from fakes import FakeStore
 
 from briefings.models import Answer, ArticleInput
@@ -91,17 +92,9 @@ def test_reader_picks_the_span_near_the_question_words() -> None:
 # --- the engine, through the newsroom, on hand-written articles --------------------------------
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2024, 3, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

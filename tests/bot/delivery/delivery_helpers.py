@@ -7,8 +7,10 @@ import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
+
+from clock import ManualClock as Clock
 
 from bot.adapters.base import MessageHandler, SendError
 from bot.config import Settings
@@ -19,25 +21,6 @@ from bot.schedule import DigestScheduler
 from briefings.models import ArticleInput, Story, Subscription, SubscriptionStatus
 from briefings.newsroom import Newsroom
 from briefings.ports import BotStore
-
-
-class Clock:
-    """A UTC clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> datetime:
-        assert moment >= self.now, "the clock never goes backwards"
-        self.now = moment.astimezone(UTC)
-        return moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @dataclass
