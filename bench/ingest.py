@@ -1,15 +1,16 @@
 """Ingest speed, grouping quality and memory: bbc_dev, then a synthetic corpus, on SQLite.
 
 Every article goes through the whole pipeline (cleaning, sentence splitting, grouping,
-summarising, facts, the search index and the database writes) via ``Newsroom.ingest`` on the
-real ``SqlStore`` over a SQLite file. Printed:
+summarising, facts, the search index and the database writes) via ``Newsroom.ingest_many`` in
+batches (as ``briefbot ingest`` does) on the real ``SqlStore`` over a SQLite file. Printed:
 
 * articles per second and milliseconds per article, next to sumy TextRank's time for one
   3-sentence summary of the same articles (TextRank timed in the same process);
 * grouping on bbc_dev: stories, and every merged pair classed as a duplicate text, a
   same-story follow-up (titles share words) or a clearly different pair (a false merge);
 * time per article split into the store's share (SQL, through ``SqlStore``) and the newsroom's
-  (text, grouping, summary, facts), and the grouping look-up's cost (``candidate_stories``),
+  (text, grouping, summary, facts, each timed), and the grouping look-up's cost
+  (``candidate_stories_many``),
   early and late in the synthetic run, to show it does not grow with the stories stored;
 * merges among synthetic copies (all distinct by construction: each is a false merge);
 * peak memory (``ru_maxrss``) of the process.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import re
@@ -131,17 +133,16 @@ def synthetic(rows: list[dict[str, Any]], count: int) -> Iterator[tuple[str, Art
 
 
 class StepClock:
-    """A clock that moves a fixed step each time an article is ingested."""
+    """A clock that moves a fixed step at every reading: the newsroom reads it once per article."""
 
     def __init__(self, start: datetime, step: timedelta) -> None:
         self.now = start
         self.step = step
 
     def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self) -> None:
+        now = self.now
         self.now += self.step
+        return now
 
 
 class TimedStore:
@@ -170,6 +171,37 @@ class TimedStore:
                 self.calls[name] = self.calls.get(name, 0) + 1
 
         return timed
+
+
+class Phases:
+    """Adds up the time spent in the newsroom's main steps, by wrapping the functions it calls."""
+
+    STEPS = (
+        "split_sentences", "index_terms", "grouping_keys", "summarise_story", "extract_facts", "same_story"
+    )
+
+    def __init__(self) -> None:
+        import briefings.newsroom as module
+
+        self.seconds: dict[str, float] = dict.fromkeys(self.STEPS, 0.0)
+        for name in self.STEPS:
+            setattr(module, name, self._timed(name, getattr(module, name)))
+
+    def _timed(self, name: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+
+        return timed
+
+    def reset(self) -> None:
+        self.seconds = dict.fromkeys(self.STEPS, 0.0)
+
+    def line(self, articles: int) -> str:
+        return ", ".join(f"{k} {1000 * v / max(1, articles):.2f} ms" for k, v in self.seconds.items())
 
 
 def peak_mb() -> float:
@@ -205,13 +237,13 @@ class Run:
 
 async def ingest_all(
     newsroom: Newsroom,
-    clock: StepClock,
     items: Iterator[tuple[str, ArticleInput]],
     total: int,
     run: Run,
     *,
     textrank: TextRank | None,
     textrank_every: int,
+    batch_size: int,
     on_result: Any = None,
     label: str = "Ingesting",
 ) -> None:
@@ -221,23 +253,29 @@ async def ingest_all(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
     ) as bar:
         task = bar.add_task(label, total=total)
-        for number, (doc_id, article) in enumerate(items):
+        number = 0
+        while True:
+            batch = list(itertools.islice(items, batch_size))
+            if not batch:
+                break
             started = time.perf_counter()
-            result = await newsroom.ingest(article, added_by="bench")
+            results = await newsroom.ingest_many([article for _, article in batch], added_by="bench")
             spent = time.perf_counter() - started
             run.seconds += spent
-            run.articles += 1
-            run.merged += int(result.merged)
-            run.duplicates += int(result.duplicate_of is not None)
-            if textrank is not None and number % textrank_every == 0:
-                started = time.perf_counter()
-                textrank(article.text, 3)
-                run.textrank_seconds.append(time.perf_counter() - started)
-                run.ours_seconds.append(spent)
-            if on_result is not None:
-                on_result(doc_id, article, result)
-            clock.tick()
-            bar.advance(task)
+            for (doc_id, article), result in zip(batch, results, strict=True):
+                assert not isinstance(result, Exception), f"{doc_id}: {result}"
+                run.articles += 1
+                run.merged += int(result.merged)
+                run.duplicates += int(result.duplicate_of is not None)
+                if textrank is not None and number % textrank_every == 0:
+                    started = time.perf_counter()
+                    textrank(article.text, 3)
+                    run.textrank_seconds.append(time.perf_counter() - started)
+                    run.ours_seconds.append(spent / len(batch))  # the batch's time per article
+                if on_result is not None:
+                    on_result(doc_id, article, result)
+                number += 1
+            bar.advance(task, len(batch))
 
 
 def classify_pairs(groups: dict[str, list[tuple[str, str | None, str]]]) -> dict[str, list[str]]:
@@ -285,8 +323,9 @@ async def main(args: argparse.Namespace) -> None:
     store = TimedStore(SqlStore(engine))
     clock = StepClock(datetime(2024, 1, 1, tzinfo=UTC), timedelta(seconds=args.step))
     newsroom = Newsroom(store, clock=clock)  # type: ignore[arg-type]
+    phases = Phases()
     textrank = TextRank()
-    print(f"SQLite database: {path}; clock step {args.step} s per article")
+    print(f"SQLite database: {path}; clock step {args.step} s per article; batches of {args.batch}")
 
     # 1. The seeds and bbc_dev: speed, and grouping quality.
     story_members: dict[str, list[tuple[str, str | None, str]]] = {}
@@ -305,12 +344,12 @@ async def main(args: argparse.Namespace) -> None:
     first = Run()
     await ingest_all(
         newsroom,
-        clock,
         iter(seeds + bbc),
         len(seeds) + len(bbc),
         first,
         textrank=textrank,
         textrank_every=1,
+        batch_size=args.batch,
         on_result=remember,
         label="seeds + bbc_dev",
     )
@@ -336,6 +375,11 @@ async def main(args: argparse.Namespace) -> None:
             for k, v in sorted(store_seconds.items(), key=lambda kv: -kv[1])
         )
     )
+    in_store = sum(store_seconds.values())
+    print(
+        f"  newsroom time per article: {1000 * (first.seconds - in_store) / first.articles:.2f} ms in all; "
+        f"of which {phases.line(first.articles)}"
+    )
     print(f"peak memory so far: {peak_mb():.0f} MB")
     if args.count <= 0:
         await engine.dispose()
@@ -357,6 +401,7 @@ async def main(args: argparse.Namespace) -> None:
         size = checkpoint - previous
         window = Run()
         store.reset()
+        phases.reset()
 
         def limited(n: int = size) -> Iterator[tuple[str, ArticleInput]]:
             for _ in range(n):
@@ -364,12 +409,12 @@ async def main(args: argparse.Namespace) -> None:
 
         await ingest_all(
             newsroom,
-            clock,
             limited(),
             size,
             window,
             textrank=textrank,
             textrank_every=args.textrank_every,
+            batch_size=args.batch,
             label=f"synthetic {previous + 1}-{checkpoint}",
         )
         done += size
@@ -379,7 +424,7 @@ async def main(args: argparse.Namespace) -> None:
         total.textrank_seconds += window.textrank_seconds
         total.ours_seconds += window.ours_seconds
         per_article = 1000 / max(1, window.articles)
-        lookup = per_article * store.seconds.get("candidate_stories", 0.0)
+        lookup = per_article * store.seconds.get("candidate_stories_many", 0.0)
         in_store = per_article * sum(store.seconds.values())
         spent = per_article * window.seconds
         textrank_ms = 1000 * statistics.mean(window.textrank_seconds) if window.textrank_seconds else 0.0
@@ -387,6 +432,16 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"{stored:>8} {window.articles / window.seconds:>7.1f} {spent:>7.2f} {in_store:>9.2f} "
             f"{spent - in_store:>11.2f} {textrank_ms:>11.2f} {lookup:>9.3f} {peak_mb():>8.0f}",
+            flush=True,
+        )
+        print(
+            "         store: "
+            + ", ".join(
+                f"{k} {per_article * v:.2f} ms"
+                for k, v in sorted(store.seconds.items(), key=lambda kv: -kv[1])
+            )
+            + "\n         newsroom: "
+            + phases.line(window.articles),
             flush=True,
         )
         previous = checkpoint
@@ -412,5 +467,6 @@ if __name__ == "__main__":
     parser.add_argument(
         "--database", type=Path, default=None, help="SQLite file (default: a new temporary one)"
     )
+    parser.add_argument("--batch", type=int, default=256, help="articles per Newsroom.ingest_many call")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every merged pair")
     asyncio.run(main(parser.parse_args()))

@@ -126,37 +126,60 @@ class IngestSummary:
         return sum(self.refused.values())
 
 
+INGEST_BATCH = 256  # articles per transaction: big enough to amortise, small enough for memory
+
+
 async def ingest_items(
     newsroom: Newsroom,
     items: Iterable[SourceItem],
     *,
     added_by: str,
     on_item: Callable[[SourceItem], None] | None = None,
+    batch_size: int = INGEST_BATCH,
 ) -> IngestSummary:
-    """Ingest every item, counting what was added, merged, duplicate or refused (and why)."""
+    """Ingest every item, counting what was added, merged, duplicate or refused (and why).
+
+    Items are read lazily and ingested in batches (:meth:`Newsroom.ingest_many`: one look-up
+    and one transaction per batch), with the same outcome as ingesting them one by one;
+    ``on_item`` is called for each item once its batch is stored.
+    """
     summary = IngestSummary()
     started = time.perf_counter()
-    for item in items:
-        if item.article is None:
-            summary.refused[f"{item.label}: {item.error}"] += 1
-        else:
-            try:
-                result = await newsroom.ingest(item.article, added_by=added_by)
-            except InvalidInput as exc:
-                summary.refused[f"{item.label}: {exc}"] += 1
-            else:
-                if result.duplicate_of is not None:
+    pending: list[SourceItem] = []
+
+    async def flush() -> None:
+        readable = [item for item in pending if item.article is not None]
+        outcomes = await newsroom.ingest_many(
+            [item.article for item in readable if item.article is not None], added_by=added_by
+        )
+        outcome_of = {id(item): outcome for item, outcome in zip(readable, outcomes, strict=True)}
+        for item in pending:
+            outcome = outcome_of.get(id(item))
+            if item.article is None:
+                summary.refused[f"{item.label}: {item.error}"] += 1
+            elif isinstance(outcome, InvalidInput):
+                summary.refused[f"{item.label}: {outcome}"] += 1
+            elif outcome is not None:
+                if outcome.duplicate_of is not None:
                     summary.duplicates += 1
-                    article_id = result.duplicate_of
+                    article_id = outcome.duplicate_of
                 else:
                     summary.added += 1
-                    summary.merged += int(result.merged)
-                    summary.new_stories += int(not result.merged)
-                    article_id = result.article.id if result.article else ""
+                    summary.merged += int(outcome.merged)
+                    summary.new_stories += int(not outcome.merged)
+                    article_id = outcome.article.id if outcome.article else ""
                 if item.article.external_id:
                     summary.doc_ids[item.article.external_id] = article_id
-        if on_item is not None:
-            on_item(item)
+            if on_item is not None:
+                on_item(item)
+        pending.clear()
+
+    for item in items:
+        pending.append(item)
+        if len(pending) >= max(1, batch_size):
+            await flush()
+    if pending:
+        await flush()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -203,6 +203,12 @@ def similarity(article_keys: frozenset[str], story_keys: frozenset[str]) -> tupl
     return shared, shared / min(len(ours), len(theirs))
 
 
+@lru_cache(maxsize=4096)
+def _stored_terms(keys: frozenset[str]) -> frozenset[str]:
+    # Cached: a bulk ingest weighs the same candidate stories for many articles.
+    return frozenset(key_term(k.rpartition("|")[2]) for k in keys)
+
+
 def gate_candidates(
     article_keys: frozenset[str],
     candidates: Sequence[StoryCandidate],
@@ -233,7 +239,7 @@ def gate_candidates(
             continue
         # Stored keys may carry a time bucket; a name in one text may be a plain word in the
         # other ("Front", "front"): compare stems.
-        story_terms = {key_term(k.rpartition("|")[2]) for k in candidate.keys}
+        story_terms = _stored_terms(candidate.keys)
         shared = len(article_terms & story_terms)
         overlap = shared / max(1, min(len(article_terms), len(story_terms)))
         shared_names = len(article_names & story_terms)

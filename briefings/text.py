@@ -298,7 +298,8 @@ _stemmer = snowballstemmer.stemmer("english")
 
 def tokens(text: str) -> list[str]:
     """Word tokens with their case kept: ``Mazar-e-Sharif``, ``O'Leary``, ``10.9bn``, ``150000``."""
-    return _TOKEN_RE.findall(_THOUSANDS_RE.sub("", text))
+    # Most sentences have no comma between digits: skip the substitution when there is no comma.
+    return _TOKEN_RE.findall(_THOUSANDS_RE.sub("", text) if "," in text else text)
 
 
 @lru_cache(maxsize=30_000)
@@ -326,15 +327,17 @@ def _token_terms(token: str, keep_stopwords: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _raw_terms(text: str, keep_stopwords: bool) -> Iterator[str]:
-    text = fold_accents(_THOUSANDS_RE.sub("", text)).lower()
+def _raw_terms(text: str, keep_stopwords: bool) -> list[str]:
+    text = fold_accents(_THOUSANDS_RE.sub("", text) if "," in text else text).lower()
+    out: list[str] = []
     for token in _TOKEN_RE.findall(text):
-        yield from _token_terms(token, keep_stopwords)
+        out += _token_terms(token, keep_stopwords)  # a list, not a generator: this runs per sentence
+    return out
 
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """Index terms of ``text`` in order: lower-case, accent-free, stemmed, stopwords removed."""
-    return list(_raw_terms(text, keep_stopwords))
+    return _raw_terms(text, keep_stopwords)
 
 
 def index_terms(text: str) -> str:
@@ -372,6 +375,12 @@ _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
 
 def is_junk(sentence: str) -> bool:
     """Lines that are not part of the story: "Also read: ...", captions, bullet links, headings."""
+    return _is_junk(sentence)
+
+
+@lru_cache(maxsize=4096)
+def _is_junk(sentence: str) -> bool:
+    # Cached: an ingest asks about each sentence twice (when splitting and when summarising).
     stripped = sentence.strip()
     if not stripped:
         return True

@@ -31,7 +31,7 @@ from briefings.models import (
     Subscription,
     SubscriptionStatus,
 )
-from briefings.ports import DuplicateArticle, NotFound
+from briefings.ports import BatchIngest, DuplicateArticle, NotFound
 from briefings.text import terms as text_terms
 
 
@@ -211,6 +211,43 @@ class FakeStore:
         if plan.audit_action:
             self._record(plan.added_by, plan.audit_action, article_id, f"story {story_id}", at)
         return article, story
+
+    async def candidate_stories_many(
+        self, queries: Sequence[tuple[Sequence[str], datetime | None]], limit: int
+    ) -> list[list[StoryCandidate]]:
+        return [await self.candidate_stories(keys, since, limit) for keys, since in queries]
+
+    async def grouping_material(
+        self, story_ids: Sequence[str]
+    ) -> dict[str, tuple[Story, list[tuple[str, str | None]], list[SentenceRecord]]]:
+        out = {}
+        for story_id in story_ids:
+            if story_id in self.stories_by_id:
+                titles = [(a.id, a.title) for a in await self.story_articles(story_id)]
+                out[story_id] = (self.stories_by_id[story_id], titles, await self.story_sentences(story_id))
+        return out
+
+    async def articles_by_hash(self, content_hashes: Sequence[str]) -> dict[str, Article]:
+        return {h: self.articles_by_id[self._by_hash[h]] for h in content_hashes if h in self._by_hash}
+
+    async def save_ingests(self, batch: Sequence[BatchIngest]) -> list[tuple[Article, Story]]:
+        hashes = [entry.plan.content_hash for entry in batch]
+        if len(set(hashes)) < len(hashes):
+            raise ValueError("the same content hash appears twice in one batch")
+        for content_hash in hashes:
+            if content_hash in self._by_hash:
+                raise DuplicateArticle(self._by_hash[content_hash])
+        for entry in batch:
+            if entry.plan.story_id is not None and entry.plan.story_id not in self.stories_by_id:
+                raise NotFound(f"no story with id {entry.plan.story_id}")
+        # Checked: now write one by one (the fake cannot fail half-way).
+        out: list[tuple[Article, Story]] = []
+        for entry in batch:
+            plan = entry.plan
+            if entry.joins is not None:
+                plan = replace(plan, story_id=out[entry.joins][1].id)
+            out.append(await self.save_ingest(plan))
+        return out
 
     def _add_sentence(self, record: SentenceRecord, story_id: str) -> None:
         index = len(self._sentences)
@@ -478,6 +515,41 @@ class FakeStore:
             and (d.next_attempt_at is None or d.next_attempt_at <= now)
         ]
         return sorted(found, key=lambda d: (d.due_at, d.id))[:limit]
+
+    async def claim_delivery(
+        self, delivery_id: str, now: datetime, lease_until: datetime | None = None
+    ) -> Delivery | None:
+        found = self.deliveries_by_id.get(delivery_id)
+        if found is None or found.status not in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
+            return None
+        if found.due_at > now or (found.next_attempt_at is not None and found.next_attempt_at > now):
+            return None
+        claimed = replace(
+            found, status=DeliveryStatus.SENDING, attempts=found.attempts + 1, next_attempt_at=lease_until
+        )
+        self.deliveries_by_id[delivery_id] = claimed
+        return claimed
+
+    async def renew_claims(self, delivery_ids: Sequence[str], lease_until: datetime) -> int:
+        renewed = 0
+        for delivery_id in delivery_ids:
+            found = self.deliveries_by_id.get(delivery_id)
+            if found is not None and found.status == DeliveryStatus.SENDING:
+                self.deliveries_by_id[delivery_id] = replace(found, next_attempt_at=lease_until)
+                renewed += 1
+        return renewed
+
+    async def requeue_stale_deliveries(self, now: datetime, error: str) -> int:
+        stale = [
+            d
+            for d in self.deliveries_by_id.values()
+            if d.status == DeliveryStatus.SENDING and (d.next_attempt_at is None or d.next_attempt_at < now)
+        ]
+        for d in stale:
+            self.deliveries_by_id[d.id] = replace(
+                d, status=DeliveryStatus.PENDING, next_attempt_at=None, last_error=error
+            )
+        return len(stale)
 
     async def mark_delivery(
         self,

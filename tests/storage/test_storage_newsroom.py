@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta, timezone
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from clock import ManualClock as Clock
+from corpus import corpus_dir
+from dbtesting import fresh_database_url
 from storage_builders import T0, plan
 
-from briefings.models import NewFact, StoryStatus
-from briefings.ports import DuplicateArticle, NotFound
-from storage import SqlStore
+from briefings.models import ArticleInput, IngestResult, NewFact, StoryStatus
+from briefings.newsroom import InvalidInput, Newsroom
+from briefings.ports import BatchIngest, DuplicateArticle, NotFound
+from storage import SqlStore, create_engine, upgrade
 
 BRIDGE = "The harbour bridge closed on Monday. Engineers found cracks in the main cable."
 BRIDGE_2 = "Repairs to the harbour bridge will take six weeks. The mayor promised free ferries."
@@ -247,3 +252,164 @@ async def test_audit_log_newest_first_with_limit(store: SqlStore) -> None:
     entries = await store.audit_entries(limit=3)
     assert [e.detail for e in entries] == ["entry 4", "entry 3", "entry 2"]
     assert entries[0].target is None and entries[0].at == T0 + timedelta(minutes=4)
+
+
+# --- bulk ingest: save_ingests and Newsroom.ingest_many ----------------------------------------
+
+
+async def test_save_ingests_writes_a_batch_with_stories_created_in_it(store: SqlStore) -> None:
+    _, stored = await store.save_ingest(
+        plan(SCHOOL, keys={"librari"}, facts=(NewFact("Library", "head", "Ana Lim", "Ana Lim heads it."),))
+    )
+    later = T0 + timedelta(hours=1)
+    batch = [
+        BatchIngest(
+            plan(BRIDGE, keys={"bridg", "harbour"}, at=later, status=StoryStatus.DRAFT, audit_action="add")
+        ),
+        BatchIngest(
+            plan(
+                BRIDGE_2,
+                keys={"bridg", "ferri"},
+                at=later + timedelta(minutes=1),
+                status=StoryStatus.DRAFT,
+                headline="Bridge shut for six weeks",
+                facts=(NewFact("Bridge", "reopens", "in six weeks", "Repairs will take six weeks."),),
+            ),
+            joins=0,
+        ),
+        BatchIngest(
+            plan(
+                "The library adds a second reading room. Volunteers run it.",
+                story_id=stored.id,
+                keys={"librari", "volunt"},
+                at=later + timedelta(minutes=2),
+                facts=(NewFact("library", "Head", "Bo Chan", "Bo Chan now heads it."),),
+            )
+        ),
+    ]
+    saved = await store.save_ingests(batch)
+    (first, new_story), (second, grown), (third, merged) = saved
+    assert first.story_id == second.story_id == new_story.id == grown.id
+    assert new_story.article_ids == (first.id,) and grown.article_ids == (first.id, second.id)
+    assert grown.headline == "Bridge shut for six weeks" and grown.status is StoryStatus.DRAFT
+    assert grown.published_at is None and grown.created_at == later
+    assert merged.id == stored.id and merged.article_ids == (*stored.article_ids, third.id)
+    assert merged.created_at == T0 and merged.published_at == T0
+    assert await store.story(grown.id) == grown
+    assert await store.story(stored.id) == merged
+    sentences = await store.story_sentences(grown.id)
+    assert [s.article_id for s in sentences] == [first.id, first.id, second.id, second.id]
+    [candidate] = await store.candidate_stories(["ferri"], None, 5)
+    assert candidate.story_id == grown.id and candidate.keys == frozenset({"bridg", "ferri"})
+    assert await store.candidate_stories(["harbour"], None, 5) == []
+    facts = await store.story_facts(stored.id, include_superseded=True)
+    assert [(f.object, f.superseded_by) for f in facts] == [("Ana Lim", facts[1].id), ("Bo Chan", None)]
+    assert facts[1].article_id == third.id
+    assert [e.action for e in await store.audit_entries()] == ["add"]
+    assert await store.save_ingests([]) == []
+
+
+async def test_save_ingests_refuses_a_stored_text_and_writes_nothing(store: SqlStore) -> None:
+    article, _ = await store.save_ingest(plan(BRIDGE, keys={"bridg"}))
+    with pytest.raises(DuplicateArticle) as refused:
+        await store.save_ingests(
+            [BatchIngest(plan(SCHOOL)), BatchIngest(plan(BRIDGE, source="Coast Courier"))]
+        )
+    assert refused.value.existing_article_id == article.id
+    assert await store.count_articles() == 1 and await store.count_stories() == 1
+    with pytest.raises(NotFound):
+        await store.save_ingests([BatchIngest(plan(SCHOOL, story_id="999"))])
+    assert await store.count_articles() == 1
+
+
+async def test_bulk_look_ups_match_single_ones(store: SqlStore) -> None:
+    _, old = await store.save_ingest(plan(SCHOOL, keys={"a", "b", "c"}, at=T0 - timedelta(days=3)))
+    _, mid = await store.save_ingest(plan(BRIDGE, keys={"a", "b", "x"}, at=T0))
+    await store.save_ingest(plan(BRIDGE_2, keys={"a", "y"}, at=T0 + timedelta(hours=1)))
+    queries = [
+        (["a", "b", "c"], None),
+        (["a", "b", "c"], T0 - timedelta(days=1)),
+        (["nothing"], None),
+        ([], None),
+    ]
+    assert await store.candidate_stories_many(queries, 2) == [
+        await store.candidate_stories(keys, since, 2) for keys, since in queries
+    ]
+    material = await store.grouping_material([mid.id, old.id, "999", "x"])
+    assert set(material) == {mid.id, old.id}
+    story, titles, sentences = material[mid.id]
+    assert story == await store.story(mid.id)
+    assert titles == [(story.article_ids[0], "A title")]
+    assert sentences == await store.story_sentences(mid.id)
+    stored = await store.articles_by_hash([plan(SCHOOL).content_hash, "nope"])
+    school_hash = plan(SCHOOL).content_hash
+    assert list(stored) == [school_hash] and stored[school_hash].story_id == old.id
+
+
+def _bulk_corpus() -> list[ArticleInput]:
+    root = corpus_dir()
+    seeds = [
+        ArticleInput(text=path.read_text(encoding="utf-8"), external_id=path.stem)
+        for path in sorted((root / "seeds").glob("*.txt"))
+    ]
+    with (root / "bbc_dev.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines][500:620]  # politics, with several follow-ups
+    articles = seeds + [ArticleInput(text=r["text"], title=r["title"], external_id=r["id"]) for r in rows]
+    return [*articles[:40], articles[3], ArticleInput(text=" "), *articles[40:]]
+
+
+async def _ingest_with(
+    store: SqlStore, articles: list[ArticleInput], size: int | None
+) -> list[tuple[object, ...]]:
+    moments = iter(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=30 * n) for n in range(10_000))
+    newsroom = Newsroom(store, clock=lambda: next(moments))
+    results: list[IngestResult | InvalidInput] = []
+    if size is None:
+        for article in articles:
+            try:
+                results.append(await newsroom.ingest(article, added_by="bulk"))
+            except InvalidInput as refused:
+                results.append(refused)
+    else:
+        for start in range(0, len(articles), size):
+            results += await newsroom.ingest_many(articles[start : start + size], added_by="bulk")
+    external = {
+        r.article.id: a.external_id for a, r in zip(articles, results, strict=True)
+        if isinstance(r, IngestResult) and r.article
+    }
+    out: list[tuple[object, ...]] = []
+    for result in results:
+        if isinstance(result, InvalidInput):
+            out.append(("refused", str(result)))
+            continue
+        story = result.story
+        assert story is not None
+        facts = await store.story_facts(story.id, include_superseded=True)
+        out.append((
+            "duplicate" if result.duplicate_of else "merged" if result.merged else "new",
+            external.get(result.duplicate_of or ""),
+            tuple(external[a] for a in story.article_ids),
+            (story.headline, story.summary, story.topics, story.status, story.published_at, story.created_at),
+            result.facts_added,
+            [(f.subject, f.relation, f.object, f.superseded_by is None) for f in facts],
+        ))
+    return out
+
+
+async def test_ingest_many_gives_the_same_stories_as_one_by_one(
+    store: SqlStore, store_url: str, tmp_path: Path
+) -> None:
+    articles = _bulk_corpus()
+    backend = "sqlite" if store_url.startswith("sqlite") else "postgresql"
+    async with fresh_database_url(backend, tmp_path) as other_url:
+        await upgrade(other_url)
+        engine = create_engine(other_url)
+        try:
+            expected = await _ingest_with(SqlStore(engine), articles, None)
+        finally:
+            await engine.dispose()
+    kinds = [o[0] for o in expected]
+    assert kinds.count("merged") >= 4 and kinds.count("duplicate") >= 1 and kinds.count("refused") == 1
+    # Batches of 16: merges within a batch and into stories stored by earlier batches.
+    assert await _ingest_with(store, articles, 16) == expected
+    assert await store.count_articles() == kinds.count("new") + kinds.count("merged")
