@@ -237,14 +237,17 @@ def extract_facts(sentences: Iterable[str]) -> list[ExtractedFact]:
     """All facts found in the sentences of one article, without repeats."""
     seen: dict[tuple[str, str, str], ExtractedFact] = {}
     for sentence in sentences:
-        # Cheap guards first: most sentences have neither brackets nor role words.
-        facts: list[ExtractedFact] = []
-        if "(" in sentence:
-            facts.extend(acronym_facts(sentence))
-        facts.extend(role_facts(sentence))
-        for fact in facts:
+        if not may_state_facts(sentence):  # most sentences name no role and define no acronym
+            continue
+        for fact in sentence_facts(sentence):
             seen.setdefault((fact.subject.lower(), fact.relation, fact.object.lower()), fact)
     return list(seen.values())
+
+
+def sentence_facts(sentence: str) -> list[ExtractedFact]:
+    """Every fact one sentence states, by every pattern (no quick pre-check)."""
+    facts = acronym_facts(sentence) if "(" in sentence else []
+    return facts + role_facts(sentence)
 
 
 def parse_statement(statement: str) -> ExtractedFact:
@@ -274,3 +277,18 @@ def parse_statement(statement: str) -> ExtractedFact:
         relation = VERB_RELATIONS[match.group("verb").lower()]
         return ExtractedFact(match.group("x"), relation, _trim_name(match.group("y")), text)
     return ExtractedFact(text, STATES, text, text)
+
+
+# Every role pattern above names a role word (any case) or, after a space, a verb;
+# an acronym definition needs a bracket. Sentences with none of them state no fact, and skipping
+# them halves the cost of fact extraction (a test checks the outcome on the whole corpus).
+_ROLE_WORDS = tuple(sorted({role.lower() for role in ROLE_RELATIONS}))
+_VERB_WORDS = tuple(sorted({" " + verb.lower() for verb in VERB_RELATIONS}))
+
+
+def may_state_facts(sentence: str) -> bool:
+    """False only for sentences in which :func:`extract_facts` finds nothing."""
+    if "(" in sentence or not sentence.isascii():  # non-ASCII: case rules beyond lower()
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _ROLE_WORDS) or any(word in low for word in _VERB_WORDS)

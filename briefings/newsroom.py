@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from briefings.answer import AnswerEngine
-from briefings.digest import choose_briefings
-from briefings.facts import ROLE_RELATIONS, VERB_RELATIONS, extract_facts, parse_statement
+from briefings.facts import extract_facts, parse_statement
 from briefings.models import (
     Answer,
-    Article,
     ArticleInput,
     Briefing,
     Citation,
@@ -70,17 +68,6 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL_RE.findall(sample)) > len(sample) * 0.1
 
 
-def _citation(article: Article) -> Citation:
-    return Citation(
-        article_id=article.id,
-        story_id=article.story_id,
-        outlet=article.source,
-        title=article.title,
-        url=article.url,
-        published_at=article.published_at,
-        external_id=article.external_id,
-    )
-
 
 def _topics(keys: frozenset[str], texts: Sequence[str], given: Sequence[str] = ()) -> tuple[str, ...]:
     """Topics given with the articles first, then the story's names among its grouping keys,
@@ -97,21 +84,6 @@ def _topics(keys: frozenset[str], texts: Sequence[str], given: Sequence[str] = (
                     surface.setdefault(term, token.removesuffix("'s").removesuffix("’s"))
     named = sorted(surface.values(), key=str.lower)
     return tuple(dict.fromkeys([*given, *named]))[:MAX_TOPICS]
-
-
-# Every role pattern of briefings.facts names a role word (any case) or, after a space, a verb;
-# an acronym definition needs a bracket. Sentences with none of them state no fact, and skipping
-# them halves the cost of fact extraction (a test checks the outcome on the whole corpus).
-_ROLE_WORDS = tuple(sorted({role.lower() for role in ROLE_RELATIONS}))
-_VERB_WORDS = tuple(sorted({" " + verb.lower() for verb in VERB_RELATIONS}))
-
-
-def may_state_facts(sentence: str) -> bool:
-    """False only for sentences in which :func:`briefings.facts.extract_facts` finds nothing."""
-    if "(" in sentence or not sentence.isascii():  # non-ASCII: case rules beyond lower()
-        return True
-    low = sentence.lower()
-    return any(word in low for word in _ROLE_WORDS) or any(word in low for word in _VERB_WORDS)
 
 
 def _source_sentence(article_id: str, record: SentenceRecord) -> SourceSentence:
@@ -230,7 +202,7 @@ class Newsroom:
             prepared.keys,
             prepared.now,
         )
-        facts = tuple(f.to_new_fact() for f in extract_facts([s for s in sentences if may_state_facts(s)]))
+        facts = tuple(f.to_new_fact() for f in extract_facts(sentences))
         if material is None:
             summary = summarise_story(
                 [_source_sentence(NEW_ARTICLE, r) for r in records], {NEW_ARTICLE: clean.title}
@@ -378,54 +350,12 @@ class Newsroom:
         story = await self._store.story(story_id)
         articles = await self._store.story_articles(story_id)
         facts = await self._store.story_facts(story_id)
-        return Briefing(story, tuple(_citation(a) for a in articles), tuple(facts))
+        return Briefing(story, tuple(Citation.from_article(a) for a in articles), tuple(facts))
 
     async def briefings(self, *, include_drafts: bool = False, limit: int = 10) -> list[Briefing]:
         statuses = [StoryStatus.PUBLISHED, StoryStatus.DRAFT] if include_drafts else [StoryStatus.PUBLISHED]
         stories = await self._store.stories(statuses=statuses, limit=limit)
         return [await self.briefing(s.id) for s in stories]
-
-    async def digest(
-        self,
-        *,
-        topics: Sequence[str],
-        since: datetime | None,
-        now: datetime,
-        sent_story_ids: Collection[str] = (),
-        limit: int = 10,
-    ) -> list[Briefing]:
-        """The briefings of one subscriber's digest, most important first.
-
-        A story in ``sent_story_ids`` appears only if it gained a fact or an article after
-        ``since``; the caller can mark it as an update by that membership.
-        """
-        stories = await self._store.published_between(since, now)
-        # A sent story may have gained a fact without being updated itself: look at each one.
-        listed = {s.id for s in stories}
-        for story_id in sent_story_ids:
-            if story_id not in listed:
-                try:
-                    stories.append(await self._store.story(story_id))
-                except NotFound:
-                    continue
-        changed: dict[str, datetime] = {}
-        for story in stories:
-            if story.id in sent_story_ids:
-                moments = [f.added_at for f in await self._store.story_facts(story.id)]
-                moments += [a.added_at for a in await self._store.story_articles(story.id)]
-                if moments:
-                    changed[story.id] = max(moments)
-        items = choose_briefings(
-            stories,
-            topics=topics,
-            since=since,
-            now=now,
-            sent_story_ids=sent_story_ids,
-            changed_since=changed,
-            limit=limit,
-        )
-        return [await self.briefing(item.story.id) for item in items]
-
 
 # A batch asks storage for this many candidates per article beyond the 20 that grouping
 # weighs, so that stories the batch itself changed can be set aside without a second look-up.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from briefings_corpus import seed_texts
+from clock import ManualClock as Clock
 from fakes import FakeStore
 
 from briefings.models import ArticleInput, StoryStatus
@@ -13,20 +14,9 @@ from briefings.newsroom import InvalidArticle, InvalidInput, Newsroom
 from briefings.ports import NotFound
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2021, 9, 7, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2021, 9, 7, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -187,28 +177,3 @@ async def test_merge_keeps_withdrawn_status(newsroom: Newsroom, clock: Clock) ->
     assert second.story.status == StoryStatus.WITHDRAWN
     assert second.story.updated_at == clock.now
     assert (await newsroom.ask("who leads the NRF?")).text is None  # withdrawn stories are not used
-
-
-async def test_digest_marks_nothing_and_filters_topics(newsroom: Newsroom, clock: Clock) -> None:
-    await _ingest_seeds(newsroom, clock)
-    await newsroom.ingest(
-        ArticleInput(text="The cricket final was rained off at Lord's. Fans went home."), added_by="mod"
-    )
-    since = clock.now - timedelta(days=1)
-    everything = await newsroom.digest(topics=[], since=since, now=clock.now)
-    assert len(everything) == 2
-    assert len(everything[0].citations) == 2  # the two-source story ranks first
-    afghan = await newsroom.digest(topics=["Taliban"], since=since, now=clock.now)
-    assert [b.story.id for b in afghan] == [everything[0].story.id]
-    sent = {everything[0].story.id}
-    clock.advance(hours=2)
-    later = await newsroom.digest(
-        topics=[], since=clock.now - timedelta(hours=1), now=clock.now, sent_story_ids=sent
-    )
-    assert later == []
-    await newsroom.add_fact(everything[0].story.id, "Karim Noor leads the NRF", added_by="mod")
-    clock.advance(minutes=1)
-    updated = await newsroom.digest(
-        topics=[], since=clock.now - timedelta(hours=1), now=clock.now, sent_story_ids=sent
-    )
-    assert [b.story.id for b in updated] == [everything[0].story.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from clock import ManualClock as Clock
 from fakes import FakeStore
 
 from briefings.models import ArticleInput, StoryCandidate
@@ -41,13 +42,6 @@ SAME_WORDS_OTHER_EVENT = (
     "The Dorsel river is expected to stay high until Wednesday, forecasters said."
 )
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 3, 3, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def _keys(text: str) -> frozenset[str]:
@@ -88,7 +82,7 @@ def test_merge_keys_keeps_shared_stems_and_names() -> None:
 
 
 async def test_two_outlets_merge_and_the_story_is_marked_updated() -> None:
-    clock = Clock()
+    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
     store = FakeStore(clock=clock)
     newsroom = Newsroom(store, clock=clock)
     first = await newsroom.ingest(ArticleInput(text=REPORT, source="Wire"), added_by="t")
@@ -103,7 +97,7 @@ async def test_two_outlets_merge_and_the_story_is_marked_updated() -> None:
 
 
 async def test_same_wording_about_another_event_stays_apart() -> None:
-    clock = Clock()
+    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
     store = FakeStore(clock=clock)
     newsroom = Newsroom(store, clock=clock)
     await newsroom.ingest(ArticleInput(text=REPORT), added_by="t")
@@ -113,7 +107,7 @@ async def test_same_wording_about_another_event_stays_apart() -> None:
 
 
 async def test_a_follow_up_after_the_window_starts_a_new_story() -> None:
-    clock = Clock()
+    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
     store = FakeStore(clock=clock)
     newsroom = Newsroom(store, clock=clock)
     await newsroom.ingest(ArticleInput(text=REPORT), added_by="t")
