@@ -244,21 +244,7 @@ class Outbox:
         self._remember(subscription)
         key = idempotency_key or _default_key(subscription, period_end)
         delivery, created = await self._store.create_delivery(
-            Delivery(
-                id="",
-                subscription_id=subscription.id,
-                idempotency_key=key,
-                period_start=subscription.last_digest_at,
-                period_end=period_end,
-                due_at=due_at,
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=None,
-                last_error=None,
-                story_ids=(),
-                created_at=self._clock(),
-                sent_at=None,
-            )
+            self._new_row(subscription, key, period_end, due_at, DeliveryStatus.PENDING)
         )
         if created and due_at <= self._clock():
             self._wake.set()
@@ -269,23 +255,35 @@ class Outbox:
     ) -> Delivery:
         """Record a period that will not be sent (missed beyond the grace period); idempotent."""
         delivery, _ = await self._store.create_delivery(
-            Delivery(
-                id="",
-                subscription_id=subscription.id,
-                idempotency_key=key,
-                period_start=subscription.last_digest_at,
-                period_end=period_end,
-                due_at=period_end,
-                status=DeliveryStatus.SKIPPED,
-                attempts=0,
-                next_attempt_at=None,
-                last_error=reason,
-                story_ids=(),
-                created_at=self._clock(),
-                sent_at=None,
-            )
+            self._new_row(subscription, key, period_end, period_end, DeliveryStatus.SKIPPED, error=reason)
         )
         return delivery
+
+    def _new_row(
+        self,
+        subscription: Subscription,
+        key: str,
+        period_end: datetime,
+        due_at: datetime,
+        status: DeliveryStatus,
+        error: str | None = None,
+    ) -> Delivery:
+        """A delivery row not yet stored: the period after the subscriber's last digest."""
+        return Delivery(
+            id="",
+            subscription_id=subscription.id,
+            idempotency_key=key,
+            period_start=subscription.last_digest_at,
+            period_end=period_end,
+            due_at=due_at,
+            status=status,
+            attempts=0,
+            next_attempt_at=None,
+            last_error=error,
+            story_ids=(),
+            created_at=self._clock(),
+            sent_at=None,
+        )
 
     # --- the worker ----------------------------------------------------------------------------
 

@@ -7,8 +7,7 @@ their own indexes, so that a feed rewriting its GUIDs is still recognised cheapl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +15,11 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, Row, Text, UniqueConstr
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import Column, Field, SQLModel
 
 from briefings.models import Feed, FeedItem, FeedItemOutcome, FeedStatus
 from briefings.ports import DuplicateFeed, NotFound
-from storage.engine import WRITE_OPTION
-from storage.errors import translate_errors
+from storage.repository import SqlRepository
 from storage.tables import UTCDateTime
 
 # Long keys are cut so that they fit a b-tree index on every backend; real GUIDs and links
@@ -132,27 +129,8 @@ def _mutable_values(feed: Feed) -> dict[str, Any]:
     }
 
 
-class SqlFeedStore:
+class SqlFeedStore(SqlRepository):
     """:class:`briefings.ports.FeedStore` on SQLite or PostgreSQL (the engine is the caller's)."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._url = engine.url
-        self._dialect = engine.dialect.name
-
-    @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncConnection]:
-        with translate_errors(self._url):
-            async with self._engine.connect() as connection:
-                yield connection
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
-        with translate_errors(self._url):
-            async with self._engine.connect() as connection:
-                connection = await connection.execution_options(**{WRITE_OPTION: True})
-                async with connection.begin():
-                    yield connection
 
     async def add_feed(self, feed: Feed) -> Feed:
         values = _mutable_values(feed) | {"added_by": feed.added_by, "added_at": feed.added_at}

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
@@ -54,8 +53,7 @@ from briefings.models import (
 )
 from briefings.ports import BatchIngest, DuplicateArticle, NotFound
 from briefings.text import index_terms
-from storage.engine import WRITE_OPTION
-from storage.errors import translate_errors
+from storage.repository import SqlRepository
 from storage.tables import (
     ArticleRow,
     AuditRow,
@@ -279,7 +277,7 @@ def _subscription_values(subscription: Subscription) -> dict[str, Any]:
     }
 
 
-class SqlStore:
+class SqlStore(SqlRepository):
     """Briefbot's storage on SQLite or PostgreSQL; implements :class:`briefings.ports.BotStore`.
 
     The engine is the caller's: this object does not dispose of it. ``clock`` gives the
@@ -287,32 +285,8 @@ class SqlStore:
     """
 
     def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] | None = None) -> None:
-        self._engine = engine
-        self._url = engine.url
+        super().__init__(engine)
         self._clock = clock or _utcnow
-        self._dialect = engine.dialect.name
-
-    @property
-    def engine(self) -> AsyncEngine:
-        return self._engine
-
-    # --- transactions -------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncConnection]:
-        with translate_errors(self._url):
-            async with self._engine.connect() as connection:
-                yield connection
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
-        with translate_errors(self._url):
-            async with self._engine.connect() as connection:
-                # BEGIN IMMEDIATE on SQLite: take the write lock first, so that a busy
-                # database makes us wait (busy timeout) instead of failing mid-transaction.
-                connection = await connection.execution_options(**{WRITE_OPTION: True})
-                async with connection.begin():
-                    yield connection
 
     # --- articles -------------------------------------------------------------------------
 
