@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FIRE_RETRY = timedelta(minutes=1)  # how soon a digest that could not be queued is tried again
+
 CATCH_UP_LOOKBACK = timedelta(days=2)
 _MAX_GAP_MINUTES = 24 * 60
 
@@ -226,18 +228,26 @@ class DigestScheduler:
         if slot.fire_at > now:  # woken early (clock skew between APScheduler and ours)
             self._arm(known, slot)
             return 0
-        # Re-read the row: a pause, a resume or a moved chat happened since the job was armed.
-        fresh = await self._store.subscription_for_chat(known.platform, known.chat_id, known.thread_id)
-        if fresh is None or fresh.id != subscription_id:
-            fresh = await self._find(subscription_id)
-        if fresh is None:
-            await self.subscription_removed(subscription_id)
+        try:
+            # Re-read the row: a pause, a resume or a moved chat happened since the job was armed.
+            fresh = await self._store.subscription_for_chat(known.platform, known.chat_id, known.thread_id)
+            if fresh is None or fresh.id != subscription_id:
+                fresh = await self._find(subscription_id)
+            if fresh is None:
+                await self.subscription_removed(subscription_id)
+                return 0
+            self._subscriptions[subscription_id] = fresh
+            count = 0
+            if fresh.status is SubscriptionStatus.ACTIVE:
+                sent, _ = await self._catch_up(fresh, slot.fire_at - timedelta(microseconds=1), now)
+                count = sent
+        except Exception:
+            # A job fires once: without re-arming, this subscription would get no digest until a
+            # restart. Keep the same slot (its idempotency key prevents a double) and try again.
+            log.exception("digest for subscription %s could not be queued; retrying in %s",
+                          subscription_id, FIRE_RETRY)
+            self._arm(known, slot, retry_in=FIRE_RETRY)
             return 0
-        self._subscriptions[subscription_id] = fresh
-        count = 0
-        if fresh.status is SubscriptionStatus.ACTIVE:
-            sent, _ = await self._catch_up(fresh, slot.fire_at - timedelta(microseconds=1), now)
-            count = sent
         # Paused subscriptions keep their job, so that a resume needs no notification.
         self._arm(fresh, next_slot(fresh, max(now, slot.fire_at)))
         return count
@@ -268,13 +278,13 @@ class DigestScheduler:
                 skipped += 1
         return queued, skipped
 
-    def _arm(self, subscription: Subscription, slot: Slot) -> None:
+    def _arm(self, subscription: Subscription, slot: Slot, retry_in: timedelta | None = None) -> None:
         self._slots[subscription.id] = slot
         if self._scheduler is None:
             return
         # APScheduler runs on the real clock; our clock decides what is due. Arm the job after
         # the delay our clock sees, and let _fire re-check.
-        delay = max(timedelta(0), slot.fire_at - self._clock())
+        delay = retry_in if retry_in is not None else max(timedelta(0), slot.fire_at - self._clock())
         from apscheduler.triggers.date import DateTrigger
 
         self._scheduler.add_job(

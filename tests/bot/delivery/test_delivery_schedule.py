@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,7 @@ from delivery_helpers import Clock, RecordingAdapter, delivery_bot, make_subscri
 from fakes import FakeStore
 
 from briefings.models import DeliveryStatus
-from briefings.ports import BotStore
+from briefings.ports import BotStore, StoreUnavailable
 
 
 def local_noon(zone: str, year: int, month: int, day: int) -> datetime:
@@ -210,3 +211,31 @@ async def test_weekday_subscriber_gets_nothing_at_the_weekend(fake_store: FakeSt
         assert [
             s.at.astimezone(ZoneInfo("America/New_York")).strftime("%a %H:%M") for s in bot.adapter.to("5")
         ] == ["Mon 08:00"]
+
+
+class FlakyStore(FakeStore):
+    """A store whose subscription look-up fails ``failures`` times (a database blip)."""
+
+    def __init__(self, failures: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.failures = failures
+
+    async def subscription_for_chat(self, platform: str, chat_id: str, thread_id: str | None = None):  # type: ignore[no-untyped-def]
+        if self.failures:
+            self.failures -= 1
+            raise StoreUnavailable("the database is locked")
+        return await super().subscription_for_chat(platform, chat_id, thread_id)
+
+
+async def test_a_database_blip_at_fire_time_does_not_lose_the_digest(clock: Clock) -> None:
+    clock.set(utc(2025, 5, 1, 6, 0))
+    store = FlakyStore(failures=0, clock=clock)
+    async with delivery_bot(store, clock) as bot:
+        subscription = await store.upsert_subscription(make_subscription(clock, chat_id="5", send_empty=True))
+        await bot.scheduler.subscription_changed(subscription)
+        store.failures = 1
+        await run_until(bot, utc(2025, 5, 1, 7, 30))
+        assert store.failures == 0  # the blip happened at 07:00
+        assert bot.scheduler.next_fire(subscription.id) is not None
+        await run_until(bot, utc(2025, 5, 2, 7, 30))
+        assert len(bot.adapter.to("5")) == 2  # that day's digest and the next one: none lost
