@@ -30,7 +30,7 @@ from briefings.models import (
     IngestResult,
 )
 from briefings.newsroom import InvalidInput, Newsroom
-from briefings.ports import ArticleStore, AuditLog, DuplicateFeed, FeedStore
+from briefings.ports import ArticleStore, AuditLog, DuplicateFeed, FeedStore, NotFound, StoreUnavailable
 from briefings.sources import (
     MIN_ARTICLE_WORDS,
     ExtractedArticle,
@@ -356,9 +356,22 @@ class FeedService:
 
         async def one(feed: Feed) -> PollReport:
             async with self._semaphore, self._lock(feed.id):
-                return await self._poll(await self._feeds.feed(feed.id))
+                try:
+                    current = await self._feeds.feed(feed.id)
+                except NotFound:  # removed since due_feeds() listed it
+                    return PollReport(feed.id, error="the feed was removed")
+                return await self._poll(current)
 
-        return list(await asyncio.gather(*(one(feed) for feed in due)))
+        # One feed's failure must not lose the others' reports or leave their polls orphaned.
+        results = await asyncio.gather(*(one(feed) for feed in due), return_exceptions=True)
+        reports = []
+        for feed, result in zip(due, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("polling feed %s failed: %s", feed.id, result, exc_info=result)
+                reports.append(PollReport(feed.id, error=f"internal error: {type(result).__name__}"))
+            else:
+                reports.append(result)
+        return reports
 
     async def start(self) -> None:
         """Start the background poller (one task; each feed's own interval decides when it is due)."""
@@ -411,8 +424,17 @@ class FeedService:
             parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
         except (FetchRefused, SourceError) as exc:
             return await self._failed(feed, str(exc))
-        report = await self._process(feed, parsed)
-        await self._succeeded(feed, report, etag=fetched.etag, last_modified=fetched.last_modified)
+        try:
+            report = await self._process(feed, parsed)
+            await self._succeeded(feed, report, etag=fetched.etag, last_modified=fetched.last_modified)
+        except StoreUnavailable as exc:
+            # Nothing can be recorded while the database is down; the feed stays due and the
+            # next tick tries again (items already stored are deduplicated then).
+            log.warning("feed %s: the database is unavailable: %s", feed.id, exc)
+            return PollReport(feed.id, error=str(exc))
+        except Exception as exc:  # a bug for one feed: back off with the reason rather than retry every tick
+            log.exception("feed %s could not be processed", feed.id)
+            return await self._failed(feed, f"internal error while processing the feed ({type(exc).__name__})")
         return report
 
     async def _failed(self, feed: Feed, reason: str) -> PollReport:

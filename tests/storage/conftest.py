@@ -16,7 +16,7 @@ _TESTS = str(Path(__file__).resolve().parents[1])
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
-from dbtesting import fresh_database_url  # noqa: E402
+from dbtesting import POSTGRES_URL_VARIABLE, fresh_database_url, postgres_base_url  # noqa: E402
 
 from storage import SqlStore, create_engine, upgrade  # noqa: E402
 
@@ -26,11 +26,10 @@ BACKENDS = ("sqlite", "postgresql")
 @pytest.fixture(params=BACKENDS)
 async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """The URL of an empty database of each backend (not migrated)."""
-    try:
-        async with fresh_database_url(request.param, tmp_path) as url:
-            yield url
-    except LookupError as reason:
-        pytest.skip(str(reason))
+    if request.param == "postgresql" and postgres_base_url() is None:
+        pytest.skip(f"set {POSTGRES_URL_VARIABLE} to run tests on PostgreSQL")
+    async with fresh_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -282,7 +282,6 @@ async def test_logs_never_contain_the_token(
 
 
 async def test_command_menu_public_and_for_moderators(server: TelegramTestServer, core: Core) -> None:
-    pytest.importorskip("briefings.newsroom")
     from bot.router import Access, CommandSpec
 
     async def nothing(call: object) -> list[Reply]:
