@@ -153,8 +153,7 @@ class TelegramAdapter:
 
     async def start(self, handler: CoreHandler) -> None:
         """Connect, publish the command menu and begin polling (or serving the webhook)."""
-        for name in _NOISY_LOGGERS:
-            logging.getLogger(name).addFilter(self._redactor)
+        self._redaction(install=True)
         self._handler = handler
         app = (
             Application.builder()
@@ -206,6 +205,7 @@ class TelegramAdapter:
         """Stop receiving, let handlers under way finish, and close the HTTP clients."""
         app, self._app = self._app, None
         if app is None:
+            self._redaction(install=False)
             return
         try:
             if app.updater is not None and app.updater.running:
@@ -214,9 +214,19 @@ class TelegramAdapter:
                 await app.stop()
         finally:
             await app.shutdown()
-            for name in _NOISY_LOGGERS:
-                logging.getLogger(name).removeFilter(self._redactor)
             log.info("telegram: stopped")
+            self._redaction(install=False)
+
+    def _redaction(self, *, install: bool) -> None:
+        """Put the token filter on the loggers that print URLs and on the root logger's handlers,
+        which also see records from their child loggers (a logger's own filters do not)."""
+        targets: list[logging.Filterer] = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+        targets += logging.getLogger().handlers
+        for target in targets:
+            if install:
+                target.addFilter(self._redactor)
+            else:
+                target.removeFilter(self._redactor)
 
     async def _publish_commands(self) -> None:
         assert self._app is not None
