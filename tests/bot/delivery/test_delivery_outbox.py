@@ -8,14 +8,14 @@ import random
 from datetime import timedelta
 
 import pytest
-from delivery_helpers import Clock, RecordingAdapter, delivery_bot, make_subscription, publish_story, utc
+from delivery_helpers import Bot, Clock, RecordingAdapter, delivery_bot, make_subscription, publish_story, utc
 
 from bot.adapters.base import ChatMoved, RateLimited, RecipientGone, TemporaryFailure
 from bot.delivery import Outbox, RetryPolicy
 from bot.digests import DigestComposer
 from bot.messages import ChatRef, Reply
 from bot.ratelimit import RateLimiter
-from briefings.models import DeliveryStatus, SubscriptionStatus
+from briefings.models import DeliveryStatus, Subscription, SubscriptionStatus
 from briefings.newsroom import Newsroom
 from briefings.ports import BotStore
 
@@ -80,23 +80,30 @@ async def test_a_briefing_withdrawn_before_sending_is_left_out(sql_store: BotSto
         assert row.story_ids == (kept.id,)
 
 
+async def digests_around_an_update(bot: Bot, clock: Clock, subscription: Subscription, *, another_story: bool):
+    """Send today's digest with a story, give that story a new fact (and, if asked, publish another
+    story), then send tomorrow's digest. Returns the story, the new fact, the other story, tomorrow's send."""
+    story = await publish_story(bot.newsroom, "glacier")
+    await bot.newsroom.add_fact(story.id, "Tom Reed chairs the glacier board", added_by="telegram:42")
+    clock.set(EIGHT)
+    await bot.outbox.enqueue(subscription, EIGHT, EIGHT)
+    await bot.outbox.process_due()
+    clock.advance(hours=5)
+    new_fact = await bot.newsroom.add_fact(story.id, "Maria Lopez leads the glacier council", added_by="telegram:42")
+    other = await publish_story(bot.newsroom, "lantern") if another_story else None
+    tomorrow = EIGHT + timedelta(days=1)
+    clock.set(tomorrow)
+    await bot.outbox.enqueue(subscription, tomorrow, tomorrow)
+    await bot.outbox.process_due()
+    return story, new_fact, other, bot.adapter.sent[1]
+
+
 async def test_an_updated_story_comes_back_once_marked_updated(sql_store: BotStore, clock: Clock) -> None:
     clock.set(T0)
     async with delivery_bot(sql_store, clock) as bot:
         subscription = await subscribe(sql_store, clock)
-        story = await publish_story(bot.newsroom, "glacier")
-        await bot.newsroom.add_fact(story.id, "Tom Reed chairs the glacier board", added_by="telegram:42")
-        clock.set(EIGHT)
-        await bot.outbox.enqueue(subscription, EIGHT, EIGHT)
-        await bot.outbox.process_due()
-        clock.advance(hours=5)
-        await bot.newsroom.add_fact(story.id, "Maria Lopez leads the glacier council", added_by="telegram:42")
-        other = await publish_story(bot.newsroom, "lantern")
-        tomorrow = EIGHT + timedelta(days=1)
-        clock.set(tomorrow)
-        await bot.outbox.enqueue(subscription, tomorrow, tomorrow)
-        await bot.outbox.process_due()
-        second = bot.adapter.sent[1]
+        story, _, other, second = await digests_around_an_update(bot, clock, subscription, another_story=True)
+        assert other is not None
         assert sorted(second.story_ids) == sorted([story.id, other.id])  # the update appears once
         assert second.reply.updated_story_ids == frozenset({story.id})
         assert "(updated)" in second.reply.plain_text()
@@ -107,22 +114,10 @@ async def test_an_updated_story_carries_only_its_new_facts(sql_store: BotStore, 
     clock.set(T0)
     async with delivery_bot(sql_store, clock) as bot:
         subscription = await subscribe(sql_store, clock)
-        story = await publish_story(bot.newsroom, "glacier")
-        await bot.newsroom.add_fact(story.id, "Tom Reed chairs the glacier board", added_by="telegram:42")
-        clock.set(EIGHT)
-        await bot.outbox.enqueue(subscription, EIGHT, EIGHT)
-        await bot.outbox.process_due()
-        clock.advance(hours=5)
-        new_fact = await bot.newsroom.add_fact(
-            story.id, "Maria Lopez leads the glacier council", added_by="telegram:42"
-        )
-        tomorrow = EIGHT + timedelta(days=1)
-        clock.set(tomorrow)
-        await bot.outbox.enqueue(subscription, tomorrow, tomorrow)
-        await bot.outbox.process_due()
-        [card] = bot.adapter.sent[1].reply.cards
+        _, new_fact, _, second = await digests_around_an_update(bot, clock, subscription, another_story=False)
+        [card] = second.reply.cards
         assert [f.id for f in card.facts] == [new_fact.id]
-        assert "Tom Reed" not in bot.adapter.sent[1].reply.plain_text()
+        assert "Tom Reed" not in second.reply.plain_text()
 
 
 async def test_nothing_new_sends_nothing_unless_asked(sql_store: BotStore, clock: Clock) -> None:
