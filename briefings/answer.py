@@ -42,12 +42,16 @@ from briefings.questions import (
     QuestionAnalysis,
     analyse_question,
 )
+from briefings.questions import (
+    adjectival as _adjectival,
+)
 from briefings.reader import (
     PARAPHRASES,
     Candidate,
     QuestionView,
     ReaderModel,
     SentenceView,
+    Token,
     candidates,
     fits,
     load_model,
@@ -121,6 +125,48 @@ _BOUND_AFTER_RE = re.compile(
 )
 _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*?)(?:'s|’s)?\s+$")
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
+
+
+def _in_words(name: str, words: frozenset[str]) -> bool:
+    """Whether a text with these lower-case words names ``name``: most of its words."""
+    wanted = [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS and len(w) > 1]
+    if not wanted:
+        return True
+    return sum(1 for w in wanted if w in words) >= max(1, math.ceil(0.6 * len(wanted)))
+
+
+_WORD_STEMS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
+    stems = _WORD_STEMS.get(words)
+    if stems is None:
+        if len(_WORD_STEMS) > 256:
+            _WORD_STEMS.clear()
+        stems = _WORD_STEMS[words] = frozenset(stem(w) for w in words)
+    return stems
+
+
+_NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
+_NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december mr mrs ms dr sir lord".split()
+)
+
+
+def _other_names(view: SentenceView, known: set[str]) -> int:
+    """How many names a sentence holds that the question does not: runs of capitalised words,
+    not counting its first word, nationalities ("US", "Dutch") and dates."""
+    count = 0
+    run: list[Token] = []
+    for index, token in enumerate([*view.tokens, None]):
+        if token is not None and token.is_cap and not token.is_punct and index > 0 and token.low not in _NOT_NAMES:
+            run.append(token)
+            continue
+        if run and not any(t.stem in known for t in run) and not (len(run) == 1 and _adjectival(run[0].text)):
+            count += 1
+        run = []
+    return count
 
 
 def _matches(name: str, targets: Sequence[str]) -> bool:
@@ -421,22 +467,42 @@ class AnswerEngine:
             [w.lower() for name in (entity, *expansions.get(entity, ())) for w in re.findall(r"\w{3,}", name)]
             for entity in analysis.entities
         ]
+        article_words: dict[str, frozenset[str]] = {}
+
+        def words_of(article: Article) -> frozenset[str]:
+            words = article_words.get(article.id)
+            if words is None:
+                low = f"{article.title or ''} {article.text}".lower()
+                words = article_words[article.id] = frozenset(re.findall(r"\w+", low))
+            return words
+
+        def named_in_article(entity: str, article: Article) -> bool:
+            return any(_in_words(name, words_of(article)) for name in (entity, *expansions.get(entity, ())))
+
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
             haystack = f"{hit.text} {title or ''}".lower()
-            if any(words and not any(w in haystack for w in words) for words in name_words):
+            if any(
+                words
+                and not any(w in haystack for w in words)
+                and (article is None or not any(w in words_of(article) for w in words))
+                for words in name_words
+            ):
                 dropped["name missing"] += 1
                 continue
             title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
             view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
             sentence_stems = stems_of(view.tokens)
             # Every name of the question must be in the sentence (or its article's title), as itself
-            # or as its acronym / expansion.
-            present = True
+            # or as its acronym / expansion; or, for half its weight, elsewhere in the article: "It
+            # is being assembled for ..." and "She was suspended by Delta" name it a sentence before.
             aliased: set[str] = set()
+            elsewhere: set[str] = set()
+            in_sentence = 0
             for entity in analysis.entities:
                 if _entity_present(entity, sentence_stems, set(title_stems)):
+                    in_sentence += 1
                     continue
                 alias = next(
                     (
@@ -446,13 +512,29 @@ class AnswerEngine:
                     ),
                     None,
                 )
-                if alias is None:
-                    present = False
+                if alias is not None:
+                    in_sentence += 1
+                    aliased.update(terms(entity))
+                elif article is not None and named_in_article(entity, article):
+                    elsewhere.update(s for s in _name_stems(entity) if s not in sentence_stems)
+                else:
+                    elsewhere.add("")  # nowhere: this article is about something else
                     break
-                aliased.update(terms(entity))
-            if not present:
+            if "" in elsewhere:
                 dropped["name missing"] += 1
                 continue
+            if elsewhere and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0):
+                # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
+                # sentence names something else where the question's name would be.
+                dropped["other names"] += 1
+                continue
+            # Words that only describe a name ("the gamer Deathifier") must be in the article.
+            described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
+            if described and article is not None:
+                have = _stems_of_words(words_of(article))
+                if not any(d in have for d in described):
+                    dropped["description missing"] += 1
+                    continue
             # A number or year the question gives ("in 2005") must be there too.
             if any(s not in sentence_stems and s not in title_stems for s in question_numbers):
                 dropped["number missing"] += 1
@@ -465,8 +547,10 @@ class AnswerEngine:
                 if not cue_at:
                     dropped["role word missing"] += 1
                     continue
-            # Acronym aliases and role synonyms count as the question's own words.
+            # Acronym aliases and role synonyms count as the question's own words; names and
+            # descriptions the article has elsewhere count for half.
             extra = sum(question.weights.get(s, 0.0) for s in aliased if s not in sentence_stems)
+            extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described))
             if cue_at:
                 extra += sum(
                     w for s, w in question.weights.items() if s in relation_stems and s not in sentence_stems
@@ -474,7 +558,7 @@ class AnswerEngine:
             view.coverage = min(1.0, view.coverage + extra / question.total)
             # The question's plain words (its verb, its nouns) must mostly be there: a sentence
             # with the right names but another event does not answer.
-            share = predicate_share(question, sentence_stems, ignore=relation_stems)
+            share = predicate_share(question, sentence_stems, ignore=relation_stems | analysis.descriptors)
             if share is not None and share < _predicate_needed(len(question.predicate)):
                 if view.coverage > best_coverage:
                     best_coverage, best_hit = view.coverage, hit
@@ -520,6 +604,12 @@ class AnswerEngine:
                     continue  # an age is written in figures
                 if count_of is not None and not _counts(candidate, count_of):
                     continue  # "how many fighters": a number that counts something else
+                if analysis.expected in _NAMED_TYPES and _modifier(candidate):
+                    continue  # "a US airline attendant": a nationality, not the airline
+                if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
+                    continue  # "where is Panjshir?": not "Governor's House in Panjshir"
+                if analysis.expected == "number" and _whole_of_part(candidate):
+                    continue  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
                 found.append(candidate)
         if not found:
             _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
@@ -533,7 +623,7 @@ class AnswerEngine:
                 candidate.text = widen_to_range(candidate)
             elif analysis.expected == "place":
                 candidate.text = _with_direction(candidate)
-            key = normalise_answer(candidate.text)
+            key = _answer_key(candidate.text)
             if not key:
                 continue
             hit = candidate.sentence.key
@@ -611,12 +701,37 @@ def _predicate_needed(count: int) -> float:
     return MIN_PREDICATE if count <= 2 else 0.3 if count == 3 else 0.25
 
 
+def _modifier(candidate: Candidate) -> bool:
+    """A lone nationality or country used as a modifier: "a US airline", "Dutch coach"."""
+    tokens = candidate.sentence.tokens
+    if candidate.last - candidate.first != 1 or not _adjectival(tokens[candidate.first].text):
+        return False
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    return after is not None and after.text[:1].islower() and after.low not in STOPWORDS
+
+
+def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
+    """Whether a place candidate is said to be in the place asked about ("X in Panjshir")."""
+    rest = candidate.sentence.text[candidate.end :].lstrip(" ,").lower()
+    return any(rest.startswith(f"in {e.lower()}") for e in entities)
+
+
+def _whole_of_part(candidate: Candidate) -> bool:
+    """Whether a number is the whole in "121 of his 147": preceded by a number and "of (his)"."""
+    tokens = candidate.sentence.tokens
+    before = [t.low for t in tokens[max(0, candidate.first - 3) : candidate.first]]
+    if "of" not in before:
+        return False
+    of_at = candidate.first - len(before) + before.index("of")
+    return of_at > 0 and tokens[of_at - 1].is_num and tokens[of_at - 1].text[:1].isdigit()
+
+
 def _is_counted_noun(analysis: QuestionAnalysis) -> bool:
     """Whether "how many X" names a plain noun X that the answer's number should count."""
     focus = analysis.focus
     if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
         return False
-    return re.search(rf"\bhow many {re.escape(focus)}\b", analysis.question.lower()) is not None
+    return re.search(rf"\bhow many (?:[a-z-]+ ){{0,2}}{re.escape(focus)}\b", analysis.question.lower()) is not None
 
 
 def _counts(candidate: Candidate, focus: str) -> bool:
@@ -627,6 +742,14 @@ def _counts(candidate: Candidate, focus: str) -> bool:
         return False  # "an 18-month association" counts months, not what was asked
     if after and after[0].low == "of" and candidate.text.lower() == "one":
         return False  # "one of the best"
+    whole = tokens[candidate.last : candidate.last + 4]
+    if whole and whole[0].low == "of":
+        # "121 of his 147 matches": the part counts what the whole counts.
+        numbers = [i for i, t in enumerate(whole) if t.is_num and t.text[:1].isdigit()]
+        if numbers:
+            after = tokens[candidate.last + numbers[0] + 1 : candidate.last + numbers[0] + 3]
+            if any(t.stem == focus_stem for t in after):
+                return True
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     return any(t.stem == focus_stem for t in near)
 
@@ -674,8 +797,13 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
     return list(seen.values())
 
 
+def _answer_key(text: str) -> str:
+    """The normalised answer, with "150,000 and 200,000" and "150,000 to 200,000" the same."""
+    return re.sub(r"(?<=\d) (?:and|to) (?=\d)", " to ", normalise_answer(text))
+
+
 def _same_answer(left: str, right: str) -> bool:
-    a, b = normalise_answer(left), normalise_answer(right)
+    a, b = _answer_key(left), _answer_key(right)
     return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 

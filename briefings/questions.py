@@ -9,6 +9,7 @@ capitalised spans that are not question words are the names the answer must be a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefings.facts import STANDS_FOR
@@ -124,6 +125,10 @@ class QuestionAnalysis:
     wh: str = "other"  # who, what, when, where, which, why, how, other
     used_previous: bool = False
     text: str = ""  # the question as analysed (with the previous subject added for follow-ups)
+    # Stems of words that only describe a name ("the gamer Deathifier", "Andrew Fisher, the man
+    # selling ad space on his forehead,"): they say which one is meant, so the article must have
+    # them, but the sentence that answers need not repeat them.
+    descriptors: frozenset[str] = frozenset()
 
 
 def question_entities(question: str) -> list[str]:
@@ -139,13 +144,13 @@ def question_entities(question: str) -> list[str]:
             continue
         # "Cesar-winning", "Florida-based": the name is the capitalised part.
         words = [re.sub(r"^([A-Z][\w']*)-[a-z]+$", r"\1", w) for w in words]
-        name = " ".join(words)
-        if name.endswith("'s"):
-            name = name[:-2]
-        name = name.rstrip("'")
-        if name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS:
-            continue
-        found.append(name)
+        # "Kilroy-Silk's Veritas party", "IBM's Blue Gene": two names, the owner and the owned.
+        for part in re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words)):
+            name = part[:-2] if part.endswith("'s") else part
+            name = name.rstrip("'")
+            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS:
+                continue
+            found.append(name)
     return found
 
 
@@ -173,6 +178,15 @@ def expected_type(low: str) -> tuple[str, str | None]:
     match = re.search(r"\bhow (many|much|old|long|far|big|tall|large|high|often)\b\s*([a-z]+)?", low)
     if match:
         kind, noun = match.group(1), match.group(2)
+        if kind == "many" and noun:
+            # "how many visa applications": the counted noun is the head, the plural word.
+            following = re.findall(r"[a-z'-]+", low[match.start(2) :])[:3]
+            nouns = []
+            for word in following:
+                if word in STOPWORDS or word in _AUXILIARIES:
+                    break
+                nouns.append(word)
+            noun = next((w for w in nouns if w.endswith("s") and not w.endswith("ss")), noun)
         if kind == "many":
             return NUMBER, noun
         if kind == "much":
@@ -190,7 +204,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
     first_wh = re.search(r"\b(which|what|when|where|who|whom|whose)\b", low)
     wh = first_wh.group(1) if first_wh else None
     if first_wh is not None and wh in {"which", "what"}:
-        rest = re.findall(r"[a-z'-]+", low[first_wh.end() :])
+        rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
         following: list[str] = []
         for word in rest[:5]:
             if word in _AUXILIARIES or (word in STOPWORDS and following):
@@ -212,7 +226,11 @@ def expected_type(low: str) -> tuple[str, str | None]:
             if word in _NUMBER_NOUNS:
                 return NUMBER, word
         if following:
-            return OTHER, following[-1]  # "which massive lake" -> lake
+            # "which massive lake" -> lake; "what album won ..." -> album (a verb ends the noun)
+            for index, word in enumerate(following[1:], start=1):
+                if word in _PAST_VERBS or word.endswith("ed"):
+                    return OTHER, following[index - 1]
+            return OTHER, following[-1]
         # "what is the capital of ...": the noun after the verb says what is asked.
         match = re.match(r"\s*(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", low[first_wh.end() :])
         if match:
@@ -236,9 +254,127 @@ def expected_type(low: str) -> tuple[str, str | None]:
     return OTHER, None
 
 
+_PAST_VERBS = frozenset("won got made took sold bought paid gave led ran began became left lost wrote".split())
 _AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
+
+
+_COPULAS = frozenset("of is was are were for at in to".split())
+
+
+def _asked_relation(text: str) -> str | None:
+    """The role asked about, if any: "who leads X", "who is X's spokesman", "the chairman of X".
+
+    A role word that only describes someone is not the question's relation: one written as a
+    title before a name ("coach Rinus Michels", "Macy's owner Federated") or one inside the
+    question's own noun phrase that a verb follows ("which former Chelsea chairman has bought
+    into ...": the answer was chairman somewhere, but the question asks about buying).
+    """
+    low = text.lower()
+    for pattern, name in _QUESTION_RELATIONS:
+        for match in pattern.finditer(low):
+            after = text[match.end() :].lstrip(" '’\"")
+            if after[:1].isupper():
+                continue
+            before = low[: match.start()]
+            following = re.match(r"\s*([a-z]+)", low[match.end() :])
+            if (
+                re.search(r"\b(?:which|what)\s+(?:[\w'-]+\s+){0,3}$", before)
+                and following is not None
+                and following.group(1) not in _COPULAS
+            ):
+                continue
+            return name
+    return None
+
+
+_DESCRIPTOR_TOKEN_RE = re.compile(r"[A-Za-z][\w'’&/-]*|\d[\w,.%]*|[^\w\s]")
+_DETERMINERS = frozenset("the a an".split())
+_RUN_JOINERS = frozenset({"and", "'", "\"", "‘", "’", "“", "”"})
+_APPOSITION_OPENERS = frozenset("the a an with not excluding including".split())
+
+
+_ADJECTIVAL_RE = re.compile(r"(?:[A-Z]{2,3}|[A-Z][a-z]+(?:ian|ean|can|ese|ish|ch|i))$")
+
+
+def adjectival(word: str) -> bool:
+    """Whether a capitalised word reads as a nationality or place adjective ("US", "Dutch")."""
+    return _ADJECTIVAL_RE.match(word) is not None
+
+
+def descriptor_words(text: str, entities: Sequence[str], focus: str | None = None) -> list[str]:
+    """Plain words of a question that describe a name rather than ask about it.
+
+    Three places hold them: the words between a determiner (or possessive, or preposition) and
+    a name ("the bankrupt US supermarket chain Winn-Dixie"), a phrase set off by commas
+    ("Andrew Fisher, the man selling ad space on his forehead, from"), and the modifiers of a
+    "which" noun phrase ("which former Chelsea chairman" describes the answer).
+    """
+    tokens = [(m.group(0), m.start()) for m in _DESCRIPTOR_TOKEN_RE.finditer(text)]
+    starts = set()
+    covered: set[int] = set()
+    for entity in entities:
+        for found in re.finditer(re.escape(entity), text):
+            for index, (_, at) in enumerate(tokens):
+                if found.start() <= at < found.end():
+                    covered.add(index)
+                    if at == found.start() or (index > 0 and tokens[index - 1][1] < found.start()):
+                        starts.add(index)
+    out: list[str] = []
+
+    def plain(word: str) -> bool:
+        low = word.lower()
+        return word[:1].islower() and low not in STOPWORDS and low not in QUESTION_WORDS
+
+    for start in sorted(starts):
+        if adjectival(tokens[start][0]):
+            continue  # "the greatest Scottish band": a nationality is no name to describe
+        run: list[str] = []
+        index = start - 1
+        while index >= 0:
+            word = tokens[index][0]
+            if word in _RUN_JOINERS or (index in covered and adjectival(word)):
+                index -= 1  # "the bankrupt US supermarket chain": a nationality inside the run
+                continue
+            if index not in covered and plain(word):
+                run.append(word.lower())
+                index -= 1
+                continue
+            break
+        stop = tokens[index][0] if index >= 0 else ""
+        stop_low = stop.lower().replace("’", "'")
+        run.reverse()
+        verb_first = stop_low in QUESTION_WORDS - _AUXILIARIES
+        if stop_low in _AUXILIARIES - {"did", "does", "do"} and index > 0:
+            # "Who will play James Bond": after "who will" comes a verb; after "did" the subject.
+            verb_first = tokens[index - 1][0].lower() in {"who", "what", "which"}
+        if verb_first:
+            # "Who runs sugar group ...": the first word is the question's verb; after "which
+            # airline", the noun and then the verb come first.
+            if run and focus and run[0] == focus:
+                run = run[1:]
+            run = run[1:]
+        elif index in covered:
+            if not stop_low.endswith(("'s", "'")):
+                run = []  # "the Taliban seize Kabul": a verb between two names
+        elif stop_low == "to" or not (stop_low in _DETERMINERS or stop_low in STOPWORDS):
+            run = []  # "going to direct Casino Royale": a verb, not a description
+        out.extend(run)
+    # Phrases set off by commas after a name: "X, the man who ..., from".
+    for match in re.finditer(r",\s*([^,?]+?)\s*(?:,|\?|$)", text):
+        phrase = match.group(1)
+        first = phrase.split()[0].lower() if phrase.split() else ""
+        if first in _APPOSITION_OPENERS:
+            out.extend(w.lower() for w, _ in _DESCRIPTOR_TOKEN_RE.findall(phrase) and [
+                (t.group(0), 0) for t in _DESCRIPTOR_TOKEN_RE.finditer(phrase)
+            ] if plain(w))
+    # "which former Chelsea chairman ...": modifiers of the answer's own noun phrase.
+    wh_np = re.match(r"\s*(?:which|what)\s+((?:[\w'-]+\s+){1,4}?)" + (re.escape(focus) if focus else "$^"), text,
+                     re.IGNORECASE)
+    if wh_np:
+        out.extend(w.lower() for w in wh_np.group(1).split() if plain(w))
+    return list(dict.fromkeys(out))
 
 
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
@@ -246,12 +382,8 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
     text = normalise(question)
     low = text.lower()
     expected, focus = expected_type(low)
-    relation = None
-    for pattern, name in _QUESTION_RELATIONS:
-        if pattern.search(low):
-            relation = name
-            break
     # "who won ...", "who directed ...": no role relation, only roles asked with a role word.
+    relation = _asked_relation(text) if expected not in {MONEY, NUMBER, PERCENTAGE} else None
     entities = question_entities(text)
     words = set(re.findall(r"[a-z']+", low))
     used_previous = False
@@ -263,6 +395,7 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
             used_previous = True
     skip = {stem(w) for w in GENERIC_WORDS | QUESTION_WORDS}
     question_terms = [t for t in query_terms(text) if t not in skip]
+    descriptors = frozenset(stem(w) for w in descriptor_words(text, entities, focus))
     return QuestionAnalysis(
         question=question,
         expected=expected,
@@ -273,6 +406,7 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
         wh=_wh_word(low),
         used_previous=used_previous,
         text=text,
+        descriptors=descriptors,
     )
 
 
@@ -281,7 +415,9 @@ __all__ = [
     "RELATION_FAMILIES",
     "RELATION_SYNONYMS",
     "QuestionAnalysis",
+    "adjectival",
     "analyse_question",
+    "descriptor_words",
     "expected_type",
     "question_entities",
 ]
