@@ -35,6 +35,7 @@ from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
 from briefings.questions import (
     EXPANSION,
+    HEAD_NOUNS,
     PERSON,
     QUESTION_WORDS,
     RELATION_FAMILIES,
@@ -127,6 +128,18 @@ _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
 
+def _coverage_ceiling(haystack: str, prefixes: Sequence[tuple[float, tuple[str, ...]]], soft: set[int]) -> float:
+    """An upper bound of the weight a sentence can cover, from a look at its raw lower-case text:
+    terms whose first letters are there, and half of those that may be in the article instead."""
+    total = 0.0
+    for index, (weight, starts) in enumerate(prefixes):
+        if any(start in haystack for start in starts):
+            total += weight
+        elif index in soft:
+            total += weight  # a name found elsewhere, or its acronym's expansion
+    return total
+
+
 def _in_words(name: str, words: frozenset[str]) -> bool:
     """Whether a text with these lower-case words names ``name``: most of its words."""
     wanted = [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS and len(w) > 1]
@@ -152,6 +165,28 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december mr mrs ms dr sir lord".split()
 )
+
+
+_CURRENCY_OF_PLACE = (
+    (re.compile(r"\b(?:in|across) (?:the )?(?:us|usa|united states|america)\b|\bamerican?s?\b"), "$"),
+    (re.compile(r"\b(?:in|across) (?:the )?(?:uk|britain|united kingdom|england)\b|\bbritish\b"), "£"),
+    (re.compile(r"\b(?:in|across) (?:the )?(?:europe|eurozone|euro zone)\b"), "€"),
+)
+
+
+def _currency_asked(analysis: QuestionAnalysis) -> str | None:
+    """The currency symbol a money question's place implies ("in the US": "$"), if any."""
+    low = analysis.question.lower()
+    for pattern, symbol in _CURRENCY_OF_PLACE:
+        if pattern.search(low):
+            return symbol
+    return None
+
+
+def _starts_with_pronoun(view: SentenceView) -> bool:
+    """"It is being assembled for ...", "She was suspended by ...": the sentence goes on about
+    what the one before it named."""
+    return bool(view.tokens) and view.tokens[0].low in {"it", "he", "she", "they", "its", "his", "her", "their"}
 
 
 def _other_names(view: SentenceView, known: set[str]) -> int:
@@ -466,8 +501,23 @@ class AnswerEngine:
         name_words = [
             [w.lower() for name in (entity, *expansions.get(entity, ())) for w in re.findall(r"\w{3,}", name)]
             for entity in analysis.entities
+            if not (_adjectival(entity) and len(analysis.entities) > 1)
         ]
         article_words: dict[str, frozenset[str]] = {}
+        # What each question term may look like in raw text (a stem's first letters, or a
+        # paraphrase's), and which terms could still count for half from elsewhere in the article.
+        prefixes = [
+            (weight, tuple({t[:4] for t in (term, *PARAPHRASES.get(term, ()), *relation_stems)}))
+            if term in relation_stems
+            else (weight, tuple({t[:4] for t in (term, *PARAPHRASES.get(term, ()))}))
+            for term, weight in question.weights.items()
+        ]
+        soft = {
+            index
+            for index, term in enumerate(question.weights)
+            if term in entity_stems or term in analysis.descriptors
+            or any(term in terms(x) for names in expansions.values() for x in names)
+        }
 
         def words_of(article: Article) -> frozenset[str]:
             words = article_words.get(article.id)
@@ -491,6 +541,9 @@ class AnswerEngine:
             ):
                 dropped["name missing"] += 1
                 continue
+            if _coverage_ceiling(haystack, prefixes, soft) < MIN_COVERAGE * question.total:
+                dropped["low coverage"] += 1  # cannot reach the coverage needed: no need to read it
+                continue
             title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
             view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
             sentence_stems = stems_of(view.tokens)
@@ -504,6 +557,8 @@ class AnswerEngine:
                 if _entity_present(entity, sentence_stems, set(title_stems)):
                     in_sentence += 1
                     continue
+                if _adjectival(entity) and len(analysis.entities) > 1:
+                    continue  # "Which Spanish company": the sentence may say "Spain's"
                 alias = next(
                     (
                         x
@@ -523,7 +578,11 @@ class AnswerEngine:
             if "" in elsewhere:
                 dropped["name missing"] += 1
                 continue
-            if elsewhere and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0):
+            if (
+                elsewhere
+                and not _starts_with_pronoun(view)
+                and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0)
+            ):
                 # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
                 # sentence names something else where the question's name would be.
                 dropped["other names"] += 1
@@ -551,6 +610,12 @@ class AnswerEngine:
             # descriptions the article has elsewhere count for half.
             extra = sum(question.weights.get(s, 0.0) for s in aliased if s not in sentence_stems)
             extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described))
+            # A plain word said another way ("sacked" as "suspended") counts as said.
+            extra += sum(
+                w
+                for s, w in question.predicate.items()
+                if s not in sentence_stems and any(p in sentence_stems for p in PARAPHRASES.get(s, ()))
+            )
             if cue_at:
                 extra += sum(
                     w for s, w in question.weights.items() if s in relation_stems and s not in sentence_stems
@@ -598,7 +663,12 @@ class AnswerEngine:
                     continue
                 if focus_person and _titled_otherwise(candidate, focus_person):
                     continue  # "which blogger": not "President Mohammed Khatami"
-                if focus_person and not focus_said and not _described(candidate):
+                if (
+                    focus_person
+                    and not focus_said
+                    and not _described(candidate)
+                    and not _described_in(candidate, focus_person, articles.get(view.key.article_id))
+                ):
                     continue  # "which whistleblower": a sentence that never says so names someone else
                 if analysis.focus == "old" and not candidate.text[:1].isdigit():
                     continue  # an age is written in figures
@@ -611,6 +681,10 @@ class AnswerEngine:
                 if analysis.expected == "number" and _whole_of_part(candidate):
                     continue  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
                 found.append(candidate)
+        wanted_currency = _currency_asked(analysis) if analysis.expected == "money" else None
+        if wanted_currency is not None:
+            # "What does it cost in the US?": dollars, not the pound price quoted beside them.
+            found = [c for c in found if c.text.lstrip()[:1] in {wanted_currency, ""} or c.text[:1].isdigit()]
         if not found:
             _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
             return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
@@ -702,12 +776,15 @@ def _predicate_needed(count: int) -> float:
 
 
 def _modifier(candidate: Candidate) -> bool:
-    """A lone nationality or country used as a modifier: "a US airline", "Dutch coach"."""
+    """A name used as a modifier: a lone nationality ("a US airline", "Dutch coach"), or any name
+    right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman")."""
     tokens = candidate.sentence.tokens
-    if candidate.last - candidate.first != 1 or not _adjectival(tokens[candidate.first].text):
-        return False
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
-    return after is not None and after.text[:1].islower() and after.low not in STOPWORDS
+    if after is None or not after.text[:1].islower() or after.low in STOPWORDS:
+        return False
+    if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
+        return True
+    return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
 
 
 def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
@@ -767,6 +844,21 @@ def _mentions(view: SentenceView, word: str) -> bool:
     """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it."""
     have = stems_of(view.tokens) | view.extra_stems
     return word in have or any(p in have for p in PARAPHRASES.get(word, ()))
+
+
+def _described_in(candidate: Candidate, focus: str, article: Article | None) -> bool:
+    """Whether the article calls this person what the question asks ("former Chelsea chairman
+    Ken Bates" elsewhere in it): the focus word within a few words of the name's last word."""
+    if article is None:
+        return False
+    surname = candidate.text.split()[-1].lower()
+    text = article.text.lower()
+    forms = {focus[:5], *(p[:5] for p in PARAPHRASES.get(focus, ()))}
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        window = text[max(0, match.start() - 50) : match.end() + 40]
+        if any(form in window for form in forms):
+            return True
+    return False
 
 
 def _described(candidate: Candidate) -> bool:

@@ -104,6 +104,13 @@ _PERSON_NOUNS = frozenset(
     "secretary "
     "emperor general scientist architect composer poet philosopher explorer engineer".split()
 )
+# Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
+HEAD_NOUNS = (
+    _PLACE_NOUNS
+    | _ORG_NOUNS
+    | _PERSON_NOUNS
+    | frozenset("line lines route brand store stores shop model family fans supporters shares stake deal".split())
+)
 _DATE_NOUNS = frozenset("year date day month time century decade era period".split())
 _NUMBER_NOUNS = frozenset("number amount percentage".split())
 
@@ -395,7 +402,9 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
             used_previous = True
     skip = {stem(w) for w in GENERIC_WORDS | QUESTION_WORDS}
     question_terms = [t for t in query_terms(text) if t not in skip]
-    descriptors = frozenset(stem(w) for w in descriptor_words(text, entities, focus))
+    descriptors = frozenset(
+        stem(part) for w in descriptor_words(text, entities, focus) for part in re.findall(r"[a-z0-9]+", w)
+    )
     return QuestionAnalysis(
         question=question,
         expected=expected,
@@ -412,6 +421,7 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
 
 __all__ = [
     "ANSWER_TYPES",
+    "HEAD_NOUNS",
     "RELATION_FAMILIES",
     "RELATION_SYNONYMS",
     "QuestionAnalysis",
