@@ -160,6 +160,7 @@ def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
     return stems
 
 
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
@@ -589,15 +590,21 @@ class AnswerEngine:
                 continue
             # Words that only describe a name ("the gamer Deathifier") must be in the article.
             described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
-            if described and article is not None:
+            if described and len(described) == len(analysis.descriptors) and article is not None:
                 have = _stems_of_words(words_of(article))
                 if not any(d in have for d in described):
                     dropped["description missing"] += 1
                     continue
             # A number or year the question gives ("in 2005") must be there too.
-            if any(s not in sentence_stems and s not in title_stems for s in question_numbers):
+            # A year may be the article's own ("the 2005 Australian Open ... starts on 17 January").
+            missing_numbers = [s for s in question_numbers if s not in sentence_stems and s not in title_stems]
+            if any(
+                not (_YEAR_RE.fullmatch(s) and article is not None and s in words_of(article))
+                for s in missing_numbers
+            ):
                 dropped["number missing"] += 1
                 continue
+            years_elsewhere = set(missing_numbers)
             cue_at: list[int] = []
             if relation_cues:
                 cue_at = cue_positions(
@@ -609,7 +616,7 @@ class AnswerEngine:
             # Acronym aliases and role synonyms count as the question's own words; names and
             # descriptions the article has elsewhere count for half.
             extra = sum(question.weights.get(s, 0.0) for s in aliased if s not in sentence_stems)
-            extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described))
+            extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere)
             # A plain word said another way ("sacked" as "suspended") counts as said.
             extra += sum(
                 w
@@ -697,6 +704,8 @@ class AnswerEngine:
                 candidate.text = widen_to_range(candidate)
             elif analysis.expected == "place":
                 candidate.text = _with_direction(candidate)
+            if analysis.expected in _NAMED_TYPES:
+                candidate.text = _bare_name(candidate.text)
             key = _answer_key(candidate.text)
             if not key:
                 continue
@@ -708,6 +717,8 @@ class AnswerEngine:
             elif all(h.article_id != hit.article_id for h in entry.hits):
                 entry.hits.append(hit)
                 entry.score += 0.3
+        if analysis.expected in _NAMED_TYPES:
+            _merge_contained(merged)
         order = sorted(merged.values(), key=lambda s: s.score, reverse=True)
         best = order[0]
         runner_up = next((s for s in order[1:] if not _same_answer(s.text, best.text)), None)
@@ -887,6 +898,32 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
     for article in articles:
         seen.setdefault(article.id, article)
     return list(seen.values())
+
+
+_NAME_PREFIX_RE = re.compile(r"^(?:[A-Z][\w.-]*(?:'s|’s)\s+|[A-Z][\w.]*-based\s+)(?=[A-Z])")
+
+
+def _bare_name(text: str) -> str:
+    """A name without the owner or base written before it: "Spain's Ferrovial" and
+    "Madrid-based Ferrovial" are both "Ferrovial"."""
+    return _NAME_PREFIX_RE.sub("", text)
+
+
+def _merge_contained(merged: dict[str, _Scored]) -> None:
+    """Fold a name into a longer entry that contains it ("Massoud" into "Ahmad Massoud"): one
+    answer, with the support of both (other outlets add to its score, as when merging)."""
+    for short in sorted(merged, key=len):
+        long = next((k for k in merged if k != short and f" {short} " in f" {k} "), None)
+        if long is None:
+            continue
+        entry, target = merged.pop(short), merged[long]
+        if entry.score > target.score:
+            # The better-read form is the answer: "Pavel Strand", not "Distinguished lawyer Pavel Strand".
+            target.text, target.score, target.candidate = entry.text, entry.score, entry.candidate
+        for hit in entry.hits:
+            if all(h.article_id != hit.article_id for h in target.hits):
+                target.hits.append(hit)
+                target.score += 0.3
 
 
 def _answer_key(text: str) -> str:

@@ -384,9 +384,14 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
     return list(dict.fromkeys(out))
 
 
+# Set phrases whose words mean something else apart: written as the one word news also uses.
+_IDIOMS = {"under way": "underway", "take over": "takeover", "took over": "takeover"}
+_IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
+
+
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
     """Expected answer type, names, relation and search terms of a question."""
-    text = normalise(question)
+    text = _IDIOM_RE.sub(lambda m: _IDIOMS[m.group(0).lower()], normalise(question))
     low = text.lower()
     expected, focus = expected_type(low)
     # "who won ...", "who directed ...": no role relation, only roles asked with a role word.

@@ -226,3 +226,64 @@ async def test_another_groups_spokesman_is_not_an_earlier_report(newsroom: Newsr
     follow = await newsroom.ask("and who is their spokesman?", previous=first)
     assert follow.text is not None and "Mujahid" in follow.text
     assert not any("Maisam" in earlier for earlier in follow.superseded)
+
+
+def test_descriptions_and_possessive_names() -> None:
+    gamer = analyse_question("How much did the gamer Zorbix spend on a virtual moon in Project Halo?")
+    assert "gamer" in gamer.descriptors and {"spend", "virtual", "moon"}.isdisjoint(gamer.descriptors)
+    fisher = analyse_question("Where is Tom Reed, the man selling ad space on his arm, from?")
+    assert {"man", "sell", "ad", "space", "arm"} <= fisher.descriptors
+    chain = analyse_question("Which city is the bankrupt US grocery chain Fresh-Mart based in?")
+    assert {"bankrupt", "groceri", "chain"} <= chain.descriptors and "base" not in chain.descriptors
+    # A verb between two names describes nothing.
+    assert analyse_question("when did the Korlan Front seize Varn?").descriptors == frozenset()
+    assert analyse_question("Who will play the lead in Storm Harbour?").descriptors == frozenset()
+    assert analyse_question("Who is the deputy leader of Reed's Unity party?").entities == ("Reed", "Unity")
+    # A role word written as a title is a description, not the relation asked about.
+    assert analyse_question("How old was the Dutch coach Rinus Vos when he died?").relation is None
+    assert analyse_question("Which former Varn chairman has bought into Selmouth Town?").relation is None
+    assert analyse_question("Who is Valmont's new coach?").relation == "coaches"
+    assert analyse_question("how many visa applications does each officer handle?").focus == "applications"
+
+
+FOREHEAD = (
+    "A man from Selmouth is selling advertising space on his forehead to the highest bidder.\n\n"
+    "Tom Reed, from Harbury, said he would wear the logo for a month.\n\n"
+    "The auction closes on Friday."
+)
+MOON = (
+    "A 22-year-old gamer has spent $26,500 (£13,700) on a virtual moon in an online game.\n\n"
+    "The player, known as Zorbix, bought the moon in Project Halo, a game run by Starfold.\n\n"
+    "It is being sold on to a club of players for $40,000, the firm said."
+)
+CUPS = (
+    "Dana Kell won 121 of her 147 matches while Ben Ross was her coach.\n\n"
+    "The Merlin Pro, sold for £339 in the UK, costs $499 in the US, the maker said."
+)
+
+
+async def test_names_given_elsewhere_in_the_article(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, MOON, "Gamer pays $26,500 for virtual moon", clock.now)
+    # Neither name is in the sentence that says how much; the article names both.
+    answer = await newsroom.ask("How much did the gamer Zorbix spend on a virtual moon in Project Halo?")
+    assert answer.text == "$26,500"
+    await _add(newsroom, FOREHEAD, "Man sells forehead space", clock.now)
+    fisher = await newsroom.ask("Where is Tom Reed, the man selling ad space on his forehead, from?")
+    assert fisher.text == "Harbury"
+    # A name the article never gives is still needed: no answer about another game.
+    assert (await newsroom.ask("How much did the gamer Zorbix spend in Project Nova?")).text is None
+
+
+async def test_a_sentence_naming_something_else_does_not_answer(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, ALLIANCE, "Alliance holds the pass", clock.now)
+    # The article is about the Korla pass; the figure of people is about the valley north of Varn,
+    # and a sentence naming another place cannot say how many live in Korla.
+    answer = await newsroom.ask("how many people were evacuated from Korla?")
+    assert answer.text is None
+
+
+async def test_partitive_numbers_and_the_asked_currency(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, CUPS, "Kell splits with coach", clock.now)
+    assert (await newsroom.ask("How many matches did Dana Kell win while Ben Ross was her coach?")).text == "121"
+    assert (await newsroom.ask("What does the Merlin Pro cost in the US?")).text == "$499"
+    assert (await newsroom.ask("What does the Merlin Pro cost in the UK?")).text == "£339"
