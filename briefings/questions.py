@@ -50,7 +50,7 @@ RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "chairs": (frozenset({"chairs"}), ("chairman", "chairwoman", "chair", "chairperson")),
     "spokesperson_of": (frozenset({"spokesperson_of"}), ("spokesman", "spokeswoman", "spokesperson")),
     "deputy_leader_of": (frozenset({"deputy_leader_of"}), ("deputy leader", "deputy")),
-    "founded": (frozenset({"founded"}), ("founded", "founder", "co-founded", "set up")),
+    "founded": (frozenset({"founded"}), ("founded", "founder", "co-founded", "set up", "man behind", "woman behind")),
     "president_of": (frozenset({"president_of"}), ("president",)),
     "prime_minister_of": (frozenset({"prime_minister_of"}), ("prime minister",)),
     "coaches": (frozenset({"coaches", "manages"}), ("coach", "manager")),
