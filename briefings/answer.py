@@ -128,15 +128,18 @@ _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
 
-def _coverage_ceiling(haystack: str, prefixes: Sequence[tuple[float, tuple[str, ...]]], soft: set[int]) -> float:
+def _coverage_ceiling(
+    haystack: str, prefixes: Sequence[tuple[float, tuple[str, ...]]], soft: dict[int, float]
+) -> float:
     """An upper bound of the weight a sentence can cover, from a look at its raw lower-case text:
-    terms whose first letters are there, and half of those that may be in the article instead."""
+    terms whose first letters are there, all of a name that has an acronym or expansion, and
+    half of a name, description or year that the article may give instead."""
     total = 0.0
     for index, (weight, starts) in enumerate(prefixes):
         if any(start in haystack for start in starts):
             total += weight
-        elif index in soft:
-            total += weight  # a name found elsewhere, or its acronym's expansion
+        else:
+            total += soft.get(index, 0.0) * weight
     return total
 
 
@@ -513,11 +516,11 @@ class AnswerEngine:
             else (weight, tuple({t[:4] for t in (term, *PARAPHRASES.get(term, ()))}))
             for term, weight in question.weights.items()
         ]
+        has_alias = {t for entity, names in expansions.items() if names for t in terms(entity)}
         soft = {
-            index
+            index: 1.0 if term in has_alias else 0.5
             for index, term in enumerate(question.weights)
-            if term in entity_stems or term in analysis.descriptors
-            or any(term in terms(x) for names in expansions.values() for x in names)
+            if term in entity_stems or term in analysis.descriptors or term in has_alias or _YEAR_RE.fullmatch(term)
         }
 
         def words_of(article: Article) -> frozenset[str]:
@@ -644,9 +647,21 @@ class AnswerEngine:
             views.append((view, hit, cue_at))
         _log.debug("question %r: %d hits, %d sentences kept, dropped %s", analysis.question, len(hits),
                    len(views), dict(dropped))
-        closest = await self._story_or_none(best_hit.story_id) if best_hit and best_coverage >= 0.5 else None
+        closest_id = best_hit.story_id if best_hit and best_coverage >= 0.5 else None
+
+        async def abstention(confidence: float = 0.0) -> Answer:
+            # Loaded only when abstaining: the story that came closest is offered instead.
+            closest = await self._story_or_none(closest_id) if closest_id else None
+            return Answer(
+                question=analysis.question,
+                text=None,
+                closest_story=closest,
+                confidence=confidence,
+                subject=subject,
+            )
+
         if not views:
-            return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
+            return await abstention()
         views.sort(key=lambda v: (v[0].coverage + 0.3 * v[0].bigram_share, v[1].score), reverse=True)
         views = views[:READ_SENTENCES]
         for rank, (view, _, _) in enumerate(views):
@@ -694,7 +709,7 @@ class AnswerEngine:
             found = [c for c in found if c.text.lstrip()[:1] in {wanted_currency, ""} or c.text[:1].isdigit()]
         if not found:
             _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
-            return Answer(question=analysis.question, text=None, closest_story=closest, subject=subject)
+            return await abstention()
         ranked = score_candidates(found, self.model)
 
         # One entry per answer; another outlet saying the same thing adds to its score.
@@ -726,13 +741,7 @@ class AnswerEngine:
         if best.score < self._threshold or (
             runner_up is not None and best.score - runner_up.score < self._margin
         ):
-            return Answer(
-                question=analysis.question,
-                text=None,
-                closest_story=closest,
-                confidence=confidence,
-                subject=subject,
-            )
+            return await abstention(confidence)
         superseded: tuple[str, ...] = ()
         best_article = articles.get(best.hits[0].article_id)
         if (

@@ -212,9 +212,15 @@ def command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List the questions it got wrong.")
     ] = False,
+    more_corpus: Annotated[
+        list[Path] | None,
+        typer.Argument(help="More corpus files: `--corpus A B C` reads all three.", show_default=False),
+    ] = None,
 ) -> None:
     """Answer labelled questions over an ingested corpus; print accuracy, abstention and latency."""
     import asyncio
+
+    corpus = [*corpus, *(more_corpus or [])]
 
     try:
         labelled = read_questions(questions)

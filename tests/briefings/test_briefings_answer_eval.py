@@ -74,9 +74,9 @@ def test_eval_qa_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _app(qa.command),
         [
+            # The form: one --corpus with several paths after it.
             "--corpus",
             str(tmp_path / "alliance-01.txt"),
-            "--corpus",
             str(corpus),
             "--questions",
             str(questions),
