@@ -163,6 +163,8 @@ def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
     return stems
 
 
+# Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
+_WINDOW_TYPES = frozenset({PERSON, "organisation"})
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
 _NOT_NAMES = frozenset(
@@ -674,35 +676,52 @@ class AnswerEngine:
         focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
-        for view, _, cue_at in views:
+        def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
+            cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
+            if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
+                return False
+            if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
+                return False
+            if focus_person and _titled_otherwise(candidate, focus_person):
+                return False  # "which blogger": not "President Mohammed Khatami"
+            if (
+                focus_person
+                and not focus_said
+                and not _described(candidate)
+                and not _described_in(candidate, focus_person, articles.get(view.key.article_id))
+            ):
+                return False  # "which whistleblower": a sentence that never says so names someone else
+            if analysis.focus == "old" and not candidate.text[:1].isdigit():
+                return False  # an age is written in figures
+            if count_of is not None and not _counts(candidate, count_of):
+                return False  # "how many fighters": a number that counts something else
+            if analysis.expected in _NAMED_TYPES and (_modifier(candidate) or _cut_name(candidate)):
+                return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
+            if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
+                return False  # "where is Panjshir?": not "Governor's House in Panjshir"
+            if analysis.expected == "number" and _whole_of_part(candidate):
+                return False  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
+            return True
+
+        text_at = {(h.article_id, h.position): h.text for h in hits}
+        for view, hit, cue_at in views:
             cue_of[id(view)] = cue_at
             focus_said = focus_person is not None and _mentions(view, focus_person)
-            for candidate in candidates(view, question, keep=keep):
-                cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
-                if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
-                    continue
-                if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
-                    continue
-                if focus_person and _titled_otherwise(candidate, focus_person):
-                    continue  # "which blogger": not "President Mohammed Khatami"
-                if (
-                    focus_person
-                    and not focus_said
-                    and not _described(candidate)
-                    and not _described_in(candidate, focus_person, articles.get(view.key.article_id))
-                ):
-                    continue  # "which whistleblower": a sentence that never says so names someone else
-                if analysis.focus == "old" and not candidate.text[:1].isdigit():
-                    continue  # an age is written in figures
-                if count_of is not None and not _counts(candidate, count_of):
-                    continue  # "how many fighters": a number that counts something else
-                if analysis.expected in _NAMED_TYPES and _modifier(candidate):
-                    continue  # "a US airline attendant": a nationality, not the airline
-                if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
-                    continue  # "where is Panjshir?": not "Governor's House in Panjshir"
-                if analysis.expected == "number" and _whole_of_part(candidate):
-                    continue  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
-                found.append(candidate)
+            own = [c for c in candidates(view, question, keep=keep) if acceptable(c, view, cue_at, focus_said)]
+            found.extend(own)
+            following = text_at.get((hit.article_id, hit.position + 1))
+            if own or not following or analysis.expected not in _WINDOW_TYPES or cue_at:
+                continue
+            # "An Iranian blogger has been jailed for 14 years. Arash Sigarchi was arrested ...": the
+            # sentence that matches says what happened, the next one opens with who it happened to.
+            window = sentence_view(f"{hit.text} {following}", question, key=hit, extra_stems=view.extra_stems)
+            window.coverage, window.bigram_share, window.rank = view.coverage, view.bigram_share, view.rank
+            opening = len(hit.text) + 1
+            found.extend(
+                c
+                for c in candidates(window, question, keep=keep)
+                if c.start == opening and acceptable(c, window, [], focus_said)
+            )
         wanted_currency = _currency_asked(analysis) if analysis.expected == "money" else None
         if wanted_currency is not None:
             # "What does it cost in the US?": dollars, not the pound price quoted beside them.
@@ -805,6 +824,14 @@ def _modifier(candidate: Candidate) -> bool:
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
+
+
+def _cut_name(candidate: Candidate) -> bool:
+    """Whether a name candidate stops short of the name it is part of ("Great Ormond" of "Great
+    Ormond Street Hospital"): the next word is capitalised too."""
+    tokens = candidate.sentence.tokens
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    return after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}
 
 
 def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
