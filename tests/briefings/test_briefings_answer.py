@@ -287,3 +287,18 @@ async def test_partitive_numbers_and_the_asked_currency(newsroom: Newsroom, cloc
     assert (await newsroom.ask("How many matches did Dana Kell win while Ben Ross was her coach?")).text == "121"
     assert (await newsroom.ask("What does the Merlin Pro cost in the US?")).text == "$499"
     assert (await newsroom.ask("What does the Merlin Pro cost in the UK?")).text == "£339"
+
+
+JAILED = (
+    "A court in Varn jailed a blogger for 14 years on Monday.\n\n"
+    "Anya Sokol was arrested in May after writing about the army.\n\n"
+    "Officials at Great Harbour Street Hospital treated two guards."
+)
+
+
+async def test_the_next_sentence_may_name_who(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, JAILED, "Varn court jails blogger", clock.now)
+    # The sentence that matches names nobody; the next one opens with the person.
+    assert (await newsroom.ask("Which blogger did the Varn court jail for 14 years?")).text == "Anya Sokol"
+    # Part of a longer name is no answer.
+    assert (await newsroom.ask("Who treated two guards?")).text != "Great Harbour"
