@@ -593,6 +593,11 @@ class AnswerEngine:
                 # sentence names something else where the question's name would be.
                 dropped["other names"] += 1
                 continue
+            if elsewhere and not in_sentence and hit.position > 1 and not _starts_with_pronoun(view):
+                # No name of the question here at all: only an article's opening sentences (which
+                # set out what it is about) or a sentence going on about the last one may answer.
+                dropped["no name here"] += 1
+                continue
             # Words that only describe a name ("the gamer Deathifier") must be in the article.
             described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
             if described and len(described) == len(analysis.descriptors) and article is not None:
@@ -936,7 +941,7 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
     return list(seen.values())
 
 
-_NAME_PREFIX_RE = re.compile(r"^(?:[A-Z][\w.-]*(?:'s|’s)\s+|[A-Z][\w.]*-based\s+)(?=[A-Z])")
+_NAME_PREFIX_RE = re.compile(r"^(?:[A-Z][\w.-]*(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
 def _bare_name(text: str) -> str:
