@@ -93,7 +93,7 @@ _PLACE_NOUNS = frozenset(
     "county island nation continent district airport location area river mountain street".split()
 )
 _ORG_NOUNS = frozenset(
-    "company firm club team group airline party band publisher laboratory lab bank organisation "
+    "company firm club team group airline party band publisher magazine publication laboratory lab bank organisation "
     "organization network channel newspaper university side carrier chain broadcaster studio label "
     "agency union body retailer supermarket manufacturer maker carmaker school college church".split()
 )
@@ -138,6 +138,13 @@ class QuestionAnalysis:
     descriptors: frozenset[str] = frozenset()
 
 
+# Months and days are capitalised but name no one: "in February" is a date to match, not a name.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
 def question_entities(question: str) -> list[str]:
     """Capitalised names in a question, without question words ("Who", "Which")."""
     found = []
@@ -155,7 +162,7 @@ def question_entities(question: str) -> list[str]:
         for part in re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words)):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
-            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS:
+            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS or name.lower() in _CALENDAR:
                 continue
             found.append(name)
     return found
@@ -282,8 +289,12 @@ def _asked_relation(text: str) -> str | None:
     for pattern, name in _QUESTION_RELATIONS:
         for match in pattern.finditer(low):
             after = text[match.end() :].lstrip(" '’\"")
-            if after[:1].isupper():
-                continue
+            word = match.group(0)
+            verb = word.endswith(("s", "ed")) or word == "led" or re.search(
+                r"\b(?:will|to|would|does|did|do|can|could)\s+$", low[: match.start()]
+            )
+            if after[:1].isupper() and not verb:
+                continue  # "coach Rinus Michels": a title; "who heads Athletics Kenya": a verb
             before = low[: match.start()]
             following = re.match(r"\s*([a-z]+)", low[match.end() :])
             if (

@@ -302,3 +302,12 @@ async def test_the_next_sentence_may_name_who(newsroom: Newsroom, clock: Clock) 
     assert (await newsroom.ask("Which blogger did the Varn court jail for 14 years?")).text == "Anya Sokol"
     # Part of a longer name is no answer.
     assert (await newsroom.ask("Who treated two guards?")).text != "Great Harbour"
+
+
+def test_verbs_of_roles_and_calendar_words() -> None:
+    # "heads" before a name is the verb asked about, "coach" before a name is a title.
+    assert analyse_question("Who heads Athletics Varn?").relation == "leads"
+    assert analyse_question("Who will head Selmouth Town?").relation == "leads"
+    assert analyse_question("Which magazine named Tom Reed businessman of the year?").expected == "organisation"
+    # A month is a date to match, not a name the answer must be about.
+    assert analyse_question("How much did UK house prices rise in February?").entities == ("UK",)
