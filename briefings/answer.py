@@ -240,6 +240,8 @@ def cue_positions(
             before_words = low[: match.start()].split()
             if not allow_modifiers and before_words and before_words[-1].strip("-") in _CUE_MODIFIERS:
                 continue
+            if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
+                continue  # "Mourinho never coached Barcelona"
             bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
             owner = bound.group(1) if bound else None
             if owner is None:
@@ -727,6 +729,10 @@ class AnswerEngine:
                 for c in candidates(window, question, keep=keep)
                 if c.start == opening and acceptable(c, window, [], focus_said)
             )
+        if analysis.expected == "number" and "how much" in analysis.question.lower():
+            # "How much will members share?": an amount, not the count of members beside it.
+            amounts = [c for c in found if c.shape in {"money", "percent"}]
+            found = amounts or found
         wanted_currency = _currency_asked(analysis) if analysis.expected == "money" else None
         if wanted_currency is not None:
             # "What does it cost in the US?": dollars, not the pound price quoted beside them.

@@ -145,6 +145,9 @@ _CALENDAR = frozenset(
 )
 
 
+_NAME_THEN_TITLE_RE = re.compile(r"^([A-Z][\w'-]+ [A-Z][\w'-]+) (?=[A-Z][a-z]+(?:ian|ean|can|ese|ish|ch)\b)")
+
+
 def question_entities(question: str) -> list[str]:
     """Capitalised names in a question, without question words ("Who", "Which")."""
     found = []
@@ -158,8 +161,11 @@ def question_entities(question: str) -> list[str]:
             continue
         # "Cesar-winning", "Florida-based": the name is the capitalised part.
         words = [re.sub(r"^([A-Z][\w']*)-[a-z]+$", r"\1", w) for w in words]
-        # "Kilroy-Silk's Veritas party", "IBM's Blue Gene": two names, the owner and the owned.
-        for part in re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words)):
+        # "Kilroy-Silk's Veritas party", "IBM's Blue Gene": two names, the owner and the owned;
+        # "Iain Ferguson European Businessman of the Year": a name, then a title that starts with
+        # a nationality.
+        owned = re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words))
+        for part in (piece for name in owned for piece in _NAME_THEN_TITLE_RE.sub(r"\1\n", name).split("\n")):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
             if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS or name.lower() in _CALENDAR:
@@ -208,7 +214,9 @@ def expected_type(low: str) -> tuple[str, str | None]:
                 return MONEY, noun
             return NUMBER, noun
         return NUMBER, kind
-    if re.search(r"\bwhat (?:percentage|proportion|percent)\b|\bwhat share\b", low):
+    if re.search(
+        r"\bwhat (?:percentage|proportion|percent)\b|\bwhat share\b|\bwhat (?:is|was) the (?:[a-z]+ ){0,2}rate\b", low
+    ):
         return PERCENTAGE, None
     if re.search(
         r"\bwhat (?:is|was|were|are)?\s*(?:the\s+)?(?:price|cost|value|fee|salary)\b", low

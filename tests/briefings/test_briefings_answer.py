@@ -311,3 +311,24 @@ def test_verbs_of_roles_and_calendar_words() -> None:
     assert analyse_question("Which magazine named Tom Reed businessman of the year?").expected == "organisation"
     # A month is a date to match, not a name the answer must be about.
     assert analyse_question("How much did UK house prices rise in February?").entities == ("UK",)
+
+
+def test_rates_and_names_followed_by_a_title() -> None:
+    assert analyse_question("What is the annual rate of inflation in Varn?").expected == "percentage"
+    named = analyse_question("Which magazine named Tom Reed European Banker of the Year?")
+    assert named.entities == ("Tom Reed", "European Banker of the Year")
+
+
+SOCIETY = (
+    "More than 800,000 Selmouth Building Society members are to get a share of its profits.\n\n"
+    "Members of the society will share £42m, the society said.\n\n"
+    "Tom Reed never coached Varn Rovers, although he played for them. Jan Olsen coaches Selmouth Town."
+)
+
+
+async def test_amounts_and_negated_roles(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, SOCIETY, "Society shares profits", clock.now)
+    # "How much" asks for an amount, not the count of members in the same story.
+    assert (await newsroom.ask("How much will Selmouth Building Society members share?")).text == "£42m"
+    # "never coached" says who does not coach them.
+    assert (await newsroom.ask("Who coaches Varn Rovers?")).text is None
