@@ -679,7 +679,7 @@ class AnswerEngine:
         def keep(candidate: Candidate) -> bool:
             return analysis.expected == "other" or fits(candidate, analysis.expected)
 
-        count_of = question.focus if analysis.expected == "number" and _is_counted_noun(analysis) else None
+        count_of = _counted_words(analysis) if analysis.expected == "number" else None
         focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
@@ -861,19 +861,24 @@ def _whole_of_part(candidate: Candidate) -> bool:
     return of_at > 0 and tokens[of_at - 1].is_num and tokens[of_at - 1].text[:1].isdigit()
 
 
-def _is_counted_noun(analysis: QuestionAnalysis) -> bool:
-    """Whether "how many X" names a plain noun X that the answer's number should count."""
+def _counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
+    """The stems of what "how many X" counts ("text messages": text, messag), or None when the
+    question counts no plain noun ("how old", "how many did ...")."""
     focus = analysis.focus
     if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
-        return False
-    return re.search(rf"\bhow many (?:[a-z-]+ ){{0,2}}{re.escape(focus)}\b", analysis.question.lower()) is not None
+        return None
+    match = re.search(rf"\bhow many ((?:[a-z-]+ ){{0,2}}){re.escape(focus)}\b", analysis.question.lower())
+    if match is None:
+        return None
+    words = [*match.group(1).split(), focus]
+    return frozenset(tokenize(w)[0].stem for w in words if w not in STOPWORDS and tokenize(w))
 
 
-def _counts(candidate: Candidate, focus: str) -> bool:
+def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
+    """Whether a number counts what the question counts: one of its words is next to it."""
     tokens = candidate.sentence.tokens
-    focus_stem = tokenize(focus)[0].stem if tokenize(focus) else focus
     after = tokens[candidate.last : candidate.last + 2]
-    if after and after[0].text in {"-", "–"} and (len(after) < 2 or after[1].stem != focus_stem):
+    if after and after[0].text in {"-", "–"} and (len(after) < 2 or after[1].stem not in counted):
         return False  # "an 18-month association" counts months, not what was asked
     if after and after[0].low == "of" and candidate.text.lower() == "one":
         return False  # "one of the best"
@@ -883,10 +888,10 @@ def _counts(candidate: Candidate, focus: str) -> bool:
         numbers = [i for i, t in enumerate(whole) if t.is_num and t.text[:1].isdigit()]
         if numbers:
             after = tokens[candidate.last + numbers[0] + 1 : candidate.last + numbers[0] + 3]
-            if any(t.stem == focus_stem for t in after):
+            if any(t.stem in counted for t in after):
                 return True
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
-    return any(t.stem == focus_stem for t in near)
+    return any(t.stem in counted for t in near)
 
 
 # Titles and roles that name what someone is, when written right before the name.
