@@ -52,7 +52,6 @@ from briefings.reader import (
     QuestionView,
     ReaderModel,
     SentenceView,
-    Token,
     candidates,
     fits,
     load_model,
@@ -195,16 +194,36 @@ def _starts_with_pronoun(view: SentenceView) -> bool:
     return bool(view.tokens) and view.tokens[0].low in {"it", "he", "she", "they", "its", "his", "her", "their"}
 
 
+_CLAUSE_LINKS = frozenset("while whereas but although though and".split())
+
+
 def _other_names(view: SentenceView, known: set[str]) -> int:
     """How many names a sentence holds that the question does not: runs of capitalised words,
-    not counting its first word, nationalities ("US", "Dutch") and dates."""
+    not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
+    hold some of the question's words count: in "His album Egypt won the award, while the
+    newcomer prize went to Chango Spasiuk", the second clause is about something else."""
+    tokens = view.tokens
+    clause_of: list[int] = []
+    clause = 0
+    for index, token in enumerate(tokens):
+        if token.text in {";", "–"} or (
+            token.text == "," and index + 1 < len(tokens) and tokens[index + 1].low in _CLAUSE_LINKS
+        ):
+            clause += 1
+        clause_of.append(clause)
+    asked = {clause_of[i] for i in view.matched}
     count = 0
-    run: list[Token] = []
-    for index, token in enumerate([*view.tokens, None]):
+    run: list[int] = []
+    for index, token in enumerate([*tokens, None]):
         if token is not None and token.is_cap and not token.is_punct and index > 0 and token.low not in _NOT_NAMES:
-            run.append(token)
+            run.append(index)
             continue
-        if run and not any(t.stem in known for t in run) and not (len(run) == 1 and _adjectival(run[0].text)):
+        if (
+            run
+            and (not asked or clause_of[run[0]] in asked)
+            and not any(tokens[i].stem in known for i in run)
+            and not (len(run) == 1 and _adjectival(tokens[run[0]].text))
+        ):
             count += 1
         run = []
     return count
