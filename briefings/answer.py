@@ -164,6 +164,7 @@ def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
 
 # Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
 _WINDOW_TYPES = frozenset({PERSON, "organisation"})
+_RELATIVE_YEAR_RE = re.compile(r"\b(?:last|this|next) year\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
 _NOT_NAMES = frozenset(
@@ -630,7 +631,10 @@ class AnswerEngine:
             # A year may be the article's own ("the 2005 Australian Open ... starts on 17 January").
             missing_numbers = [s for s in question_numbers if s not in sentence_stems and s not in title_stems]
             if any(
-                not (_YEAR_RE.fullmatch(s) and article is not None and s in words_of(article))
+                not (
+                    _YEAR_RE.fullmatch(s)
+                    and ((article is not None and s in words_of(article)) or _RELATIVE_YEAR_RE.search(hit.text))
+                )
                 for s in missing_numbers
             ):
                 dropped["number missing"] += 1
@@ -700,6 +704,11 @@ class AnswerEngine:
 
         count_of = _counted_words(analysis) if analysis.expected == "number" else None
         focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
+        # "who refereed ...": the role the question's verb names; someone titled otherwise
+        # ("England coach Andy Robinson") is someone else.
+        role_asked = focus_person
+        if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
+            role_asked = next((s for s in question.predicate if s in _ROLE_TITLES), None)
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
@@ -708,7 +717,7 @@ class AnswerEngine:
                 return False
             if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
                 return False
-            if focus_person and _titled_otherwise(candidate, focus_person):
+            if role_asked and _titled_otherwise(candidate, role_asked):
                 return False  # "which blogger": not "President Mohammed Khatami"
             if (
                 focus_person
@@ -733,10 +742,10 @@ class AnswerEngine:
         for view, hit, cue_at in views:
             cue_of[id(view)] = cue_at
             focus_said = focus_person is not None and _mentions(view, focus_person)
-            own = [c for c in candidates(view, question, keep=keep) if acceptable(c, view, cue_at, focus_said)]
-            found.extend(own)
+            typed = candidates(view, question, keep=keep)
+            found.extend(c for c in typed if acceptable(c, view, cue_at, focus_said))
             following = text_at.get((hit.article_id, hit.position + 1))
-            if own or not following or analysis.expected not in _WINDOW_TYPES or cue_at:
+            if typed or not following or analysis.expected not in _WINDOW_TYPES or cue_at:
                 continue
             # "An Iranian blogger has been jailed for 14 years. Arash Sigarchi was arrested ...": the
             # sentence that matches says what happened, the next one opens with who it happened to.
@@ -748,6 +757,12 @@ class AnswerEngine:
                 for c in candidates(window, question, keep=keep)
                 if c.start == opening and acceptable(c, window, [], focus_said)
             )
+        if analysis.expected in {"organisation", "place"} and question.focus:
+            # "Which university ...": "Cornell University" says it is one.
+            headed = [
+                c for c in found if c.last - c.first >= 2 and c.sentence.tokens[c.last - 1].stem == question.focus
+            ]
+            found = headed or found
         if analysis.expected == "number" and "how much" in analysis.question.lower():
             # "How much will members share?": an amount, not the count of members beside it.
             amounts = [c for c in found if c.shape in {"money", "percent"}]
@@ -918,7 +933,7 @@ _ROLE_TITLES = frozenset(
     stem(w)
     for w in "president chief minister chairman chairwoman spokesman spokeswoman leader director secretary "
     "executive boss manager coach captain governor mayor senator chancellor king queen prince judge "
-    "founder editor ambassador commissioner general".split()
+    "founder editor ambassador commissioner general referee umpire".split()
 )
 
 

@@ -102,14 +102,18 @@ _PERSON_NOUNS = frozenset(
     "director writer author chairman chief executive leader president spokesman politician star "
     "footballer athlete boss mp presenter dj artist musician novelist designer economist king queen "
     "secretary "
-    "emperor general scientist architect composer poet philosopher explorer engineer".split()
+    "emperor general scientist architect composer poet philosopher explorer engineer policeman policewoman "
+    "referee umpire sculptor designer banker runner hacker student".split()
 )
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
     _PLACE_NOUNS
     | _ORG_NOUNS
     | _PERSON_NOUNS
-    | frozenset("line lines route brand store stores shop model family fans supporters shares stake deal".split())
+    | frozenset(
+        "line lines route brand store stores shop model family fans supporters shares stake deal workers staff "
+        "employees members players users customers".split()
+    )
 )
 _DATE_NOUNS = frozenset("year date day month time century decade era period".split())
 _NUMBER_NOUNS = frozenset("number amount percentage".split())
@@ -225,6 +229,22 @@ def expected_type(low: str) -> tuple[str, str | None]:
     # The first question word decides: "which city were they in when ..." asks for a place.
     first_wh = re.search(r"\b(which|what|when|where|who|whom|whose)\b", low)
     wh = first_wh.group(1) if first_wh else None
+    named = re.search(r"\bname of the\s+((?:[a-z'-]+\s*){1,4})", low)
+    if named and wh in {"which", "what", None}:
+        # "what's the name of the Californian accused of ...": the words after it say who or what.
+        nationality = False
+        for noun in named.group(1).split():
+            if noun in STOPWORDS:
+                break
+            if noun in _PERSON_NOUNS:
+                return PERSON, noun
+            if noun in _ORG_NOUNS:
+                return ORGANISATION, noun
+            if noun in _PLACE_NOUNS:
+                return PLACE, noun
+            nationality = nationality or re.fullmatch(r"[a-z]+(?:ian|ean|can|ese|ish|i)", noun) is not None
+        if nationality:
+            return PERSON, None  # "the Californian accused of ...": someone from there
     if first_wh is not None and wh in {"which", "what"}:
         rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
         following: list[str] = []
@@ -271,8 +291,6 @@ def expected_type(low: str) -> tuple[str, str | None]:
         return DATE, None
     if wh == "where":
         return PLACE, None
-    if re.search(r"\bname of the\s+(?:[a-z]+\s+){0,3}?(" + "|".join(sorted(_PERSON_NOUNS)) + r")\b", low):
-        return PERSON, None
     return OTHER, None
 
 

@@ -332,3 +332,20 @@ async def test_amounts_and_negated_roles(newsroom: Newsroom, clock: Clock) -> No
     assert (await newsroom.ask("How much will Selmouth Building Society members share?")).text == "£42m"
     # "never coached" says who does not coach them.
     assert (await newsroom.ask("Who coaches Varn Rovers?")).text is None
+
+
+MATCH = (
+    "England lost 19-13 to Wales in Cardiff on Saturday.\n\n"
+    "England coach Tom Reed was livid after referee Piet Olsen disallowed two tries against Wales in Cardiff.\n\n"
+    "Sam Hale, a student from Varn studying at Selmouth University in Harbury, scored twice. "
+    "Twenty-seven tries were scored in the league last year."
+)
+
+
+async def test_roles_named_by_the_verb_and_the_asked_kind(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, MATCH, "England lose in Cardiff", clock.now)
+    # "refereed" asks for the referee, not the coach named in the same sentence.
+    assert (await newsroom.ask("Who refereed England's loss to Wales in Cardiff?")).text == "Piet Olsen"
+    # "Which university": a name that says it is one, not the town beside it.
+    assert (await newsroom.ask("Which university is Sam Hale studying at?")).text == "Selmouth University"
+    assert analyse_question("What's the name of the Californian accused of hacking?").expected == "person"
