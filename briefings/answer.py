@@ -189,6 +189,13 @@ def _currency_asked(analysis: QuestionAnalysis) -> str | None:
     return None
 
 
+def _plain_share(question: QuestionView, stems: set[str], names: set[str]) -> float:
+    """The weighted share of the question's words other than its names that a sentence has."""
+    wanted = {s: w for s, w in question.weights.items() if s not in names}
+    total = sum(wanted.values())
+    return sum(w for s, w in wanted.items() if s in stems) / total if total else 0.0
+
+
 def _starts_with_pronoun(view: SentenceView) -> bool:
     """"It is being assembled for ...", "She was suspended by ...": the sentence goes on about
     what the one before it named."""
@@ -615,9 +622,16 @@ class AnswerEngine:
                 # sentence names something else where the question's name would be.
                 dropped["other names"] += 1
                 continue
-            if elsewhere and not in_sentence and hit.position > 1 and not _starts_with_pronoun(view):
+            if (
+                elsewhere
+                and not in_sentence
+                and hit.position > 1
+                and not _starts_with_pronoun(view)
+                and _plain_share(question, sentence_stems, entity_stems) < 0.6
+            ):
                 # No name of the question here at all: only an article's opening sentences (which
-                # set out what it is about) or a sentence going on about the last one may answer.
+                # set out what it is about), a sentence going on about the last one, or one that
+                # says most of the rest of the question may answer.
                 dropped["no name here"] += 1
                 continue
             # Words that only describe a name ("the gamer Deathifier") must be in the article.
@@ -759,14 +773,12 @@ class AnswerEngine:
             )
         if analysis.expected in {"organisation", "place"} and question.focus:
             # "Which university ...": "Cornell University" says it is one.
-            headed = [
-                c for c in found if c.last - c.first >= 2 and c.sentence.tokens[c.last - 1].stem == question.focus
-            ]
+            headed = [c for c in found if _says_kind(c, question.focus)]
             found = headed or found
         if analysis.expected == "number" and "how much" in analysis.question.lower():
             # "How much will members share?": an amount, not the count of members beside it.
             amounts = [c for c in found if c.shape in {"money", "percent"}]
-            found = amounts or found
+            found = amounts or [c for c in found if not _counts_things(c)]
         wanted_currency = _currency_asked(analysis) if analysis.expected == "money" else None
         if wanted_currency is not None:
             # "What does it cost in the US?": dollars, not the pound price quoted beside them.
@@ -869,6 +881,22 @@ def _modifier(candidate: Candidate) -> bool:
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
+
+
+def _counts_things(candidate: Candidate) -> bool:
+    """Whether a number counts things ("400 customers"): a plural noun comes right after it."""
+    tokens = candidate.sentence.tokens
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    return after is not None and after.text.islower() and after.low.endswith("s") and after.low not in STOPWORDS
+
+
+def _says_kind(candidate: Candidate, focus: str) -> bool:
+    """Whether a name says it is the kind asked for: "Cornell University", "the city of Hyderabad"."""
+    tokens = candidate.sentence.tokens
+    if candidate.last - candidate.first >= 2 and tokens[candidate.last - 1].stem == focus:
+        return True
+    before = tokens[max(0, candidate.first - 2) : candidate.first]
+    return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
 
 
 def _cut_name(candidate: Candidate) -> bool:

@@ -349,3 +349,17 @@ async def test_roles_named_by_the_verb_and_the_asked_kind(newsroom: Newsroom, cl
     # "Which university": a name that says it is one, not the town beside it.
     assert (await newsroom.ask("Which university is Sam Hale studying at?")).text == "Selmouth University"
     assert analyse_question("What's the name of the Californian accused of hacking?").expected == "person"
+
+
+PLAYER = (
+    "Teenage star Mia Kahn beat the champion in straight sets on Monday.\n\n"
+    "Kahn, who lives in the southern Varnish city of Selby, turned professional in 2003. "
+    "Police said a man stole data on 400 customers from the club's computers."
+)
+
+
+async def test_the_kind_asked_and_counts_that_are_no_amounts(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, PLAYER, "Kahn beats the champion", clock.now)
+    assert (await newsroom.ask("Which Varnish city is tennis star Mia Kahn from?")).text == "Selby"
+    # "How much" asks for an amount: a count of customers is none.
+    assert (await newsroom.ask("How much data did the man steal from the club?")).text is None
