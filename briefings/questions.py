@@ -422,7 +422,13 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
 
 
 # Set phrases whose words mean something else apart: written as the one word news also uses.
-_IDIOMS = {"under way": "underway", "take over": "takeover", "took over": "takeover"}
+_IDIOMS = {
+    "under way": "underway",
+    "take over": "takeover",
+    "took over": "takeover",
+    "put into": "invested in",
+    "put in": "invested in",
+}
 _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 
 
@@ -432,7 +438,9 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
     low = text.lower()
     expected, focus = expected_type(low)
     # "who won ...", "who directed ...": no role relation, only roles asked with a role word.
-    relation = _asked_relation(text) if expected not in {MONEY, NUMBER, PERCENTAGE} else None
+    # A role asked about names a person ("who heads X"); in "when does X step down as head of Y"
+    # the role only describes X, and the sentence with the date need not repeat it.
+    relation = _asked_relation(text) if expected not in {MONEY, NUMBER, PERCENTAGE, DATE} else None
     entities = question_entities(text)
     words = set(re.findall(r"[a-z']+", low))
     used_previous = False
