@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -107,6 +108,10 @@ def ingest(
         items = [*plan.errors, *read_paths(plan.paths)]
         total = len(items) + len(plan.urls) + len(plan.opml_feeds)
         async with running_bot(settings, start_scheduler=False) as bot:
+            # A one-shot process: what exists now lives to the end, so the collector need not
+            # keep walking it while thousands of articles go through.
+            gc.collect()
+            gc.freeze()
             with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                           disable=total <= 20, transient=True) as progress:
                 task = progress.add_task("ingest", total=total)
