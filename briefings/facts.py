@@ -107,6 +107,19 @@ _PATTERNS = [
         rf"(?P<y>{_ORG}){_POSS}\s+{_ROLE}\b"
     ),
 ]
+# What each pattern needs in the sentence: a role word (any case) or one of the verbs.
+_PATTERN_NEEDS = ("role", "role", "role", "role", "role", "verb", "role")
+# The same patterns for ASCII text: the one that opens with a role word first checks, in a
+# look-ahead, that a role word can start there (the letters role words and their "new",
+# "acting", "interim", "current" start with); scanning every position for the whole
+# case-insensitive alternation is otherwise the slowest step of extraction.
+_ROLE_STARTS = "".join(sorted({w[0] for w in [*ROLE_RELATIONS, "new", "acting", "interim", "current"]}))
+_PATTERNS_ASCII = [
+    re.compile(rf"(?=[{_ROLE_STARTS}{_ROLE_STARTS.upper()}]){pattern.pattern}")
+    if pattern.pattern.startswith(_ROLE)
+    else pattern
+    for pattern in _PATTERNS
+]
 # "The leader of Y is X", "Y's leader is X" (moderator statements).
 _STATEMENT_PATTERNS = [
     re.compile(
@@ -204,10 +217,31 @@ def acronym_facts(sentence: str) -> list[ExtractedFact]:
     return found
 
 
+def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
+    """The role patterns that can match ``sentence`` (all of them unless it is ASCII).
+
+    Only a speed-up: for ASCII text, a pattern naming a role word cannot match without one of
+    the role words in the lower-cased sentence, nor the verb pattern without one of the verbs,
+    and the quick look-ahead of :data:`_PATTERNS_ASCII` only skips start positions where no
+    role word can begin. Non-ASCII text can match case-insensitively in ways that lower()
+    does not show ("ſ" matches "s"), so it gets every pattern as written.
+    """
+    if not sentence.isascii():
+        return _PATTERNS
+    low = sentence.lower()
+    has_role = any(word in low for word in _ROLE_WORDS)
+    has_verb = any(verb in sentence for verb in VERB_RELATIONS)
+    return [
+        pattern
+        for pattern, needs in zip(_PATTERNS_ASCII, _PATTERN_NEEDS, strict=True)
+        if (has_role if needs == "role" else has_verb)
+    ]
+
+
 def role_facts(sentence: str) -> list[ExtractedFact]:
     """Roles stated in a sentence: (person, relation, organisation)."""
     found: dict[tuple[str, str, str], ExtractedFact] = {}
-    for pattern in _PATTERNS:
+    for pattern in _patterns_for(sentence):
         for match in pattern.finditer(sentence):
             groups = match.groupdict()
             context = sentence[max(0, match.start() - 12) : match.start()].lower()

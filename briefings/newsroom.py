@@ -31,14 +31,24 @@ from briefings.stories import (
     gate_candidates,
     grouping_keys,
     key_term,
+    lookup_keys,
     merge_keys,
     query_keys,
     same_story,
     unbucket,
 )
 from briefings.summarise import SourceSentence, summarise_story
+from briefings.text import (
+    Memo,
+    index_terms,
+    is_junk,
+    normalise,
+    split_sentences,
+    stem,
+    strip_html,
+    tokens,
+)
 from briefings.text import content_hash as hash_text
-from briefings.text import index_terms, is_junk, normalise, split_sentences, stem, strip_html, tokens
 
 
 class InvalidInput(ValueError):
@@ -69,6 +79,13 @@ def _looks_binary(text: str) -> bool:
 
 
 
+def _name_term(token: str) -> str:
+    return stem(token.lower().replace(".", "").replace("-", ""))
+
+
+_NAME_TERMS = Memo(20_000)  # capitalised token -> its stem, as grouping keys spell names
+
+
 def _topics(keys: frozenset[str], texts: Sequence[str], given: Sequence[str] = ()) -> tuple[str, ...]:
     """Topics given with the articles first, then the story's names among its grouping keys,
     as written in ``texts`` (the headline and the newest article's first sentences)."""
@@ -79,11 +96,23 @@ def _topics(keys: frozenset[str], texts: Sequence[str], given: Sequence[str] = (
             break  # every name found: later tokens cannot add one
         for token in tokens(sentence):
             if token[:1].isupper() and len(surface) < len(names):
-                term = stem(token.lower().replace(".", "").replace("-", ""))
+                term = _NAME_TERMS.recent.get(token) or _NAME_TERMS.fill(token, _name_term)
                 if term in names:
                     surface.setdefault(term, token.removesuffix("'s").removesuffix("’s"))
     named = sorted(surface.values(), key=str.lower)
     return tuple(dict.fromkeys([*given, *named]))[:MAX_TOPICS]
+
+
+def _story_terms(records: Sequence[SentenceRecord]) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """A story's sentences' terms, pooled and per article (each in position order)."""
+    pooled: list[list[str]] = []
+    by_article: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    for record in records:
+        words = record.index_terms.split()
+        pooled.append(words)
+        by_article[record.article_id].append((record.position, words))
+    per_article = [[words for _, words in sorted(rows, key=lambda r: r[0])] for rows in by_article.values()]
+    return pooled, per_article
 
 
 def _source_sentence(article_id: str, record: SentenceRecord) -> SourceSentence:
@@ -269,16 +298,24 @@ class Newsroom:
         self, keys: frozenset[str], records: Sequence[SentenceRecord], now: datetime
     ) -> _Material | None:
         """The story the article belongs to, with its stored sentences and grouping keys."""
-        if not keys:
-            return None
-        lookup = query_keys(keys, now, self.grouping_window)
+        wanted = lookup_keys(keys)
+        if not wanted:
+            return None  # no names: no story can pass the gate
+        lookup = query_keys(wanted, now, self.grouping_window)
         candidates = await self._store.candidate_stories(lookup, now - self.grouping_window, 20)
         stored_keys = {c.story_id: unbucket(c.keys) for c in candidates}
         ours = [r.index_terms.split() for r in records]
         for decision in gate_candidates(keys, candidates, now=now, window=self.grouping_window):
             assert decision.story_id is not None
             story_records = await self._store.story_sentences(decision.story_id)
-            verdict, _, _ = same_story(ours, [r.index_terms.split() for r in story_records])
+            pooled, per_article = _story_terms(story_records)
+            verdict, _, _ = same_story(
+                ours,
+                pooled,
+                story_articles=per_article,
+                article_keys=keys,
+                story_keys=stored_keys[decision.story_id],
+            )
             if verdict:
                 story = await self._store.story(decision.story_id)
                 story_articles = await self._store.story_articles(story.id)
@@ -409,10 +446,11 @@ class _Batch:
             if item.digest not in stored and item.digest not in first_of:
                 first_of[item.digest] = index
                 fresh.append((index, item))
-        keyed = [(index, item) for index, item in fresh if item.keys]
+        keyed = [(index, item) for index, item in fresh if lookup_keys(item.keys)]
         limit = _CANDIDATES + _CANDIDATE_MARGIN
         found = await self._store.candidate_stories_many(
-            [(query_keys(p.keys, p.now, self._window), p.now - self._window) for _, p in keyed], limit
+            [(query_keys(lookup_keys(p.keys), p.now, self._window), p.now - self._window) for _, p in keyed],
+            limit,
         )
         candidates = {index: listed for (index, _), listed in zip(keyed, found, strict=True)}
         await self._prefetch(keyed, candidates)
@@ -508,10 +546,11 @@ class _Batch:
     async def _find(self, item: _Prepared, stored: list[StoryCandidate], limit: int) -> _BatchStory | None:
         """The story an article joins, as :meth:`Newsroom._find_story` would find it had the
         batch's earlier articles been stored one by one."""
-        if not item.keys:
+        wanted = lookup_keys(item.keys)
+        if not wanted:
             return None
         since = item.now - self._window
-        lookup = query_keys(item.keys, item.now, self._window)
+        lookup = query_keys(wanted, item.now, self._window)
         untouched = [c for c in stored if c.story_id not in self._stories]
         if len(stored) >= limit and len(untouched) < _CANDIDATES:
             # The batch changed so many of this article's candidates that the look-up's margin
@@ -547,7 +586,10 @@ class _Batch:
                 if ref not in self._material:
                     continue  # deleted meanwhile
                 material = self._material[ref]
-            verdict, _, _ = same_story(ours, [r.index_terms.split() for r in material.records])
+            pooled, per_article = _story_terms(material.records)
+            verdict, _, _ = same_story(
+                ours, pooled, story_articles=per_article, article_keys=item.keys, story_keys=keys_of[ref]
+            )
             if not verdict:
                 continue
             if batch_story is None:

@@ -4,13 +4,16 @@ An article is described by *grouping keys*: its most salient terms, names above 
 (words written with a capital mid-sentence, and acronyms) become ``n:<stem>`` keys, other
 salient words ``t:<stem>`` keys. Storage keeps each story's keys in an inverted index. A new
 article asks storage for the stories that share keys with it and joins the best one when
-enough keys, names among them, are shared and the texts tell the same story.
+enough keys, names among them, are shared and the texts tell the same story: the same
+phrasing, the same names, and leads that agree (:func:`same_story`), since an outlet's
+follow-ups and related pieces repeat its earlier paragraphs while leading with other news.
 
 Scaling: the keys a story stores carry the time bucket of its last update
 (:func:`bucket_keys`), and a new article asks only for the buckets its grouping window
 covers. A posting list therefore holds the stories updated recently, not every story ever
 stored, so grouping an article costs about the same with 100 or 100,000 stories stored.
-Very common words never become keys, so the posting lists stay short within a bucket too.
+Within a bucket, an article looks stories up by its names only (:func:`lookup_keys`): a story
+must share one to qualify anyway, and names have far shorter posting lists than topic words.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from briefings.models import StoryCandidate
-from briefings.text import STOPWORDS, fold_accents, stem, tokens
+from briefings.text import STOPWORDS, Memo, fold_accents, stem, tokens
 
 KEYS_PER_ARTICLE = 16
 KEYS_PER_STORY = 40
@@ -32,6 +35,9 @@ MIN_SHARED_KEYS = 5
 MIN_OVERLAP = 0.3
 MIN_CONTAINMENT = 0.3
 MIN_COSINE = 0.75
+MIN_LEAD_AGREEMENT = 0.6  # share of a lead's distinctive terms the other text must carry
+LEAD_SENTENCES = 3
+MIN_NAME_AGREEMENT = 0.5  # share of one side's names the other side's text must mention
 MIN_SHARED_NAMES = 2  # reports of one event name the same people, places or organisations
 DEFAULT_WINDOW = timedelta(days=4)
 BUCKET = timedelta(days=4)  # time partition of the stored keys; a window spans at most two or three
@@ -92,10 +98,13 @@ class GroupingDecision:
 @lru_cache(maxsize=30_000)
 def _salient_key(token: str) -> str:
     """The key a token would give ("" for none): its stem, or a long figure as it stands."""
-    low = fold_accents(token).lower().replace("'", "").replace("’", "")
+    written = fold_accents(token).lower().replace("’", "'")
+    common = _common_stems()
+    if written in common:
+        return ""  # "I've", "Don't": stop words written with an apostrophe, not names
+    low = written.replace("'", "")
     if low.endswith("s") and token.endswith(("'s", "’s")):
         low = low[:-1]
-    common = _common_stems()
     if not low or low in common or len(low) < 3:
         return ""
     if low.isdigit():
@@ -107,26 +116,38 @@ def _salient_key(token: str) -> str:
     return "" if key in common else key
 
 
-def _term_weights(text: str, weight: float, counts: Counter[str], names: dict[str, float]) -> None:
-    previous = ""
+# Token -> (key, capitalised, acronym): what _term_weights needs of a token, worked out once
+# (a memo: news repeats its words, and this runs for every token of every article).
+_TOKEN_INFO = Memo(30_000)
+
+
+def _token_info(token: str) -> tuple[str, bool, bool]:
+    key = _salient_key(token)
+    return (key, token[:1].isupper(), token.isupper() and len(token) >= 2 and not key.isdigit())
+
+
+def _term_weights(text: str, weight: float, counts: dict[str, float], names: dict[str, float]) -> None:
+    get = _TOKEN_INFO.recent.get
+    first = True  # tokens never end with punctuation: only the sentence's first word follows none
     for token in tokens(text):
-        key = _salient_key(token)
+        info = get(token) or _TOKEN_INFO.fill(token, _token_info)
+        key = info[0]
         if not key:
-            previous = token
+            first = False
             continue
         boost = 1.0
-        if token[:1].isupper() and previous and previous[-1:] not in ".!?\"'":
+        if info[1] and not first:
             boost = 2.5  # a capitalised word mid-sentence: a name
             names[key] += 1
-        elif token.isupper() and len(token) >= 2 and not key.isdigit():
+        elif info[2]:
             boost = 2.5  # an acronym
             names[key] += 1
-        elif token[:1].isupper():
+        elif info[1]:
             names[key] += 0.5  # capitalised at a sentence start: a name unless seen in lower case
         else:
             names[key] -= 1  # written in lower case somewhere: a common word after all
         counts[key] += weight * boost
-        previous = token
+        first = False
 
 
 def grouping_keys(
@@ -138,7 +159,7 @@ def grouping_keys(
     common news words are never keys. A term is a name when it is written with a capital
     (mid-sentence) or as an acronym more often than in lower case.
     """
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = defaultdict(float)
     names: dict[str, float] = defaultdict(float)
     if title:
         # Titles capitalise freely: their words count, but say nothing about names.
@@ -149,6 +170,19 @@ def grouping_keys(
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen = [key for key, score in ranked if score >= 2.0][:limit]
     return frozenset(f"n:{key}" if names[key] > 0 else f"t:{key}" for key in chosen)
+
+
+def lookup_keys(keys: Iterable[str]) -> frozenset[str]:
+    """The keys to look candidate stories up by: the article's names, each as a name and as a
+    plain term (``n:x``, ``t:x``).
+
+    :func:`gate_candidates` lets a story through only when it shares at least one of the
+    article's names (as either kind), so no story found by other keys alone could qualify;
+    and names are rare next to topic words ("film", "election"), so their posting lists are
+    short. An article without names gets no look-up: it never joins a story.
+    """
+    names = [key_term(key) for key in keys if key.startswith("n:")]
+    return frozenset(f"{kind}:{name}" for name in names for kind in ("n", "t"))
 
 
 def key_term(key: str) -> str:
@@ -268,19 +302,90 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm if norm else 0.0
 
 
+def distinctive_terms(words: Sequence[str]) -> frozenset[str]:
+    """The terms of a sentence that tell its news apart: no common news words, no short stems."""
+    common = _common_stems()
+    return frozenset(w for w in words if w.isdigit() or (len(w) > 2 and w not in common))
+
+
+def lead_agreement(lead: Sequence[Sequence[str]], other: Sequence[frozenset[str]]) -> float:
+    """How well another text carries a lead's news: for each lead sentence, the share of its
+    distinctive terms found in the best-matching sentence of ``other``, averaged.
+
+    ``other`` holds the distinctive terms of each of its sentences (see :func:`distinctive_terms`).
+    Lead sentences with fewer than two distinctive terms say too little to count.
+    """
+    shares = []
+    for words in lead:
+        ours = distinctive_terms(words)
+        if len(ours) < 2:
+            continue
+        best = max((len(ours & theirs) for theirs in other), default=0)
+        shares.append(best / len(ours))
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def _names(keys: Iterable[str]) -> set[str]:
+    return {key_term(key.rpartition("|")[2]) for key in keys if key.rpartition("|")[2].startswith("n:")}
+
+
+def name_agreement(
+    article_keys: Iterable[str],
+    story_keys: Iterable[str],
+    article_terms: Sequence[Sequence[str]],
+    story_terms: Sequence[Sequence[str]],
+) -> float:
+    """The larger of two shares: the article's names (its ``n:`` keys) found anywhere in the
+    story's terms, and the story's names found in the article's. Keys may carry time buckets.
+    1.0 when neither side has a name (nothing to disagree on)."""
+    ours, theirs = _names(article_keys), _names(story_keys)
+    if not ours and not theirs:
+        return 1.0
+    best = 0.0
+    if ours:
+        story_vocabulary = {t for words in story_terms for t in words}
+        best = len(ours & story_vocabulary) / len(ours)
+    if theirs and best < 1.0:
+        article_vocabulary = {t for words in article_terms for t in words}
+        best = max(best, len(theirs & article_vocabulary) / len(theirs))
+    return best
+
+
+def _leads(story_articles: Sequence[Sequence[Sequence[str]]], size: int) -> list[Sequence[Sequence[str]]]:
+    return [sentences[:size] for sentences in story_articles if sentences]
+
+
 def same_story(
     article_terms: Sequence[Sequence[str]],
     story_terms: Sequence[Sequence[str]],
     *,
+    story_articles: Sequence[Sequence[Sequence[str]]] | None = None,
+    article_keys: Iterable[str] | None = None,
+    story_keys: Iterable[str] | None = None,
     min_containment: float = MIN_CONTAINMENT,
     min_cosine: float = MIN_COSINE,
+    min_lead: float = MIN_LEAD_AGREEMENT,
+    lead_size: int = LEAD_SENTENCES,
+    min_names: float = MIN_NAME_AGREEMENT,
 ) -> tuple[bool, float, float]:
     """Whether an article tells the same story as a stored one, from their sentences' terms.
 
     Two reports of one event share phrases (quotes, figures, names in the same order) as
     well as vocabulary: we ask for both a share of common word triples (containment: shared
-    triples over the smaller set) and a high cosine over term counts. Returns the verdict,
-    the containment and the cosine.
+    triples over the smaller set) and a high cosine over term counts, or for a very high
+    containment alone.
+
+    Shared background is not enough, though: an outlet's follow-ups and related pieces repeat
+    paragraphs of the earlier report while leading with other news ("party launched" then
+    "leader names his seat"). So the leads must agree both ways: the article's first
+    ``lead_size`` sentences must be told somewhere in the story, and the lead of one of the
+    story's articles (``story_articles``: each article's sentences' terms, in order; by default
+    the story is one article) must be told in the article (see :func:`lead_agreement`).
+
+    Nor is shared wording: two events of one kind can be told in the same words. Given the
+    grouping keys of both sides, the names (``n:`` keys) of one side must mostly appear in the
+    text of the other, in at least one direction (a short report names fewer people than a long
+    one). Returns the verdict, the containment and the cosine.
     """
     ours, theirs = shingles(article_terms), shingles(story_terms)
     containment = len(ours & theirs) / max(1, min(len(ours), len(theirs)))
@@ -289,4 +394,13 @@ def same_story(
         Counter(t for words in story_terms for t in words),
     )
     verdict = (containment >= min_containment and cosine >= min_cosine) or containment >= 0.6
+    if verdict and (article_keys is not None or story_keys is not None):
+        verdict = name_agreement(article_keys or (), story_keys or (), article_terms, story_terms) >= min_names
+    if verdict:
+        story_sets = [distinctive_terms(words) for words in story_terms]
+        verdict = lead_agreement(article_terms[:lead_size], story_sets) >= min_lead
+    if verdict:
+        article_sets = [distinctive_terms(words) for words in article_terms]
+        leads = _leads(story_articles if story_articles is not None else [story_terms], lead_size)
+        verdict = any(lead_agreement(lead, article_sets) >= min_lead for lead in leads)
     return verdict, containment, cosine

@@ -11,9 +11,10 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 import snowballstemmer
 
@@ -42,7 +43,12 @@ _QUOTE_TABLE = str.maketrans(
         "\ufeff": None,
     }
 )
-_SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces become one space. A single plain space is left alone (the same result, and
+# most gaps between words are exactly that, so far fewer replacements are made).
+_QUOTE_CHARS = tuple(chr(code) for code in _QUOTE_TABLE)
+_SPACES_RE = re.compile(
+    r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 _MANY_NEWLINES_RE = re.compile(r"\n[ \t]*\n[\s]*")
 
 
@@ -51,9 +57,15 @@ def normalise(text: str) -> str:
 
     Paragraph breaks (blank lines) are kept as exactly one blank line.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
+    text = unicodedata.normalize("NFKC", text)
+    # Translating and substituting scan the whole text in Python's slower paths: skip them when
+    # there is nothing to change (checking with ``in`` is a fast scan).
+    if any(char in text for char in _QUOTE_CHARS):
+        text = text.translate(_QUOTE_TABLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES_RE.sub(" ", text)
+    # After NFKC the other spaces of _SPACES_RE are plain spaces: only these can need a change.
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _SPACES_RE.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _MANY_NEWLINES_RE.sub("\n\n", text)
     return text.strip()
@@ -289,7 +301,9 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*(?:[-.&]\w+)*", re.UNICODE)
+# Possessive quantifiers: a word character never matches the separators, so giving up part of
+# a word could never let a separator match; without backtracking the scan is 2-3 times faster.
+_TOKEN_RE = re.compile(r"\w++(?:['’]\w++)*+(?:[-.&]\w++)*+", re.UNICODE)
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _ALNUM_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -319,7 +333,12 @@ def _token_terms(token: str, keep_stopwords: bool) -> tuple[str, ...]:
     parts = _ALNUM_RE.findall(token)
     if not parts:
         return ()
-    out = [stem(part) for part in parts if keep_stopwords or part not in STOPWORDS]
+    # Figures have no letters for the stemmer to change: skip it (news is full of new numbers).
+    out = [
+        part if part.isdigit() and part.isascii() else stem(part)
+        for part in parts
+        if keep_stopwords or part not in STOPWORDS
+    ]
     if len(parts) > 1 and all(p.isalpha() for p in parts) and len(parts) <= 4:
         # Hyphenated and dotted words: index the parts and the joined form, so "air-lifted"
         # matches "airlifted" and "U.S." matches "US".
@@ -327,11 +346,58 @@ def _token_terms(token: str, keep_stopwords: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Memo:
+    """A bounded memo for hot loops: a dict of recent entries and the generation before it.
+
+    Look up with ``memo.recent.get(key)`` (a plain dict look-up, the cheapest there is) and on
+    a miss call :meth:`fill`. When ``recent`` holds ``limit`` entries it becomes the older
+    generation and a new one starts; an entry found only in the older generation moves back.
+    Words in steady use therefore stay, while one-off words (new names, figures) age out.
+    """
+
+    __slots__ = ("limit", "older", "recent")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.recent: dict[str, Any] = {}
+        self.older: dict[str, Any] = {}
+
+    def fill(self, key: str, compute: Callable[[str], Any]) -> Any:
+        value = self.older.get(key)
+        if value is None:
+            value = compute(key)
+        if len(self.recent) >= self.limit:
+            self.older, self.recent = self.recent, {}
+        self.recent[key] = value
+        return value
+
+
+# Token -> terms, by keep_stopwords: in front of _token_terms, because a dict look-up costs a
+# fraction of an lru_cache call and this runs for every token of every sentence.
+_TERMS_OF = (Memo(30_000), Memo(30_000))
+
+
+def _terms_without_stopwords(token: str) -> tuple[str, ...]:
+    return _token_terms(token, False)
+
+
+def _terms_with_stopwords(token: str) -> tuple[str, ...]:
+    return _token_terms(token, True)
+
+
+_COMPUTE_TERMS = (_terms_without_stopwords, _terms_with_stopwords)
+
+
 def _raw_terms(text: str, keep_stopwords: bool) -> list[str]:
     text = fold_accents(_THOUSANDS_RE.sub("", text) if "," in text else text).lower()
+    memo = _TERMS_OF[keep_stopwords]
+    get = memo.recent.get
     out: list[str] = []
     for token in _TOKEN_RE.findall(text):
-        out += _token_terms(token, keep_stopwords)  # a list, not a generator: this runs per sentence
+        found = get(token)
+        if found is None:
+            found = memo.fill(token, _COMPUTE_TERMS[keep_stopwords])
+        out += found  # a list, not a generator: this runs per sentence
     return out
 
 
@@ -371,6 +437,7 @@ _JUNK_PREFIX_RE = re.compile(
 
 
 _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+_ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 def is_junk(sentence: str) -> bool:
@@ -391,5 +458,9 @@ def _is_junk(sentence: str) -> bool:
     words = stripped.split()
     if len(words) < 4 and not _TERMINAL_RE.search(stripped):
         return True
-    letters = len(_NOT_LETTER_RE.sub("", stripped))
+    if stripped.isascii():
+        # The same count as below, much faster: in ASCII the letters are exactly A-Z and a-z.
+        letters = len(stripped.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
+    else:
+        letters = len(_NOT_LETTER_RE.sub("", stripped))
     return letters < len(stripped) * 0.4

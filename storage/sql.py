@@ -75,6 +75,7 @@ _subscriptions = SubscriptionRow.__table__
 _deliveries = DeliveryRow.__table__
 _audit = AuditRow.__table__
 
+_KEY_SEPARATOR = "\x1f"  # joins a story's grouping keys in one fetched value (see _keys_of)
 # Integer keys are 32-bit on PostgreSQL; anything larger cannot be an id of ours.
 _MAX_ID = 2**31 - 1
 # A question never needs more terms than this; the cap keeps one query's cost bounded.
@@ -427,17 +428,12 @@ class SqlStore(SqlRepository):
             rows = (await connection.execute(query)).all()
             if not rows:
                 return []
-            key_sets: dict[int, set[str]] = {row.story_id: set() for row in rows}
-            key_rows = await connection.execute(
-                select(_story_keys.c.story_id, _story_keys.c.key).where(_story_keys.c.story_id.in_(list(key_sets)))
-            )
-            for key_row in key_rows:
-                key_sets[key_row.story_id].add(key_row.key)
+            key_sets = await self._key_sets(connection, [row.story_id for row in rows])
         return [
             StoryCandidate(
                 story_id=str(row.story_id),
                 shared_keys=int(row.shared),
-                keys=frozenset(key_sets[row.story_id]),
+                keys=key_sets[row.story_id],
                 updated_at=row.updated_at,
             )
             for row in rows
@@ -642,33 +638,43 @@ class SqlStore(SqlRepository):
             rows = (await connection.execute(query, params)).all()
             if not rows:
                 return out
-            key_sets: dict[int, set[str]] = {row.story_id: set() for row in rows}
-            for key_row in await connection.execute(*self._keys_of(list(key_sets))):
-                key_sets[key_row.story_id].add(key_row.key)
+            key_sets = await self._key_sets(connection, list(dict.fromkeys(row.story_id for row in rows)))
         for row in rows:
             out[row.item].append(
                 StoryCandidate(
                     story_id=str(row.story_id),
                     shared_keys=int(row.shared),
-                    keys=frozenset(key_sets[row.story_id]),
+                    keys=key_sets[row.story_id],
                     updated_at=row.updated_at,
                 )
             )
         return out
 
     def _keys_of(self, story_ids: list[int]) -> tuple[Any, dict[str, Any]]:
+        """The grouping keys of stories: one row per story, its keys joined by the unit separator
+        (character 31, which no key holds), since a row per key costs far more to fetch than
+        the text of a few keys."""
         if self._dialect == "sqlite":
             return (
                 text(
-                    "SELECT story_id, key FROM story_keys "
-                    "WHERE story_id IN (SELECT value FROM json_each(:ids))"
+                    "SELECT story_id, group_concat(key, char(31)) AS keys FROM story_keys "
+                    "WHERE story_id IN (SELECT value FROM json_each(:ids)) GROUP BY story_id"
                 ),
                 {"ids": json.dumps(story_ids)},
             )
         return (
-            text("SELECT story_id, key FROM story_keys WHERE story_id = ANY(CAST(:ids AS integer[]))"),
+            text(
+                "SELECT story_id, string_agg(key, chr(31)) AS keys FROM story_keys "
+                "WHERE story_id = ANY(CAST(:ids AS integer[])) GROUP BY story_id"
+            ),
             {"ids": story_ids},
         )
+
+    async def _key_sets(self, connection: AsyncConnection, story_ids: list[int]) -> dict[int, frozenset[str]]:
+        found: dict[int, frozenset[str]] = dict.fromkeys(story_ids, frozenset())
+        for row in await connection.execute(*self._keys_of(story_ids)):
+            found[row.story_id] = frozenset(row.keys.split(_KEY_SEPARATOR))
+        return found
 
     async def grouping_material(
         self, story_ids: Sequence[str]
@@ -803,12 +809,8 @@ class SqlStore(SqlRepository):
                     }
                     for target in new_targets
                 ]
-                ids = (
-                    await connection.scalars(
-                        insert(_stories).returning(_stories.c.id, sort_by_parameter_order=True), rows
-                    )
-                ).all()
-                numbers.update(zip(new_targets, (int(number) for number in ids), strict=True))
+                ids = await self._insert_with_ids(connection, _stories, rows)
+                numbers.update(zip(new_targets, ids, strict=True))
             if stored_numbers:
                 await connection.execute(
                     update(_stories)
@@ -839,29 +841,25 @@ class SqlStore(SqlRepository):
                 numbers.update((("id", number), number) for number in stored_numbers)
             story_of = [numbers[target] for target in targets]
 
-            article_ids = [
-                int(number)
-                for number in (
-                    await connection.scalars(
-                        insert(_articles).returning(_articles.c.id, sort_by_parameter_order=True),
-                        [
-                            {
-                                "source": plan.source,
-                                "url": plan.article.url,
-                                "title": plan.article.title,
-                                "text": plan.article.text,
-                                "published_at": plan.article.published_at,
-                                "content_hash": plan.content_hash,
-                                "external_id": plan.article.external_id,
-                                "story_id": story_of[index],
-                                "added_at": ats[index],
-                                "added_by": plan.added_by,
-                            }
-                            for index, plan in enumerate(plans)
-                        ],
-                    )
-                ).all()
-            ]
+            article_ids = await self._insert_with_ids(
+                connection,
+                _articles,
+                [
+                    {
+                        "source": plan.source,
+                        "url": plan.article.url,
+                        "title": plan.article.title,
+                        "text": plan.article.text,
+                        "published_at": plan.article.published_at,
+                        "content_hash": plan.content_hash,
+                        "external_id": plan.article.external_id,
+                        "story_id": story_of[index],
+                        "added_at": ats[index],
+                        "added_by": plan.added_by,
+                    }
+                    for index, plan in enumerate(plans)
+                ],
+            )
             sentence_rows = [
                 {
                     "article_id": article_ids[index],
@@ -947,6 +945,35 @@ class SqlStore(SqlRepository):
             )
         return results
 
+    async def _insert_with_ids(
+        self, connection: AsyncConnection, table: Any, rows: list[dict[str, Any]]
+    ) -> list[int]:
+        """Insert rows into a table with an integer ``id`` and return their new ids, in order.
+
+        PostgreSQL returns them from one multi-row INSERT. SQLite cannot promise the order of
+        RETURNING rows, so SQLAlchemy would send one INSERT per row; instead the ids are given
+        here as SQLite itself would give them: after the largest id stored and, for an
+        AUTOINCREMENT table, after the largest ever given (``sqlite_sequence``), so that the id
+        of a deleted row is never reused. That is safe because every write runs in a
+        ``BEGIN IMMEDIATE`` transaction: no other writer can insert between the look-up and
+        the insert.
+        """
+        if not rows:
+            return []
+        if self._dialect != "sqlite":
+            inserted = await connection.scalars(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+            )
+            return [int(number) for number in inserted.all()]
+        largest = f"coalesce((SELECT max(id) FROM {table.name}), 0)"
+        if table.dialect_options["sqlite"].get("autoincrement"):
+            given = "coalesce((SELECT seq FROM sqlite_sequence WHERE name = :name), 0)"
+            largest = f"max({largest}, {given})"
+        start = int(await connection.scalar(text(f"SELECT {largest}"), {"name": table.name})) + 1
+        ids = list(range(start, start + len(rows)))
+        await connection.execute(insert(table), [{**row, "id": number} for row, number in zip(rows, ids, strict=True)])
+        return ids
+
     async def _insert_batch_facts(
         self,
         connection: AsyncConnection,
@@ -977,25 +1004,24 @@ class SqlStore(SqlRepository):
                 )
             ):
                 current.setdefault(row.story_id, {})[row.id] = (row.subject, row.relation)
-        fact_ids = (
-            await connection.scalars(
-                insert(_facts).returning(_facts.c.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "story_id": story_of[index],
-                        "subject": fact.subject,
-                        "relation": fact.relation,
-                        "object": fact.object,
-                        "evidence": fact.evidence,
-                        "terms": index_terms(f"{fact.subject} {fact.object}"),
-                        "article_id": article_id,
-                        "added_by": plans[index].added_by,
-                        "added_at": ats[index],
-                    }
-                    for index, fact, article_id in facts
-                ],
-            )
-        ).all()
+        fact_ids = await self._insert_with_ids(
+            connection,
+            _facts,
+            [
+                {
+                    "story_id": story_of[index],
+                    "subject": fact.subject,
+                    "relation": fact.relation,
+                    "object": fact.object,
+                    "evidence": fact.evidence,
+                    "terms": index_terms(f"{fact.subject} {fact.object}"),
+                    "article_id": article_id,
+                    "added_by": plans[index].added_by,
+                    "added_at": ats[index],
+                }
+                for index, fact, article_id in facts
+            ],
+        )
         superseded: list[dict[str, int]] = []
         for (index, fact, _), fact_id in zip(facts, fact_ids, strict=True):
             story_facts = current.setdefault(story_of[index], {})

@@ -27,8 +27,9 @@ class TickingClock:
 
 def corpus_articles() -> list[ArticleInput]:
     seeds = [ArticleInput(text=text, external_id=name) for name, text in seed_texts().items()]
-    # Politics 100-340 of bbc_dev holds several follow-ups that join earlier stories.
-    rows = bbc_rows()[500:620]
+    # Politics 74-345 of bbc_dev holds revised reports (same title, other text) that join their
+    # first version, and texts stored twice.
+    rows = bbc_rows()[469:625]
     articles = seeds + [ArticleInput(text=r["text"], title=r["title"], external_id=r["id"]) for r in rows]
     # A text twice in one run, and text that is refused.
     return [*articles[:40], articles[3], ArticleInput(text="   "), *articles[40:], articles[0]]
