@@ -112,20 +112,23 @@ def ingest(
             # keep walking it while thousands of articles go through.
             gc.collect()
             gc.freeze()
-            with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          disable=total <= 20, transient=True) as progress:
-                task = progress.add_task("ingest", total=total)
+            try:
+                with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              disable=total <= 20, transient=True) as progress:
+                    task = progress.add_task("ingest", total=total)
 
-                def advance(_: object) -> None:
-                    progress.advance(task)
+                    def advance(_: object) -> None:
+                        progress.advance(task)
 
-                summary = await ingest_items(bot.newsroom, items, added_by="cli:ingest", on_item=advance)
-                if plan.urls:
-                    await ingest_urls(plan.urls, fetcher=bot.fetcher, newsroom=bot.newsroom, articles=bot.store,
-                                      added_by="cli:ingest", summary=summary, on_item=advance)
-                if plan.opml_feeds:
-                    await add_opml_feeds(plan.opml_feeds, service=bot.feeds, added_by="cli:ingest",
-                                         trusted=trusted, summary=summary, on_item=advance)
+                    summary = await ingest_items(bot.newsroom, items, added_by="cli:ingest", on_item=advance)
+                    if plan.urls:
+                        await ingest_urls(plan.urls, fetcher=bot.fetcher, newsroom=bot.newsroom, articles=bot.store,
+                                          added_by="cli:ingest", summary=summary, on_item=advance)
+                    if plan.opml_feeds:
+                        await add_opml_feeds(plan.opml_feeds, service=bot.feeds, added_by="cli:ingest",
+                                             trusted=trusted, summary=summary, on_item=advance)
+            finally:
+                gc.unfreeze()
             articles = await bot.store.count_articles()
             stories = await bot.store.count_stories()
         for reason in list(summary.refused)[:20]:

@@ -34,6 +34,8 @@ from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
 from briefings.questions import (
+    CALENDAR,
+    COUNTRIES,
     EXPANSION,
     HEAD_NOUNS,
     PERSON,
@@ -64,7 +66,7 @@ from briefings.reader import (
     tokenize,
     widen_to_range,
 )
-from briefings.text import STOPWORDS, stem, terms
+from briefings.text import STOPWORDS, fold_accents, stem, terms
 
 # Abstention: the best candidate needs this linear score, and this much lead over a different
 # answer. `python bench/qa_quick.py --sweep` prints the trade-off on the development questions:
@@ -127,6 +129,12 @@ _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
 
+def _prefix(stem_: str) -> str:
+    """The first letters of a stem that any word with that stem starts with ("armi" of "army"
+    is "arm"): stems may change a word's last letter."""
+    return stem_[: max(1, min(4, len(stem_) - 1))]
+
+
 def _coverage_ceiling(
     haystack: str, prefixes: Sequence[tuple[float, tuple[str, ...]]], soft: dict[int, float]
 ) -> float:
@@ -164,29 +172,49 @@ def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
 
 # Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
 _WINDOW_TYPES = frozenset({PERSON, "organisation"})
-_RELATIVE_YEAR_RE = re.compile(r"\b(?:last|this|next) year\b", re.IGNORECASE)
+_RELATIVE_YEAR_RE = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
+_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
-_NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december mr mrs ms dr sir lord".split()
+_NOT_NAMES = CALENDAR | frozenset("mr mrs ms dr sir lord".split())
+
+
+_CURRENCY_PLACES = (
+    ("$", r"us|usa|united states|america"),
+    ("£", r"uk|britain|united kingdom|england"),
+    ("€", r"europe|eurozone|euro zone"),
 )
-
-
-_CURRENCY_OF_PLACE = (
-    (re.compile(r"\b(?:in|across) (?:the )?(?:us|usa|united states|america)\b|\bamerican?s?\b"), "$"),
-    (re.compile(r"\b(?:in|across) (?:the )?(?:uk|britain|united kingdom|england)\b|\bbritish\b"), "£"),
-    (re.compile(r"\b(?:in|across) (?:the )?(?:europe|eurozone|euro zone)\b"), "€"),
+_CURRENCY_IN_RE = re.compile(
+    r"\b(?:in|across) (?:the )?(" + "|".join(places for _, places in _CURRENCY_PLACES) + r")\b"
 )
 
 
 def _currency_asked(analysis: QuestionAnalysis) -> str | None:
     """The currency symbol a money question's place implies ("in the US": "$"), if any."""
-    low = analysis.question.lower()
-    for pattern, symbol in _CURRENCY_OF_PLACE:
-        if pattern.search(low):
-            return symbol
-    return None
+    match = _CURRENCY_IN_RE.search(analysis.question.lower())
+    if match is None:
+        return None
+    return next(symbol for symbol, places in _CURRENCY_PLACES if re.fullmatch(places, match.group(1)))
+
+
+def _currency_of(text: str) -> str:
+    """The currency symbol an amount is written with ("US$499": "$"), or "" for a bare number."""
+    symbol = text.lstrip().lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[:1]
+    return symbol if symbol in "$£€" else ""
+
+
+def _optional_name(entity: str, analysis: QuestionAnalysis) -> bool:
+    """A nationality beside other names ("Which Spanish company ...") may be missing: the
+    sentence may say "Spain's" or nothing."""
+    return _adjectival(entity) and len(analysis.entities) > 1
+
+
+def _relative_year(sentence: str, article: Article) -> int | None:
+    """The year "last year" (this, next) means in an article with a date of its own, else None."""
+    match = _RELATIVE_YEAR_RE.search(sentence)
+    if match is None or article.published_at is None:
+        return None
+    return article.published_at.year + _YEAR_OFFSET[match.group(1).lower()]
 
 
 def _plain_share(question: QuestionView, stems: set[str], names: set[str]) -> float:
@@ -536,15 +564,15 @@ class AnswerEngine:
         name_words = [
             [w.lower() for name in (entity, *expansions.get(entity, ())) for w in re.findall(r"\w{3,}", name)]
             for entity in analysis.entities
-            if not (_adjectival(entity) and len(analysis.entities) > 1)
+            if not _optional_name(entity, analysis)
         ]
         article_words: dict[str, frozenset[str]] = {}
         # What each question term may look like in raw text (a stem's first letters, or a
         # paraphrase's), and which terms could still count for half from elsewhere in the article.
         prefixes = [
-            (weight, tuple({t[:4] for t in (term, *PARAPHRASES.get(term, ()), *relation_stems)}))
+            (weight, tuple({_prefix(t) for t in (term, *PARAPHRASES.get(term, ()), *relation_stems)}))
             if term in relation_stems
-            else (weight, tuple({t[:4] for t in (term, *PARAPHRASES.get(term, ()))}))
+            else (weight, tuple({_prefix(t) for t in (term, *PARAPHRASES.get(term, ()))}))
             for term, weight in question.weights.items()
         ]
         has_alias = {t for entity, names in expansions.items() if names for t in terms(entity)}
@@ -576,7 +604,8 @@ class AnswerEngine:
             ):
                 dropped["name missing"] += 1
                 continue
-            if _coverage_ceiling(haystack, prefixes, soft) < MIN_COVERAGE * question.total:
+            folded = fold_accents(haystack)
+            if _coverage_ceiling(f"{folded} {folded.replace('-', '')}", prefixes, soft) < MIN_COVERAGE * question.total:
                 dropped["low coverage"] += 1  # cannot reach the coverage needed: no need to read it
                 continue
             title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
@@ -592,7 +621,7 @@ class AnswerEngine:
                 if _entity_present(entity, sentence_stems, set(title_stems)):
                     in_sentence += 1
                     continue
-                if _adjectival(entity) and len(analysis.entities) > 1:
+                if _optional_name(entity, analysis):
                     continue  # "Which Spanish company": the sentence may say "Spain's"
                 alias = next(
                     (
@@ -647,7 +676,8 @@ class AnswerEngine:
             if any(
                 not (
                     _YEAR_RE.fullmatch(s)
-                    and ((article is not None and s in words_of(article)) or _RELATIVE_YEAR_RE.search(hit.text))
+                    and article is not None
+                    and (s in words_of(article) or _relative_year(hit.text, article) == int(s))
                 )
                 for s in missing_numbers
             ):
@@ -782,7 +812,7 @@ class AnswerEngine:
         wanted_currency = _currency_asked(analysis) if analysis.expected == "money" else None
         if wanted_currency is not None:
             # "What does it cost in the US?": dollars, not the pound price quoted beside them.
-            found = [c for c in found if c.text.lstrip()[:1] in {wanted_currency, ""} or c.text[:1].isdigit()]
+            found = [c for c in found if _currency_of(c.text) in {wanted_currency, ""}]
         if not found:
             _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
             return await abstention()
@@ -1014,13 +1044,16 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
     return list(seen.values())
 
 
-_NAME_PREFIX_RE = re.compile(r"^(?:[A-Z][\w.-]*(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
+_NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
 def _bare_name(text: str) -> str:
     """A name without the owner or base written before it: "Spain's Ferrovial" and
     "Madrid-based Ferrovial" are both "Ferrovial"."""
-    return _NAME_PREFIX_RE.sub("", text)
+    match = _NAME_PREFIX_RE.match(text)
+    if match is None or (match.group(1) and match.group(1).lower() not in COUNTRIES):
+        return text  # "King's College London", "Lloyd's Register": the owner is part of the name
+    return text[match.end() :]
 
 
 def _merge_contained(merged: dict[str, _Scored]) -> None:

@@ -50,6 +50,9 @@ from briefings.text import (
 )
 from briefings.text import content_hash as hash_text
 
+# Questions are chat messages; a longer text is a paste, not a question.
+MAX_QUESTION_CHARS = 500
+
 
 class InvalidInput(ValueError):
     """Input a person gave that we cannot use; ``str()`` says what is wrong and what to do."""
@@ -348,7 +351,12 @@ class Newsroom:
         """Answer from published stories, with evidence and citations, or abstain (text None)."""
         if not question or not question.strip():
             raise InvalidInput("Ask a question after the command, for example: /ask who leads the NRF?")
-        return await self._answers.ask(question.strip(), previous=previous, now=self._clock())
+        question = question.strip()
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(
+                f"That question is {len(question):,} characters long; please keep it under {MAX_QUESTION_CHARS}."
+            )
+        return await self._answers.ask(question, previous=previous, now=self._clock())
 
     async def add_fact(self, story_id: str, statement: str, *, added_by: str) -> Fact:
         """Add a moderator's follow-up fact to a story. Raises NotFound for an unknown story."""

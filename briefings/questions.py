@@ -8,6 +8,7 @@ capitalised spans that are not question words are the names the answer must be a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -143,13 +144,22 @@ class QuestionAnalysis:
 
 
 # Months and days are capitalised but name no one: "in February" is a date to match, not a name.
-_CALENDAR = frozenset(
+CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 
 
-_NAME_THEN_TITLE_RE = re.compile(r"^([A-Z][\w'-]+ [A-Z][\w'-]+) (?=[A-Z][a-z]+(?:ian|ean|can|ese|ish|ch)\b)")
+_NAME_THEN_TITLE_RE = re.compile(r"^([A-Z][\w'-]+ [A-Z][\w'-]+) (?=([A-Z][a-z]+) [A-Z])")
+
+
+def _split_title(name: str) -> list[str]:
+    """A two-word name run into a title that opens with a nationality ("Iain Ferguson European
+    Businessman of the Year") is two names; anything else stays whole."""
+    match = _NAME_THEN_TITLE_RE.match(name)
+    if match is None or not adjectival(match.group(2)):
+        return [name]
+    return [match.group(1), name[match.end() :]]
 
 
 def question_entities(question: str) -> list[str]:
@@ -169,10 +179,10 @@ def question_entities(question: str) -> list[str]:
         # "Iain Ferguson European Businessman of the Year": a name, then a title that starts with
         # a nationality.
         owned = re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words))
-        for part in (piece for name in owned for piece in _NAME_THEN_TITLE_RE.sub(r"\1\n", name).split("\n")):
+        for part in (piece for name in owned for piece in _split_title(name)):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
-            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS or name.lower() in _CALENDAR:
+            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS or name.lower() in CALENDAR:
                 continue
             found.append(name)
     return found
@@ -232,9 +242,9 @@ def expected_type(low: str) -> tuple[str, str | None]:
     named = re.search(r"\bname of the\s+((?:[a-z'-]+\s*){1,4})", low)
     if named and wh in {"which", "what", None}:
         # "what's the name of the Californian accused of ...": the words after it say who or what.
-        nationality = False
+        last = ""
         for noun in named.group(1).split():
-            if noun in STOPWORDS:
+            if noun in STOPWORDS or noun.endswith(("ed", "ing")):
                 break
             if noun in _PERSON_NOUNS:
                 return PERSON, noun
@@ -242,8 +252,8 @@ def expected_type(low: str) -> tuple[str, str | None]:
                 return ORGANISATION, noun
             if noun in _PLACE_NOUNS:
                 return PLACE, noun
-            nationality = nationality or re.fullmatch(r"[a-z]+(?:ian|ean|can|ese|ish|i)", noun) is not None
-        if nationality:
+            last = noun
+        if last in NATIONALITIES:
             return PERSON, None  # "the Californian accused of ...": someone from there
     if first_wh is not None and wh in {"which", "what"}:
         rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
@@ -300,6 +310,7 @@ _AUXILIARIES = frozenset(
 )
 
 
+_ROLE_VERBS = frozenset("heads leads runs owns chairs coaches captains manages founded led".split())
 _COPULAS = frozenset("of is was are were for at in to".split())
 
 
@@ -316,12 +327,12 @@ def _asked_relation(text: str) -> str | None:
         for match in pattern.finditer(low):
             after = text[match.end() :].lstrip(" '’\"")
             word = match.group(0)
-            verb = word.endswith(("s", "ed")) or word == "led" or re.search(
-                r"\b(?:will|to|would|does|did|do|can|could)\s+$", low[: match.start()]
+            verb = word in _ROLE_VERBS or word.endswith("ed") or re.search(
+                r"\b(?:will|to|would|does|did|do|can|could)\s+$", low[max(0, match.start() - 8) : match.start()]
             )
             if after[:1].isupper() and not verb:
                 continue  # "coach Rinus Michels": a title; "who heads Athletics Kenya": a verb
-            before = low[: match.start()]
+            before = low[max(0, match.start() - 80) : match.start()]
             following = re.match(r"\s*([a-z]+)", low[match.end() :])
             if (
                 re.search(r"\b(?:which|what)\s+(?:[\w'-]+\s+){0,3}$", before)
@@ -339,12 +350,38 @@ _RUN_JOINERS = frozenset({"and", "'", "\"", "‘", "’", "“", "”"})
 _APPOSITION_OPENERS = frozenset("the a an with not excluding including".split())
 
 
-_ADJECTIVAL_RE = re.compile(r"(?:[A-Z]{2,3}|[A-Z][a-z]+(?:ian|ean|can|ese|ish|ch|i))$")
+# Nationalities and the few country abbreviations news uses as adjectives ("a US airline").
+NATIONALITIES = frozenset(
+    """
+    us uk eu usa un american british english scottish welsh irish northern european african asian
+    arab arabic latin nordic scandinavian western eastern southern french german dutch belgian
+    spanish portuguese italian swiss austrian danish swedish norwegian finnish icelandic greek
+    turkish cypriot polish czech slovak hungarian romanian bulgarian serbian croatian bosnian
+    slovenian albanian macedonian russian ukrainian belarusian georgian armenian azerbaijani
+    estonian latvian lithuanian moldovan kazakh uzbek afghan pakistani indian bangladeshi sri
+    lankan nepalese chinese japanese korean taiwanese vietnamese thai cambodian malaysian
+    singaporean indonesian filipino australian zealand canadian mexican brazilian argentine
+    argentinian chilean peruvian colombian venezuelan cuban jamaican egyptian libyan tunisian
+    algerian moroccan sudanese ethiopian somali kenyan ugandan tanzanian rwandan congolese
+    nigerian ghanaian senegalese ivorian cameroonian zimbabwean zambian south iraqi iranian
+    syrian lebanese jordanian israeli palestinian saudi yemeni omani qatari kuwaiti emirati
+    bahraini kurdish basque catalan californian texan floridian
+    """.split()
+)
+# Country names that stand before an owned name ("Spain's Ferrovial").
+COUNTRIES = frozenset(
+    """
+    us uk usa america britain england scotland wales ireland europe france germany spain italy
+    portugal netherlands holland belgium switzerland austria denmark sweden norway finland greece
+    turkey poland russia ukraine china japan korea india pakistan afghanistan iraq iran israel
+    egypt australia canada mexico brazil argentina africa asia taiwan indonesia
+    """.split()
+)
 
 
 def adjectival(word: str) -> bool:
-    """Whether a capitalised word reads as a nationality or place adjective ("US", "Dutch")."""
-    return _ADJECTIVAL_RE.match(word) is not None
+    """Whether a capitalised word is a nationality or country adjective ("US", "Dutch")."""
+    return word.lower() in NATIONALITIES
 
 
 def descriptor_words(text: str, entities: Sequence[str], focus: str | None = None) -> list[str]:
@@ -356,15 +393,16 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
     "which" noun phrase ("which former Chelsea chairman" describes the answer).
     """
     tokens = [(m.group(0), m.start()) for m in _DESCRIPTOR_TOKEN_RE.finditer(text)]
+    offsets = [at for _, at in tokens]
     starts = set()
     covered: set[int] = set()
-    for entity in entities:
+    for entity in dict.fromkeys(entities):
         for found in re.finditer(re.escape(entity), text):
-            for index, (_, at) in enumerate(tokens):
-                if found.start() <= at < found.end():
-                    covered.add(index)
-                    if at == found.start() or (index > 0 and tokens[index - 1][1] < found.start()):
-                        starts.add(index)
+            first = bisect.bisect_left(offsets, found.start())
+            last = bisect.bisect_left(offsets, found.end())
+            if first < last:
+                starts.add(first)
+                covered.update(range(first, last))
     out: list[str] = []
 
     def plain(word: str) -> bool:
@@ -410,9 +448,7 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
         phrase = match.group(1)
         first = phrase.split()[0].lower() if phrase.split() else ""
         if first in _APPOSITION_OPENERS:
-            out.extend(w.lower() for w, _ in _DESCRIPTOR_TOKEN_RE.findall(phrase) and [
-                (t.group(0), 0) for t in _DESCRIPTOR_TOKEN_RE.finditer(phrase)
-            ] if plain(w))
+            out.extend(w.lower() for w in _DESCRIPTOR_TOKEN_RE.findall(phrase) if plain(w))
     # "which former Chelsea chairman ...": modifiers of the answer's own noun phrase.
     wh_np = re.match(r"\s*(?:which|what)\s+((?:[\w'-]+\s+){1,4}?)" + (re.escape(focus) if focus else "$^"), text,
                      re.IGNORECASE)
@@ -471,7 +507,10 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
 
 __all__ = [
     "ANSWER_TYPES",
+    "CALENDAR",
+    "COUNTRIES",
     "HEAD_NOUNS",
+    "NATIONALITIES",
     "RELATION_FAMILIES",
     "RELATION_SYNONYMS",
     "QuestionAnalysis",

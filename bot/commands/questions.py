@@ -10,7 +10,6 @@ from bot.replies import answer_reply
 from bot.router import CommandCall, UsageError
 from briefings.models import Answer
 
-MAX_QUESTION_CHARS = 500
 _REMEMBERED_CHATS = 10_000
 
 
@@ -25,9 +24,6 @@ class QuestionCommands:
         question = call.args.strip()
         if not question:
             raise UsageError("What would you like to know? Usage: /ask who leads the NRF?")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise UsageError(f"That question is {len(question)} characters long; please keep it under "
-                             f"{MAX_QUESTION_CHARS}.")
         chat = call.message.chat
         answer = await self._context.newsroom.ask(question, previous=self._previous.get(chat))
         self._remember(chat, answer)

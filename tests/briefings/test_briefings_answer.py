@@ -301,7 +301,7 @@ async def test_the_next_sentence_may_name_who(newsroom: Newsroom, clock: Clock) 
     # The sentence that matches names nobody; the next one opens with the person.
     assert (await newsroom.ask("Which blogger did the Varn court jail for 14 years?")).text == "Anya Sokol"
     # Part of a longer name is no answer.
-    assert (await newsroom.ask("Who treated two guards?")).text != "Great Harbour"
+    assert (await newsroom.ask("Who treated two guards?")).text is None
 
 
 def test_verbs_of_roles_and_calendar_words() -> None:
@@ -337,6 +337,7 @@ async def test_amounts_and_negated_roles(newsroom: Newsroom, clock: Clock) -> No
 MATCH = (
     "England lost 19-13 to Wales in Cardiff on Saturday.\n\n"
     "England coach Tom Reed was livid after referee Piet Olsen disallowed two tries against Wales in Cardiff.\n\n"
+    "England coach Tom Reed refereed the loss to Wales in Cardiff from the stand, he joked.\n\n"
     "Sam Hale, a student from Varn studying at Selmouth University in Harbury, scored twice. "
     "Twenty-seven tries were scored in the league last year."
 )
@@ -363,3 +364,39 @@ async def test_the_kind_asked_and_counts_that_are_no_amounts(newsroom: Newsroom,
     assert (await newsroom.ask("Which Varnish city is tennis star Mia Kahn from?")).text == "Selby"
     # "How much" asks for an amount: a count of customers is none.
     assert (await newsroom.ask("How much data did the man steal from the club?")).text is None
+
+
+TOURISTS = (
+    "Last year 5,000 tourists visited Varn, the BBC said.\n\n"
+    "Channel Nine paid £20m for the rights to the Selmouth Open. Selmouth Motors employs 4,000 staff in Varn."
+)
+
+
+async def test_names_and_years_are_not_waved_through(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, TOURISTS, "Varn tourism grows", clock.now)
+    # An acronym is a name the answer must be about, not a nationality to skip.
+    assert (await newsroom.ask("How much did the BBC pay for the rights to the Selmouth Open?")).text is None
+    assert (await newsroom.ask("How many staff does IBM employ in Varn?")).text is None
+    # "Last year" is 1995 only in an article written in 1996.
+    assert (await newsroom.ask("How many tourists visited Varn in 1995?")).text is None
+
+
+async def test_long_questions_are_refused_quickly(newsroom: Newsroom, clock: Clock) -> None:
+    from briefings.newsroom import MAX_QUESTION_CHARS, InvalidInput
+
+    await _add(newsroom, ALLIANCE, "Alliance holds the pass", clock.now)
+    with pytest.raises(InvalidInput, match="characters long"):
+        await newsroom.ask("Who is " + "X's " * MAX_QUESTION_CHARS + "boss?")
+    # Within the limit, a repetitive question still answers (or abstains) at once.
+    answer = await newsroom.ask(("which coach Tom " * 30)[: MAX_QUESTION_CHARS])
+    assert answer.text is None or isinstance(answer.text, str)
+
+
+def test_owners_that_are_part_of_a_name_stay() -> None:
+    from briefings.answer import _bare_name
+
+    assert _bare_name("Spain's Ferrovial") == "Ferrovial"
+    assert _bare_name("Madrid-based Ferrovial") == "Ferrovial"
+    assert _bare_name("King's College London") == "King's College London"
+    assert analyse_question("Who heads FC Bayern Munich?").entities == ("FC Bayern Munich",)
+    assert analyse_question("What is the name of the Italian restaurant?").expected != "person"

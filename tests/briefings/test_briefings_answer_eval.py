@@ -90,6 +90,13 @@ def test_eval_qa_command(tmp_path: Path) -> None:
     assert [line["id"] for line in lines] == ["a", "b", "c"]
     assert lines[0]["answer"] == "Ali Karim" and lines[0]["doc_ids"] == ["alliance-01"]
     assert lines[2]["answer"] is None and "I don't know" in lines[2]["reply"]
+    # The repeated form reads the same files.
+    again = CliRunner().invoke(
+        _app(qa.command),
+        ["--corpus", str(tmp_path / "alliance-01.txt"), "--corpus", str(corpus), "--questions", str(questions)],
+    )
+    assert again.exit_code == 0, again.output
+    assert again.output.count("all answerable") == 1
 
 
 def test_eval_qa_refuses_a_bad_questions_file(tmp_path: Path) -> None:
