@@ -24,11 +24,13 @@ sys.path.insert(0, str(ROOT))
 
 from briefings.questions import analyse_question  # noqa: E402
 from briefings.reader import (  # noqa: E402
-    candidates,
+    TOP_SENTENCES,
     normalise_answer,
+    paragraph_candidates,
     question_view,
     rank_sentences,
     sentence_view,
+    with_sentence_idf,
 )
 from briefings.text import split_sentences  # noqa: E402
 
@@ -52,7 +54,7 @@ def f1_score(prediction: str, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def build(data: dict, top_sentences: int = 3) -> list[dict]:
+def build(data: dict, top_sentences: int = TOP_SENTENCES) -> list[dict]:
     """Per question: article index, candidate texts, feature dicts, positive flags, gold answers."""
     items = []
     for article_index, article in enumerate(data["data"]):
@@ -62,11 +64,9 @@ def build(data: dict, top_sentences: int = 3) -> list[dict]:
                 golds = [a["text"] for a in qa["answers"]]
                 gold_norm = {normalise_answer(g) for g in golds}
                 analysis = analyse_question(qa["question"])
-                question = question_view(analysis)
+                question = with_sentence_idf(question_view(analysis), sentences)
                 views = rank_sentences([sentence_view(s, question) for s in sentences])
-                found = []
-                for view in views[:top_sentences]:
-                    found.extend(candidates(view, question))
+                found = paragraph_candidates(question, views, top_sentences)
                 items.append(
                     {
                         "article": article_index,
@@ -102,7 +102,9 @@ def matrices(items: list[dict], names: dict[str, int]):
     return sparse, row, np.array(labels, dtype=np.float64), np.array(offsets, dtype=np.int64)
 
 
-def train(items: list[dict], names: dict[str, int], epochs: int = 300, l2: float = 1e-3) -> np.ndarray:
+def train(
+    items: list[dict], names: dict[str, int], epochs: int = 100, l2: float = 3e-4, rate: float = 0.1
+) -> np.ndarray:
     usable = [it for it in items if any(it["positive"])]
     (rows, cols, vals), count, y, offsets = matrices(usable, names)
     starts = offsets[:-1]
@@ -110,7 +112,7 @@ def train(items: list[dict], names: dict[str, int], epochs: int = 300, l2: float
     w = np.zeros(len(names), dtype=np.float64)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
-    rate, beta1, beta2 = 0.05, 0.9, 0.999
+    beta1, beta2 = 0.9, 0.999
     for step in range(1, epochs + 1):
         scores = np.bincount(rows, weights=vals * w[cols], minlength=count)
         top = np.maximum.reduceat(scores, starts)[group]
@@ -139,13 +141,16 @@ def evaluate(items: list[dict], weights: dict[str, float]) -> tuple[float, float
     return 100 * em / len(items), 100 * f1 / len(items)
 
 
-def feature_names(items: list[dict], min_count: int = 5) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def feature_names(items: list[dict], min_questions: int = 5, min_articles: int = 2) -> dict[str, int]:
+    """Features seen in enough questions of enough articles: a word pair from one article's
+    questions would only learn that article (and make the weights file big)."""
+    questions: dict[str, int] = {}
+    articles: dict[str, set[int]] = {}
     for item in items:
-        for features in item["features"]:
-            for name in features:
-                counts[name] = counts.get(name, 0) + 1
-    kept = sorted(name for name, count in counts.items() if count >= min_count)
+        for name in set().union(*item["features"]) if item["features"] else ():
+            questions[name] = questions.get(name, 0) + 1
+            articles.setdefault(name, set()).add(item["article"])
+    kept = sorted(n for n, c in questions.items() if c >= min_questions and len(articles[n]) >= min_articles)
     return {name: i for i, name in enumerate(kept)}
 
 
@@ -153,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
@@ -185,7 +190,7 @@ def main() -> None:
     if args.write:
         names = feature_names(items)
         w = train(items, names, args.epochs)
-        weights = {name: round(float(w[i]), 4) for name, i in names.items() if abs(w[i]) > 1e-4}
+        weights = {name: round(float(w[i]), 3) for name, i in names.items() if abs(w[i]) >= 0.005}
         WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
         WEIGHTS.write_text(
             json.dumps({"trained_on": args.data.name, "weights": weights}, indent=1, sort_keys=True) + "\n",

@@ -14,6 +14,7 @@ No neural model and no downloaded data: everything is regular expressions, stems
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -63,9 +64,7 @@ _PLACE_PREPS = frozenset("in at from to near into".split())
 _DATE_PREPS = frozenset("in on since during until by after before from".split())
 _ARTICLES = frozenset("the a an".split())
 # Words that may sit inside a candidate but never start or end one.
-_EDGE_STOP = STOPWORDS | frozenset(
-    "said says say also mr mrs ms dr who whom which that than then there here".split()
-)
+_EDGE_STOP = STOPWORDS | frozenset("said says say also mr mrs ms dr who whom which that than then there here".split())
 _ORG_WORDS = frozenset(
     "party front group council ministry government union league association army forces company "
     "corporation bank club team university committee commission agency office department federation "
@@ -160,6 +159,9 @@ class QuestionView:
     focus: str | None
     total: float
     predicate: dict[str, float] = field(default_factory=dict)  # plain (lower-case) content words
+    # -1 when the term comes before the question word ("Paley founded what?"), 1 after it.
+    side: dict[str, int] = field(default_factory=dict)
+    next_to_wh: str | None = None  # the first content term after the question word and its noun
 
 
 _COMMON_VERBS = frozenset(
@@ -175,6 +177,8 @@ def question_view(analysis: QuestionAnalysis) -> QuestionView:
     weights: dict[str, float] = {}
     predicate: dict[str, float] = {}
     content = []
+    wh_at = next((i for i, t in enumerate(tokens) if t.low in _WH_WORDS), 0)
+    side: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if token.is_punct or token.low in STOPWORDS or token.low.split("'")[0] in _WH_AND_AUX:
             continue
@@ -190,6 +194,7 @@ def question_view(analysis: QuestionAnalysis) -> QuestionView:
         if analysis.focus and token.low == analysis.focus:
             weight = 0.6  # "which city": the answer sentence rarely repeats the noun
         weights[token.stem] = max(weights.get(token.stem, 0.0), weight)
+        side.setdefault(token.stem, -1 if index < wh_at else 1)
         if weight in (1.0, 0.4) and not token.is_cap and not token.is_num:
             predicate[token.stem] = weight
         content.append(token.stem)
@@ -203,7 +208,34 @@ def question_view(analysis: QuestionAnalysis) -> QuestionView:
         focus=focus,
         total=sum(weights.values()) or 1.0,
         predicate=predicate,
+        side=side,
+        next_to_wh=next(
+            (t.stem for t in tokens[wh_at + 1 :] if t.stem in weights and t.stem != focus and not t.is_punct),
+            None,
+        ),
     )
+
+
+_WH_WORDS = frozenset("who whom whose what which where when why how".split())
+
+
+def with_sentence_idf(question: QuestionView, sentences: Sequence[str]) -> QuestionView:
+    """The question's weights scaled down for terms found in many of the given sentences.
+
+    Over a paragraph, the article's subject is in nearly every sentence and says little about
+    which one answers; a term found in one sentence says a lot. A term in all of N sentences keeps
+    log(2)/log(N + 1) of its weight, a term in one keeps all of it.
+    """
+    count = len(sentences)
+    if count < 2 or not question.weights:
+        return question
+    df = dict.fromkeys(question.weights, 0)
+    for sentence in sentences:
+        for s in stems_of(tokenize(sentence)) & df.keys():
+            df[s] += 1
+    norm = math.log(1 + count)
+    weights = {s: w * math.log(1 + count / max(1, df[s])) / norm for s, w in question.weights.items()}
+    return dataclasses.replace(question, weights=weights, total=sum(weights.values()) or 1.0)
 
 
 _WH_AND_AUX = frozenset(
@@ -311,6 +343,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
 }
 
 MAX_SPAN = 7
+TOP_SENTENCES = 3  # how many of a paragraph's best sentences are read
 
 
 def _extends(tokens: list[Token], index: int, shape_of: str) -> bool:
@@ -340,6 +373,21 @@ def candidates(
     out: list[Candidate] = []
     n = len(tokens)
     q_stems = question.all_stems
+    seen: set[tuple[int, int]] = set()
+
+    def add(first: int, last: int, kind: str | None = None) -> None:
+        span = tokens[first:last]
+        if all(t.stem in q_stems for t in span if t.low not in STOPWORDS and not t.is_punct):
+            return
+        seen.add((first, last))
+        candidate = _make(view, first, last)
+        if keep is not None and not keep(candidate):
+            return
+        candidate.features = _features(candidate, question)
+        if kind:
+            candidate.features[kind] = 1.0
+        out.append(candidate)
+
     for first in range(n):
         head = tokens[first]
         if head.is_punct and head.text not in "$£€":
@@ -349,18 +397,63 @@ def candidates(
         for last in range(first + 1, min(n, first + max_span) + 1):
             tail = tokens[last - 1]
             if tail.is_punct and last - 1 > first:
+                if _joins(tokens, last - 1):
+                    continue  # "October 6, 1973", "William E. Simon", "1993–94": punctuation inside
                 break
             if tail.low in _EDGE_STOP and not tail.is_num and not (tail.is_cap and tail.low in _MONTHS):
                 continue
-            span = tokens[first:last]
-            if all(t.stem in q_stems for t in span if t.low not in STOPWORDS):
-                continue
-            candidate = _make(view, first, last)
-            if keep is not None and not keep(candidate):
-                continue
-            candidate.features = _features(candidate, question)
-            out.append(candidate)
+            add(first, last)
+        if max_span >= MAX_SPAN and (
+            first == 0 or tokens[first - 1].is_punct or tokens[first - 1].low in _CLAUSE_OPENERS
+        ):
+            # A longer phrase that runs from a clause opening to the next punctuation mark.
+            for last in range(first + max_span + 1, min(n, first + LONG_SPAN) + 1):
+                tail = tokens[last - 1]
+                if tail.is_punct and not _joins(tokens, last - 1):
+                    break
+                if last == n or (tokens[last].is_punct and tokens[last].text not in "$£€"):
+                    if tail.low not in _EDGE_STOP or tail.is_num:
+                        add(first, last, "long")
+                    break
+    # Titles in quotation marks: "It's the Great Pumpkin".
+    for i, token in enumerate(tokens):
+        if token.text in _OPEN_QUOTES:
+            for j in range(i + 2, min(n, i + LONG_SPAN + 2)):
+                if tokens[j].text in _CLOSE_QUOTES:
+                    if (i + 1, j) not in seen:
+                        add(i + 1, j, "quoted")
+                    break
     return out
+
+
+_OPEN_QUOTES = frozenset({'"', "“"})
+_CLOSE_QUOTES = frozenset({'"', "”"})
+_CLAUSE_OPENERS = frozenset("to because by that as for of from with so".split())
+_ABBREVIATIONS = frozenset("jr sr st mt ft mr mrs ms dr inc co ltd corp bros vs no gen col lt sgt".split())
+_YEAR_RE = re.compile(r"1\d{3}|20\d\d")
+LONG_SPAN = 15
+
+
+def _joins(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the punctuation mark at ``index`` may sit inside a candidate."""
+    if index == 0 or index + 1 >= len(tokens):
+        return False
+    token, before, after = tokens[index], tokens[index - 1], tokens[index + 1]
+    if after.is_punct and after.text not in "$£€":
+        return False
+    text = token.text
+    if text == "&":
+        return True
+    if text in "-–—/":
+        return before.end == token.start and token.end == after.start  # "1973–74", "$400,000–$450,000"
+    if text == ".":
+        return before.end == token.start and (
+            (len(before.text) == 1 and before.is_cap) or "." in before.text or before.low in _ABBREVIATIONS
+        )
+    if text == ",":
+        # "October 6, 1973"
+        return before.low.isdigit() and int(before.low) <= 31 and _YEAR_RE.fullmatch(after.low) is not None
+    return False
 
 
 def _make(view: SentenceView, first: int, last: int) -> Candidate:
@@ -452,6 +545,57 @@ def _features(c: Candidate, q: QuestionView) -> dict[str, float]:
         if c.shape == "lower" and length <= 2:
             f[f"focus={q.focus}|head={span[-1].stem}"] = 1.0
     f["covXtype"] = view.coverage * f["type_ok"]
+    if (
+        c.first > 0
+        and c.last < len(tokens)
+        and tokens[c.first - 1].text in _OPEN_QUOTES
+        and tokens[c.last].text in _CLOSE_QUOTES
+    ):
+        f["quoted"] = 1.0
+    if view.rank < 3:
+        f[f"sent_rank={view.rank}"] = 1.0
+    if q.next_to_wh is not None:
+        near = [i for i in outside if tokens[i].stem == q.next_to_wh]
+        if near:
+            gap = min(c.first - i if i < c.first else i - c.last + 1 for i in near)
+            f["whnext_log"] = math.log1p(gap)
+            f[f"w:{wh}|whnext_3"] = 1.0 if gap <= 3 else 0.0
+        else:
+            f["whnext_none"] = 1.0
+    if q.bigrams:
+        lo, hi = max(0, c.first - 8), min(len(tokens), c.last + 8)
+        pairs = set(itertools.pairwise(t.stem for t in tokens[lo : c.first])) | set(
+            itertools.pairwise(t.stem for t in tokens[c.last : hi])
+        )
+        f["bigram_win8"] = len(q.bigrams & pairs) / len(q.bigrams)
+    if before is not None and not before.is_punct:
+        f[f"w:{wh}|prevw={before.stem}"] = 1.0
+    if after is not None and not after.is_punct:
+        f[f"w:{wh}|nextw={after.stem}"] = 1.0
+    f[f"w:{wh}|headw={span[-1].stem}"] = 1.0
+    if q.focus:
+        f[f"focus={q.focus}|last={_tag(span[-1])}"] = 1.0
+    # Word order: a term before the question word should come before the answer in the sentence.
+    if outside and q.side:
+        agree = disagree = 0.0
+        for i in outside:
+            weight = q.weights.get(tokens[i].stem, 0.0)
+            where = -1 if i < c.first else 1
+            if q.side.get(tokens[i].stem) == where:
+                agree += weight
+            else:
+                disagree += weight
+        f[f"w:{wh}|order_agree"] = agree / q.total
+        f[f"w:{wh}|order_disagree"] = disagree / q.total
+    # What lies between the answer and the nearest question word on each side: "founded by _".
+    left = [i for i in outside if c.first - 5 <= i < c.first]
+    if left:
+        gap = tokens[max(left) + 1 : c.first]
+        f[f"w:{wh}|lgap={_gap_key(gap)}"] = 1.0
+    right = [i for i in outside if c.last <= i < c.last + 5]
+    if right:
+        gap = tokens[c.last : min(right)]
+        f[f"w:{wh}|rgap={_gap_key(gap)}"] = 1.0
     f["prev_q"] = 1.0 if before is not None and before.stem in q.weights else 0.0
     f["next_q"] = 1.0 if after is not None and after.stem in q.weights else 0.0
     if before is None:
@@ -505,14 +649,43 @@ def _features(c: Candidate, q: QuestionView) -> dict[str, float]:
             f["person_one"] = 1.0 if len(caps) == 1 else 0.0
         if expected == ORGANISATION and orgish:
             f["org_like"] = 1.0
+    # The same signals weigh differently for different questions: "when" answers sit right next
+    # to the question's words, "why" answers further away.
+    for name in _CONJOINED:
+        value = f.get(name)
+        if value:
+            f[f"w:{wh}|{name}"] = value
     return f
+
+
+_CONJOINED = (
+    "sent_cov",
+    "sent_bigram",
+    "dist_log",
+    "dist_none",
+    "win3",
+    "win8",
+    "prox",
+    "cand_in_q",
+    "cand_stopwords",
+    "partial",
+    "prev_prep",
+    "prev_comma_paren",
+    "possessive",
+    "quoted",
+)
+
+
+def _gap_key(gap: Sequence[Token]) -> str:
+    if not gap:
+        return "adj"
+    return "_".join(t.low if t.is_punct or t.low in STOPWORDS else _tag(t) for t in gap)
 
 
 _DETERMINERS = frozenset("the a an this that these those its their his her our your my".split())
 _CONJUNCTIONS = frozenset("and or but nor while whereas because although though".split())
 _AUXILIARIES = frozenset(
-    "is was are were be been being has have had do does did will would can could may "
-    "might must shall should".split()
+    "is was are were be been being has have had do does did will would can could may might must shall should".split()
 )
 _PRONOUNS = frozenset("he she it they we i you him them us who which that".split())
 
@@ -615,9 +788,7 @@ def fits(candidate: Candidate, expected: str) -> bool:
         return False
     if expected in {NUMBER, MONEY, PERCENTAGE}:
         return numeric_only(span) and any(
-            t.text[0].isdigit()
-            or t.text[0] in "$£€"
-            or (t.low in _NUMBER_WORDS and t.low not in {"half", "quarter"})
+            t.text[0].isdigit() or t.text[0] in "$£€" or (t.low in _NUMBER_WORDS and t.low not in {"half", "quarter"})
             for t in span
         )
     if expected == DATE:
@@ -681,8 +852,7 @@ def predicate_share(
     for word, weight in wanted.items():
         alternatives = (word, *PARAPHRASES.get(word, ()))
         if any(a in stems for a in alternatives) or any(
-            len(word) >= 4 and len(other) >= 4 and (other.startswith(word) or word.startswith(other))
-            for other in stems
+            len(word) >= 4 and len(other) >= 4 and (other.startswith(word) or word.startswith(other)) for other in stems
         ):
             found += weight
     return found / total
@@ -706,7 +876,9 @@ PARAPHRASES = _paraphrases(
     "sell sold sale sales; sack sacked fire fired dismiss dismissed terminated termination suspended; "
     "build built develop developing developed make making; base based headquartered; "
     "win won victory beat defeated; lose lost defeat defeated; appoint appointed named hired; "
-    "resign resigned quit step stepped; start started begin began launch launched; "
+    "resign resigned quit step stepped; start started begin began launch launched underway; "
+    "release released launch launched sale; invest invested investment fund funded funding; "
+    "deliver delivered give giving unveil unveiled; "
     "leave left exit quit; pay paid paying payment; cost costs price; found founded establish "
     "established; direct directed director; write wrote written writer author; sentence sentenced jailed "
     "prison; replace replaced succeed succeeded; join joined signed sign; increase rise rose grew grow; "
@@ -792,16 +964,30 @@ def read(
     analysis: QuestionAnalysis,
     sentences: Sequence[str],
     *,
-    top_sentences: int = 3,
+    top_sentences: int = TOP_SENTENCES,
     model: ReaderModel | None = None,
 ) -> list[Candidate]:
     """Ranked candidates for a question over a few sentences (a paragraph), best first."""
-    question = question_view(analysis)
+    question = with_sentence_idf(question_view(analysis), sentences)
     views = rank_sentences([sentence_view(s, question, key=i) for i, s in enumerate(sentences)])
+    return score_candidates(paragraph_candidates(question, views, top_sentences), model or load_model())
+
+
+def paragraph_candidates(
+    question: QuestionView, views: Sequence[SentenceView], top_sentences: int = TOP_SENTENCES
+) -> list[Candidate]:
+    """The candidates of the best ``top_sentences`` of ranked sentences (unscored)."""
     found: list[Candidate] = []
-    for view in views[:top_sentences]:
-        found.extend(candidates(view, question))
-    return score_candidates(found, model or load_model())
+    stems = [{t.stem for t in view.tokens} for view in views]
+    for index, view in enumerate(views[:top_sentences]):
+        for candidate in candidates(view, question):
+            # An answer is seldom the paragraph's running subject, named in sentence after sentence.
+            head = view.tokens[candidate.last - 1].stem
+            elsewhere = sum(1 for i, other in enumerate(stems) if i != index and head in other)
+            candidate.features["head_elsewhere"] = elsewhere / max(1, len(views) - 1)
+            candidate.features["head_elsewhere_any"] = 1.0 if elsewhere else 0.0
+            found.append(candidate)
+    return found
 
 
 # --- answer normalisation (the SQuAD v1.1 rules) ----------------------------------------------

@@ -1,0 +1,108 @@
+"""The reader's candidate spans, question weights and paragraph features (briefings/reader.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefings.questions import analyse_question
+from briefings.reader import (
+    candidates,
+    load_model,
+    paragraph_candidates,
+    question_view,
+    rank_sentences,
+    read,
+    sentence_view,
+    with_sentence_idf,
+)
+
+
+def _spans(question: str, sentence: str) -> set[str]:
+    view = question_view(analyse_question(question))
+    return {c.text for c in candidates(sentence_view(sentence, view), view)}
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "span"),
+    [
+        ("When did the mill open?", "The mill opened on March 4, 1921 after a long delay.", "March 4, 1921"),
+        ("Who ran the mill?", "The mill was run by Ada K. Morrow for a decade.", "Ada K. Morrow"),
+        ("Who ran the mill?", "The mill was sold to the U.S. Forest Service in 1950.", "U.S. Forest Service"),
+        ("In which season did the club win?", "The club won the cup in the 1987–88 season.", "1987–88 season"),
+        ("Which firm bought the mill?", "The mill was bought by Hale & Sons last year.", "Hale & Sons"),
+        (
+            "What song did the band play first?",
+            'The band opened with "Down by the Old Grey River and Back Again Tonight" to cheers.',
+            "Down by the Old Grey River and Back Again Tonight",
+        ),
+    ],
+)
+def test_candidates_keep_punctuation_that_belongs_inside_an_answer(question: str, sentence: str, span: str) -> None:
+    assert span in _spans(question, sentence)
+
+
+def test_candidates_do_not_run_across_a_plain_comma() -> None:
+    spans = _spans("Who ran the mill?", "The mill was run by Ada Morrow, Tom Price and others.")
+    assert "Ada Morrow" in spans
+    assert not any("Morrow, Tom" in s for s in spans)
+
+
+def test_a_clause_after_because_is_one_long_candidate() -> None:
+    spans = _spans(
+        "Why was the mill closed?",
+        "The mill was closed because heavy floods had wrecked the wheel and the old dam beyond any repair.",
+    )
+    assert "heavy floods had wrecked the wheel and the old dam beyond any repair" in spans
+
+
+def test_sentence_idf_discounts_the_paragraphs_running_subject() -> None:
+    sentences = [
+        "The Larch Mill was built in 1850.",
+        "The Larch Mill burned down in 1902.",
+        "The Larch Mill reopened as a museum in 1990.",
+    ]
+    plain = question_view(analyse_question("When did the Larch Mill burn down?"))
+    weighted = with_sentence_idf(plain, sentences)
+    larch, burn = "larch", "burn"
+    assert weighted.weights[larch] < plain.weights[larch]
+    assert weighted.weights[burn] == pytest.approx(plain.weights[burn])
+    views = rank_sentences([sentence_view(s, weighted) for s in sentences])
+    assert views[0].text == sentences[1]
+    # One sentence alone: nothing to compare with, the weights stay as they are.
+    assert with_sentence_idf(plain, sentences[:1]) is plain
+
+
+def test_question_view_knows_which_terms_come_before_the_question_word() -> None:
+    view = question_view(analyse_question("The Larch Mill was sold to which company?"))
+    assert view.side["larch"] == -1
+    assert view.side["compani"] == 1 or view.focus == "compani"
+
+
+def test_paragraph_candidates_mark_the_paragraphs_recurring_words() -> None:
+    sentences = [
+        "Larch Mill stands by the river.",
+        "Larch Mill was bought by Hale & Sons in 1950.",
+        "Larch Mill still grinds flour.",
+    ]
+    question = with_sentence_idf(question_view(analyse_question("Who bought the mill in 1950?")), sentences)
+    views = rank_sentences([sentence_view(s, question) for s in sentences])
+    found = {c.text: c for c in paragraph_candidates(question, views)}
+    assert found["Larch Mill"].features["head_elsewhere_any"] == 1.0
+    assert found["Hale & Sons"].features["head_elsewhere_any"] == 0.0
+
+
+def test_read_prefers_the_answer_of_the_sentence_that_asks_it() -> None:
+    paragraph = [
+        "Larch Mill stands by the river near Kettleby.",
+        "Larch Mill was bought by Ada Morrow in 1950.",
+        "It was turned into a museum in 1990 by the county council.",
+    ]
+    assert read(analyse_question("When did Ada Morrow buy Larch Mill?"), paragraph)[0].text == "1950"
+    assert read(analyse_question("Who bought Larch Mill?"), paragraph)[0].text == "Ada Morrow"
+
+
+def test_the_shipped_model_is_trained_and_knows_the_new_features() -> None:
+    model = load_model()
+    assert model.trained
+    assert any(name.startswith("w:who|lgap=") for name in model.weights)
+    assert "head_elsewhere" in model.weights
