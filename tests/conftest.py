@@ -13,6 +13,13 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from corpus import corpus_dir  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# CI runs the property tests on the same examples every time (a red build then means a change
+# broke something, not that the random search found an old bug); locally they search afresh.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
