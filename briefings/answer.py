@@ -775,7 +775,9 @@ class AnswerEngine:
                 return False  # an age is written in figures
             if count_of is not None and not _counts(candidate, count_of):
                 return False  # "how many fighters": a number that counts something else
-            if analysis.expected in _NAMED_TYPES and (_modifier(candidate) or _cut_name(candidate)):
+            if analysis.expected in _NAMED_TYPES and (
+                _modifier(candidate) or _cut_name(candidate) or _opening_word(candidate)
+            ):
                 return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
             if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
                 return False  # "where is Panjshir?": not "Governor's House in Panjshir"
@@ -928,6 +930,14 @@ def _says_kind(candidate: Candidate, focus: str) -> bool:
         return True
     before = tokens[max(0, candidate.first - 2) : candidate.first]
     return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
+
+
+def _opening_word(candidate: Candidate) -> bool:
+    """A lone word capitalised only because it opens the sentence ("According to ...")."""
+    if candidate.first != 0 or candidate.last != 1:
+        return False
+    low = candidate.sentence.tokens[0].low
+    return low in STOPWORDS or low.endswith(("ing", "ed", "ly"))
 
 
 def _cut_name(candidate: Candidate) -> bool:

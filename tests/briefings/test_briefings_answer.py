@@ -400,3 +400,8 @@ def test_owners_that_are_part_of_a_name_stay() -> None:
     assert _bare_name("King's College London") == "King's College London"
     assert analyse_question("Who heads FC Bayern Munich?").entities == ("FC Bayern Munich",)
     assert analyse_question("What is the name of the Italian restaurant?").expected != "person"
+
+
+async def test_a_word_that_only_opens_the_sentence_is_no_name(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(newsroom, "According to the survey, a blog is created every five seconds.", "Blogs boom", clock.now)
+    assert (await newsroom.ask("Which research firm says a blog is created every five seconds?")).text is None
