@@ -205,6 +205,20 @@ def _wh_word(low: str) -> str:
     return "other"
 
 
+def _noun_kind(word: str) -> str | None:
+    """The answer type a noun asks for ("city": place, "airline": organisation), if known."""
+    for kind, nouns in (
+        (PLACE, _PLACE_NOUNS),
+        (ORGANISATION, _ORG_NOUNS),
+        (PERSON, _PERSON_NOUNS),
+        (DATE, _DATE_NOUNS),
+        (NUMBER, _NUMBER_NOUNS),
+    ):
+        if word in nouns:
+            return kind
+    return None
+
+
 def expected_type(low: str) -> tuple[str, str | None]:
     """The answer type a lower-case question expects, and its focus noun if any."""
     if re.search(r"\bstands? for\b|\bshort for\b", low):
@@ -246,12 +260,9 @@ def expected_type(low: str) -> tuple[str, str | None]:
         for noun in named.group(1).split():
             if noun in STOPWORDS or noun.endswith(("ed", "ing")):
                 break
-            if noun in _PERSON_NOUNS:
-                return PERSON, noun
-            if noun in _ORG_NOUNS:
-                return ORGANISATION, noun
-            if noun in _PLACE_NOUNS:
-                return PLACE, noun
+            kind = _noun_kind(noun)
+            if kind is not None:
+                return kind, noun
             last = noun
         if last in NATIONALITIES:
             return PERSON, None  # "the Californian accused of ...": someone from there
@@ -267,16 +278,9 @@ def expected_type(low: str) -> tuple[str, str | None]:
             if len(following) == 3:
                 break
         for word in following:
-            if word in _PLACE_NOUNS:
-                return PLACE, word
-            if word in _ORG_NOUNS:
-                return ORGANISATION, word
-            if word in _PERSON_NOUNS:
-                return PERSON, word
-            if word in _DATE_NOUNS:
-                return DATE, word
-            if word in _NUMBER_NOUNS:
-                return NUMBER, word
+            kind = _noun_kind(word)
+            if kind is not None:
+                return kind, word
         if following:
             # "which massive lake" -> lake; "what album won ..." -> album (a verb ends the noun)
             for index, word in enumerate(following[1:], start=1):
