@@ -26,7 +26,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -157,18 +157,6 @@ def _in_words(name: str, words: frozenset[str]) -> bool:
     if not wanted:
         return True
     return sum(1 for w in wanted if w in words) >= max(1, math.ceil(0.6 * len(wanted)))
-
-
-_WORD_STEMS: dict[frozenset[str], frozenset[str]] = {}
-
-
-def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
-    stems = _WORD_STEMS.get(words)
-    if stems is None:
-        if len(_WORD_STEMS) > 256:
-            _WORD_STEMS.clear()
-        stems = _WORD_STEMS[words] = frozenset(stem(w) for w in words)
-    return stems
 
 
 # Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
@@ -424,12 +412,10 @@ class AnswerEngine:
         for fact in matching:
             groups[normalise_answer(answer_of(fact))].append(fact)
         # Merge "Massoud" into "Ahmad Massoud": a shorter form inside a longer one is the same answer.
-        keys = sorted(groups, key=len, reverse=True)
-        for short in keys[::-1]:
-            for long in keys:
-                if short != long and short in groups and long in groups and f" {short} " in f" {long} ":
-                    groups[long].extend(groups.pop(short))
-                    break
+        for short in sorted(groups, key=len):
+            long = _containing(short, groups)
+            if long is not None:
+                groups[long].extend(groups.pop(short))
         articles = {
             a.id: a
             for a in await self._store.articles(
@@ -590,6 +576,14 @@ class AnswerEngine:
                 words = article_words[article.id] = frozenset(re.findall(r"\w+", low))
             return words
 
+        article_stems: dict[str, frozenset[str]] = {}
+
+        def stems_of_article(article: Article) -> frozenset[str]:
+            stems = article_stems.get(article.id)
+            if stems is None:
+                stems = article_stems[article.id] = frozenset(stem(w) for w in words_of(article))
+            return stems
+
         def named_in_article(entity: str, article: Article) -> bool:
             return any(_in_words(name, words_of(article)) for name in (entity, *expansions.get(entity, ())))
 
@@ -667,7 +661,7 @@ class AnswerEngine:
             # Words that only describe a name ("the gamer Deathifier") must be in the article.
             described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
             if described and len(described) == len(analysis.descriptors) and article is not None:
-                have = _stems_of_words(words_of(article))
+                have = stems_of_article(article)
                 if not any(d in have for d in described):
                     dropped["description missing"] += 1
                     continue
@@ -1067,11 +1061,17 @@ def _bare_name(text: str) -> str:
     return text[match.end() :]
 
 
+def _containing(short: str, keys: Iterable[str]) -> str | None:
+    """A longer normalised answer that holds ``short`` as whole words ("ahmad massoud" for
+    "massoud"), if any."""
+    return next((k for k in keys if k != short and f" {short} " in f" {k} "), None)
+
+
 def _merge_contained(merged: dict[str, _Scored]) -> None:
     """Fold a name into a longer entry that contains it ("Massoud" into "Ahmad Massoud"): one
     answer, with the support of both (other outlets add to its score, as when merging)."""
     for short in sorted(merged, key=len):
-        long = next((k for k in merged if k != short and f" {short} " in f" {k} "), None)
+        long = _containing(short, merged)
         if long is None:
             continue
         entry, target = merged.pop(short), merged[long]
