@@ -333,11 +333,12 @@ class AnswerEngine:
         """The answer with its evidence and sources, or an abstention (``text`` None)."""
         analysis = analyse_question(question, previous)
         subject = analysis.entities[0] if analysis.entities else None
-        expansions, known = await self._expansions(analysis.entities)
-        answer = await self._from_facts(analysis, expansions, subject, known)
-        if answer is not None:
-            return answer
-        return await self._from_sentences(analysis, expansions, subject)
+        async with self._store.snapshot():  # a dozen reads, one connection
+            expansions, known = await self._expansions(analysis.entities)
+            answer = await self._from_facts(analysis, expansions, subject, known)
+            if answer is not None:
+                return answer
+            return await self._from_sentences(analysis, expansions, subject)
 
     # --- acronyms ---------------------------------------------------------------------------
 
@@ -844,6 +845,14 @@ class AnswerEngine:
         if best.score < self._threshold or (
             runner_up is not None and best.score - runner_up.score < self._margin
         ):
+            _log.debug(
+                "question %r: abstained, best %r %.2f, runner-up %r %.2f",
+                analysis.question,
+                best.text,
+                best.score,
+                runner_up.text if runner_up else None,
+                runner_up.score if runner_up else 0.0,
+            )
             return await abstention(confidence)
         superseded: tuple[str, ...] = ()
         best_article = articles.get(best.hits[0].article_id)

@@ -8,6 +8,7 @@ otherwise. Implementations live in :mod:`storage`; in-memory fakes for tests liv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -189,6 +190,13 @@ class SearchIndex(Protocol):
         ...
 
 
+class ReadSnapshots(Protocol):
+    def snapshot(self) -> AbstractAsyncContextManager[None]:
+        """A context in which the current task's reads share one connection and see one state
+        of the store; a store without connections may return a context that does nothing."""
+        ...
+
+
 class SubscriptionStore(Protocol):
     async def upsert_subscription(self, subscription: Subscription) -> Subscription:
         """Create or replace the subscription of (platform, chat_id, thread_id)."""
@@ -292,7 +300,7 @@ class AuditLog(Protocol):
     async def audit_entries(self, limit: int = 50) -> list[AuditEntry]: ...
 
 
-class NewsroomStore(ArticleStore, StoryStore, FactStore, SearchIndex, AuditLog, Protocol):
+class NewsroomStore(ArticleStore, StoryStore, FactStore, SearchIndex, ReadSnapshots, AuditLog, Protocol):
     """Everything the newsroom needs from storage."""
 
 

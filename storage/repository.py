@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,14 +23,40 @@ class SqlRepository:
         self._engine = engine
         self._url = engine.url
         self._dialect = engine.dialect.name
+        # The connection of the snapshot the current task is in, if any (see snapshot()).
+        self._pinned: ContextVar[AsyncConnection | None] = ContextVar(f"snapshot-{id(self)}", default=None)
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncConnection]:
+    async def snapshot(self) -> AsyncIterator[None]:
+        """Reads made inside share one connection and one read transaction.
+
+        A question makes a dozen small reads. On their own connections each pays a checkout, a
+        BEGIN and a ROLLBACK (on SQLite, each a hop to the driver's thread); in a snapshot it
+        pays them once, and every read sees the same state of the database. Writes keep their
+        own connections. Reads of one snapshot must not run concurrently (no gather inside).
+        """
+        if self._pinned.get() is not None:
+            yield  # already in one: the outer snapshot holds the connection
+            return
         with translate_errors(self._url):
+            async with self._engine.connect() as connection:
+                token = self._pinned.set(connection)
+                try:
+                    yield
+                finally:
+                    self._pinned.reset(token)
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        pinned = self._pinned.get()
+        with translate_errors(self._url):
+            if pinned is not None:
+                yield pinned
+                return
             async with self._engine.connect() as connection:
                 yield connection
 

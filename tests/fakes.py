@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -343,6 +344,12 @@ class FakeStore:
                 scored.append((hits, fact.added_at, fact))
         scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
         return [f for _, _, f in scored[:limit]]
+
+    # --- ReadSnapshots ----------------------------------------------------------------------
+
+    def snapshot(self) -> AbstractAsyncContextManager[None]:
+        """In memory every read already sees one state: nothing to hold."""
+        return nullcontext()
 
     # --- SearchIndex ------------------------------------------------------------------------
 

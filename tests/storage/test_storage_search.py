@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from sqlalchemy import event
 from storage_builders import plan
 
 import storage.sql
@@ -235,3 +238,48 @@ async def test_only_frequent_terms_give_sentences_with_most_of_them(
     assert [hit.text for hit in hits] == ["The mayor visited the harbour."]
     # A single frequent term still finds its sentences, newest first.
     assert len(await store.search_sentences(["harbour"], limit=3)) == 3
+
+
+async def test_reads_in_a_snapshot_share_one_connection(store: SqlStore) -> None:
+    await store.save_ingest(plan(BRIDGE))
+    checkouts: list[object] = []
+
+    def on_checkout(dbapi_connection: object, record: object, proxy: object) -> None:
+        checkouts.append(dbapi_connection)
+
+    pool = store.engine.sync_engine.pool
+    event.listen(pool, "checkout", on_checkout)
+    try:
+        async with store.snapshot():
+            hits = await store.search_sentences(query("cracks in the cable"))
+            async with store.snapshot():  # nested: still the outer connection
+                story = await store.story(hits[0].story_id)
+            sentences = await store.story_sentences(story.id)
+        assert len(checkouts) == 1
+        assert [s.text for s in sentences][1] == "Engineers found cracks in the main cable."
+
+        # Outside, each read takes its own; two tasks in snapshots never share one.
+        await store.search_sentences(query("cable"))
+        assert len(checkouts) == 2
+
+        async def in_snapshot() -> int:
+            async with store.snapshot():
+                await store.search_sentences(query("mayor"))
+                await asyncio.sleep(0.01)
+                await store.search_sentences(query("ferri"))
+                return len(await store.search_sentences(query("bridg")))
+
+        assert await asyncio.gather(in_snapshot(), in_snapshot()) == [1, 1]
+        assert len(checkouts) == 4
+    finally:
+        event.remove(pool, "checkout", on_checkout)
+    assert pool.checkedout() == 0
+
+
+async def test_a_write_inside_a_snapshot_uses_its_own_connection(store: SqlStore) -> None:
+    async with store.snapshot():
+        assert await store.search_sentences(query("library")) == []
+        await store.save_ingest(plan(LIBRARY))  # must not deadlock on SQLite's single writer
+    assert [h.text for h in await store.search_sentences(query("library"))] == [
+        "The new library opened its doors."
+    ]
