@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.messages import BulletList, Button, Paragraph, Reply, Span, Tone
-from bot.render.common import citation_text, fact_text
+from bot.render.common import citation_text, fact_text, joins_previous
 from briefings.models import Briefing, Citation
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ class EmbedData:
     def to_embed(self) -> discord.Embed:
         import discord
 
-        embed = discord.Embed(
-            title=self.title, description=self.description, url=self.url, colour=self.colour
-        )
+        embed = discord.Embed(title=self.title, description=self.description, url=self.url, colour=self.colour)
         for item in self.fields:
             embed.add_field(name=item.name, value=item.value, inline=item.inline)
         if self.footer:
@@ -157,7 +155,8 @@ def citation_markdown(citation: Citation) -> str:
 def split_text(text: str, limit: int) -> list[str]:
     """Cut ``text`` into chunks of at most ``limit`` UTF-16 units whose concatenation is exactly
     ``text``: at the last line break, else the last space, else a hard cut that never separates
-    a backslash from the character it escapes or a surrogate pair."""
+    a backslash from the character it escapes, nor splits a visible character (an emoji with
+    joiners, a letter with its accents) unless that character alone is longer than ``limit``."""
     if limit < 2:
         raise ValueError("limit must be at least 2")
     chunks: list[str] = []
@@ -168,19 +167,31 @@ def split_text(text: str, limit: int) -> list[str]:
         at = window.rfind("\n")
         if at <= 0:
             at = window.rfind(" ")
-        if at > 0:
-            cut = at + 1
-        else:
-            # A hard cut: an odd run of backslashes before it means the last one escapes the
-            # next character, so keep them together.
-            backslashes = len(window) - len(window.rstrip("\\"))
-            if backslashes % 2 == 1:
-                cut -= 1
+        cut = at + 1 if at > 0 else _hard_cut(rest, cut)
         chunks.append(rest[:cut])
         rest = rest[cut:]
     if rest or not chunks:
         chunks.append(rest)
     return chunks
+
+
+def _hard_cut(text: str, cut: int) -> int:
+    """Where to cut ``text`` at or before ``cut`` when there is no line break or space: not
+    inside a visible character (unless it alone is longer than the chunk), and not between a
+    backslash and the character it escapes (an odd run of backslashes before the cut)."""
+    for candidate in (_cluster_start(text, cut), cut):
+        backslashes = len(text[:candidate]) - len(text[:candidate].rstrip("\\"))
+        candidate -= backslashes % 2
+        if candidate > 0:
+            return candidate
+    return cut
+
+
+def _cluster_start(text: str, cut: int) -> int:
+    """The latest index at or before ``cut`` where a cut splits no visible character, or 0."""
+    while 0 < cut < len(text) and (joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return cut
 
 
 def _prefix_fitting(text: str, limit: int) -> int:
@@ -251,10 +262,7 @@ class _EmbedBuilder:
         for chunk in split_text(value, FIELD_VALUE_LIMIT):
             chunk = chunk if chunk.strip() else _EMPTY
             embed = self._current()
-            if (
-                len(embed.fields) >= FIELDS_LIMIT
-                or embed.size + units(name) + units(chunk) > EMBED_TOTAL_LIMIT
-            ):
+            if len(embed.fields) >= FIELDS_LIMIT or embed.size + units(name) + units(chunk) > EMBED_TOTAL_LIMIT:
                 embed = self._fresh()
             embed.fields.append(FieldData(name=name, value=chunk))
 

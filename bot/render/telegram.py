@@ -11,19 +11,33 @@ enough, and the whole run is dropped: the next piece starts at the first non-whi
 character. So, with ``pieces`` the visible texts of the chunks, the original visible text is
 ``pieces[0] + w1 + pieces[1] + ... + wn + pieces[n]`` where every ``wi`` is a (possibly empty)
 run of whitespace; whitespace before the first and after the last piece may be dropped as
-well. Nothing else is added or lost.
+well. Nothing else is added or lost, except as below.
+
+**Pieces start at text.** A piece starts at its first visible non-whitespace character: tags
+between the cut and that character are folded into the tags opened by the piece's prefix (a
+tag closed there is not reopened only to be closed again), so no room is wasted on them.
+
+**Formatting that cannot fit.** When one character cluster (a user-perceived character, such
+as an emoji with joiners) cannot fit in a piece together with the tags open around it, tags are
+dropped rather than the reply refused, because a reader wants the text first, then where a link
+leads, and last how it is styled. Tags are kept in that order, as far as they fit: links first,
+then bold, italic and code from the outermost in. Tags that cannot hold even one character (a
+link whose address alone nearly fills a message) are dropped for the rest of their element;
+otherwise only that cluster goes in a piece of its own, with the tags that fit around it, and
+the text after it is formatted again. A cluster longer than a whole message on its own (a letter
+with hundreds of combining marks) is cut inside. Only a single character or entity longer than
+the limit makes :func:`split_html` raise.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from bot.messages import BulletList, Paragraph, Reply, Span, Tone
-from bot.render.common import citation_text, fact_text
+from bot.render.common import citation_text, fact_text, joins_previous
 
 MESSAGE_LIMIT = 4096
 MAX_FACTS_PER_CARD = 6
@@ -145,19 +159,26 @@ _OPAQUE = "\x00"  # stands for a multi-character atom in the visible text: not a
 _OPEN, _CLOSE, _TEXT = 1, 2, 3
 
 
-def _joins(char: str) -> bool:
-    """True when a cut before a character would split a visible character cluster."""
-    code = ord(char[0])
-    return bool(
-        unicodedata.combining(char[0])
-        or code in (0x200D, 0xFE0E, 0xFE0F)
-        or 0x1F3FB <= code <= 0x1F3FF
-        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
-    )
+_Stack = tuple[tuple[str, str], ...]  # the open tags, outermost first: (name, opening tag as written)
 
 
-def _close_tags(stack: tuple[tuple[str, str], ...]) -> str:
+def _close_tags(stack: _Stack) -> str:
     return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _tags_units(stack: _Stack) -> int:
+    """What opening and closing the tags of ``stack`` costs."""
+    return sum(utf16_len(opening) + len(name) + 3 for name, opening in stack)
+
+
+def _after_tag(stack: _Stack, kind: int, name: str, written: str) -> _Stack:
+    """The open tags after one tag: an opening tag is pushed, a closing tag pops the innermost
+    element when it has its name and is ignored otherwise (well-formed markup has no such tag)."""
+    if kind == _OPEN:
+        return (*stack, (name, written))
+    if stack and stack[-1][0] == name:
+        return stack[:-1]
+    return stack
 
 
 class _Splitter:
@@ -218,9 +239,7 @@ class _Splitter:
         pieces.append(markup[done:])
         self.visible = "".join(pieces)
         self.reversed = self.visible[::-1]
-        self.tag_starts = [
-            begin for begin, kind in zip(self.starts, self.kinds, strict=True) if kind != _TEXT
-        ]
+        self.tag_starts = [begin for begin, kind in zip(self.starts, self.kinds, strict=True) if kind != _TEXT]
         self.tag_numbers = [number for number, kind in enumerate(self.kinds) if kind != _TEXT]
         self.astral = [match.start() for match in _ASTRAL.finditer(markup)]
 
@@ -283,20 +302,52 @@ class _Splitter:
             return index
         return self.ends[number - 1] + index - self.vis_ends[number - 1]
 
-    def skip_spaces(self, offset: int) -> int:
-        """Past the whitespace atoms at ``offset`` (a tag stops it)."""
-        end = len(self.markup)
-        while offset < end:
-            match = _SPACES.match(self.markup, offset)
-            if match is not None:
-                offset = match.end()
-                continue
-            number = self.by_start.get(offset)
-            if number is not None and self.kinds[number] == _TEXT and self.chars[number].isspace():
-                offset = self.ends[number]
-                continue
-            break
-        return offset
+    def settle(self, offset: int, stack: _Stack) -> tuple[int, _Stack]:
+        """Where a piece starting at ``offset`` really starts (its first non-whitespace text
+        atom, or the end), with the tags open there: the tags passed are folded into ``stack``."""
+        first = self.first_text(offset, len(self.markup))
+        start = len(self.markup) if first is None else first
+        return start, self.fold(stack, offset, start)
+
+    def fold(self, stack: _Stack, begin: int, end: int) -> _Stack:
+        """The tags open after ``markup[begin:end]`` when ``stack`` is open before it."""
+        for tag in range(bisect_left(self.tag_starts, begin), bisect_left(self.tag_starts, end)):
+            number = self.tag_numbers[tag]
+            written = self.markup[self.starts[number] : self.ends[number]]
+            stack = _after_tag(stack, self.kinds[number], self.names[number], written)
+        return stack
+
+    def untagged(self, begin: int, end: int) -> str:
+        """``markup[begin:end]`` without its tags (entities stay as written)."""
+        parts = []
+        for tag in range(bisect_left(self.tag_starts, begin), bisect_left(self.tag_starts, end)):
+            number = self.tag_numbers[tag]
+            parts.append(self.markup[begin : self.starts[number]])
+            begin = self.ends[number]
+        parts.append(self.markup[begin:end])
+        return "".join(parts)
+
+    def without_closings(self, begin: int, stack: _Stack, dropped: set[int]) -> str:
+        """``markup[begin:]`` without the closing tags of the elements ``stack[i]``, ``i`` in
+        ``dropped``, that are open at ``begin`` (paired as :func:`_after_tag` pairs them)."""
+        open_elements: list[tuple[str, int | None]] = [(name, i) for i, (name, _) in enumerate(stack)]
+        remaining = set(dropped)
+        parts = []
+        offset = begin
+        for number in self.tag_numbers[bisect_left(self.tag_starts, begin) :]:
+            if not remaining:
+                break
+            name = self.names[number]
+            if self.kinds[number] == _OPEN:
+                open_elements.append((name, None))
+            elif open_elements and open_elements[-1][0] == name:
+                _, index = open_elements.pop()
+                if index in remaining:
+                    remaining.discard(index)
+                    parts.append(self.markup[offset : self.starts[number]])
+                    offset = self.ends[number]
+        parts.append(self.markup[offset:])
+        return "".join(parts)
 
     def first_text(self, begin: int, end: int) -> int | None:
         """The first non-whitespace text atom in ``[begin, end)``."""
@@ -323,17 +374,44 @@ class _Splitter:
                 return char
         return ""
 
+    def cuttable(self, offset: int, floor: int) -> bool:
+        """True when a cut at the atom boundary ``offset`` splits no character cluster (only
+        text after ``floor`` is looked at)."""
+        kind, char, _ = self.atom_at(offset)
+        if kind == _OPEN:
+            return True
+        return kind == _TEXT and not joins_previous(char) and self.previous_text_char(offset, floor) != "\u200d"
+
     def hard_cut(self, first_text: int, overflow: int) -> int | None:
         """The latest atom boundary in ``(first_text, overflow]`` where a cut splits no cluster."""
         offset = overflow
         while offset > first_text:
-            kind, char, _ = self.atom_at(offset)
-            if kind == _OPEN:
-                return offset
-            if kind == _TEXT and not _joins(char) and self.previous_text_char(offset, first_text) != "\u200d":
+            if self.cuttable(offset, first_text):
                 return offset
             offset = self.atom_before(offset)
         return None
+
+    def cluster_end(self, start: int) -> int:
+        """The end of the character cluster at ``start``: the first boundary after it where a
+        cut splits no cluster (the closing tags right after it included), or the end."""
+        end = len(self.markup)
+        offset = self.atom_at(start)[2]
+        while offset < end and not self.cuttable(offset, start):
+            offset = self.atom_at(offset)[2]
+        return offset
+
+    def fitting_text(self, begin: int, end: int, budget: int) -> int:
+        """The furthest atom boundary in ``[begin, end]`` whose text atoms since ``begin`` take
+        at most ``budget`` units (tags not counted)."""
+        used = 0
+        while begin < end:
+            kind, _, after = self.atom_at(begin)
+            if kind == _TEXT:
+                used += self.units(begin, after)
+            if used > budget:
+                break
+            begin = after
+        return begin
 
     # --- whitespace runs --------------------------------------------------------------------------
 
@@ -373,93 +451,114 @@ def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Cuts are preferred at paragraph breaks, then sentence ends, then line breaks, then
     spaces, and only then between two characters; a preferred cut is taken when it keeps at
-    least half of the piece, otherwise the latest cut of any kind is taken.
+    least half of the piece, otherwise the latest cut of any kind is taken. Tags that cannot
+    fit around a single character cluster are dropped (see the module's docstring).
     """
     if utf16_len(markup) <= limit:
         return [markup] if html_to_text(markup).strip() else []
     text = _Splitter(markup)
-    end = len(markup)
     chunks: list[str] = []
-    stack: tuple[tuple[str, str], ...] = ()  # (tag name, opening tag as written)
+    stack: _Stack = ()
     position = 0
-    first = True
-    while position < end:
+    while True:
+        start, stack = text.settle(position, stack)
+        if start == len(text.markup):
+            return chunks
         prefix = "".join(opening for _, opening in stack)
-        start = position if first else text.skip_spaces(position)
-        first = False
         prefix_units = utf16_len(prefix)
-        closing = sum(len(name) + 3 for name, _ in stack)
-        # Walk forward tag by tag to the first atom that does not fit ("overflow").
-        chunk_stack = stack
-        tag_marks: list[int] = []  # tags passed, with the stack after each
-        stacks: list[tuple[tuple[str, str], ...]] = []
-        overflow: int | None = None
-        offset = start
-        tag = bisect_left(text.tag_starts, start)
-        while True:
-            tag_start = text.tag_starts[tag] if tag < len(text.tag_starts) else end
-            used = prefix_units + text.units(start, offset)
-            fits = text.last_fitting(offset, tag_start, limit - closing - used)
-            if fits < tag_start:
-                overflow = fits
-                break
-            if tag_start == end:
-                break
-            number = text.tag_numbers[tag]
-            name = text.names[number]
-            tag_end = text.ends[number]
-            new_closing = closing
-            if text.kinds[number] == _OPEN:
-                new_closing += len(name) + 3
-            elif chunk_stack and chunk_stack[-1][0] == name:
-                new_closing -= len(name) + 3
-            if prefix_units + text.units(start, tag_end) + new_closing > limit:
-                overflow = tag_start
-                break
-            closing = new_closing
-            if text.kinds[number] == _OPEN:
-                chunk_stack = (*chunk_stack, (name, markup[tag_start:tag_end]))
-            elif chunk_stack and chunk_stack[-1][0] == name:
-                chunk_stack = chunk_stack[:-1]
-            tag_marks.append(tag_start)
-            stacks.append(chunk_stack)
-            offset = tag_end
-            tag += 1
+        overflow, tag_marks, stacks = _walk(text, start, stack, prefix_units, limit)
         if overflow is None:
-            body = prefix + markup[start:]
-            if html_to_text(body).strip():
-                chunks.append(_clean(body))
-            break
-
-        first_text = text.first_text(start, overflow)
-        cut = None
-        if first_text is not None:
-            cut = _choose_cut(text, start, overflow, first_text, prefix_units, limit - prefix_units)
-        if cut is None and first_text is None and overflow > start:
-            # Only whitespace so far and the next thing does not fit with it: drop the whitespace.
-            stack, position = chunk_stack, overflow
+            chunks.append(_clean(prefix + text.markup[start:]))
+            return chunks
+        cut = _choose_cut(text, start, overflow, prefix_units, limit - prefix_units)
+        if cut is not None:
+            passed = bisect_left(tag_marks, cut)  # the tags that start before the cut
+            cut_stack = stacks[passed - 1] if passed else stack
+            chunks.append(_clean(prefix + text.markup[start:cut] + _close_tags(cut_stack)))
+            stack, position = cut_stack, cut
             continue
-        if cut is None:
-            raise ValueError(
-                f"cannot split HTML into pieces of {limit} UTF-16 units: a tag or character is too long"
-            )
-        passed = bisect_left(tag_marks, cut)  # the tags that start before the cut
-        cut_stack = stacks[passed - 1] if passed else stack
-        chunks.append(_clean(prefix + markup[start:cut] + _close_tags(cut_stack)))
-        stack = cut_stack
-        position = cut
-    return chunks
+        # The character cluster at ``start`` does not fit with the tags open around it.
+        lasting = _kept_tags(stack, 1, limit)
+        if len(lasting) < len(stack):
+            # Some tags cannot hold a single character: drop them for the rest of their elements.
+            dropped = set(range(len(stack))) - set(lasting)
+            text = _Splitter(text.without_closings(start, stack, dropped))
+            stack, position = tuple(stack[index] for index in lasting), 0
+            continue
+        piece, position = _lone_cluster(text, start, stack, limit)
+        chunks.append(piece)
+        stack = text.fold(stack, start, position)
 
 
-def _choose_cut(
-    text: _Splitter, start: int, overflow: int, first_text: int, prefix_units: int, room: int
-) -> int | None:
+def _walk(
+    text: _Splitter, start: int, stack: _Stack, prefix_units: int, limit: int
+) -> tuple[int | None, list[int], list[_Stack]]:
+    """Walk forward from ``start`` tag by tag to the first atom that does not fit in a piece
+    (the "overflow"; None when the rest fits), with the tags passed and the stack after each."""
+    markup, end = text.markup, len(text.markup)
+    closing = sum(len(name) + 3 for name, _ in stack)
+    chunk_stack = stack
+    tag_marks: list[int] = []
+    stacks: list[_Stack] = []
+    offset = start
+    tag = bisect_left(text.tag_starts, start)
+    while True:
+        tag_start = text.tag_starts[tag] if tag < len(text.tag_starts) else end
+        used = prefix_units + text.units(start, offset)
+        fits = text.last_fitting(offset, tag_start, limit - closing - used)
+        if fits < tag_start:
+            return fits, tag_marks, stacks
+        if tag_start == end:
+            return None, tag_marks, stacks
+        number = text.tag_numbers[tag]
+        tag_end = text.ends[number]
+        name = text.names[number]
+        after = _after_tag(chunk_stack, text.kinds[number], name, markup[tag_start:tag_end])
+        new_closing = closing + (len(after) - len(chunk_stack)) * (len(name) + 3)  # pushed or popped
+        if prefix_units + text.units(start, tag_end) + new_closing > limit:
+            return tag_start, tag_marks, stacks
+        closing, chunk_stack = new_closing, after
+        tag_marks.append(tag_start)
+        stacks.append(chunk_stack)
+        offset = tag_end
+        tag += 1
+
+
+def _lone_cluster(text: _Splitter, start: int, stack: _Stack, limit: int) -> tuple[str, int]:
+    """A piece of only the cluster at ``start``, in the open tags that fit around it, and where
+    the next piece starts. A cluster longer than a whole piece on its own is cut inside."""
+    end = text.cluster_end(start)
+    body = text.untagged(start, end)
+    kept = tuple(stack[index] for index in _kept_tags(stack, utf16_len(body), limit))
+    if utf16_len(body) > limit:  # then no tag is kept either
+        end = text.fitting_text(start, end, limit)
+        if end == start:
+            raise ValueError(f"cannot split HTML into pieces of {limit} UTF-16 units: a character is too long")
+        body = text.untagged(start, end)
+    return "".join(opening for _, opening in kept) + body + _close_tags(kept), end
+
+
+def _kept_tags(stack: _Stack, body_units: int, limit: int) -> list[int]:
+    """Which of the open tags (indices into ``stack``, in order) to keep around text of
+    ``body_units``: links first, then the others from the outermost in, each one kept when it
+    still fits (see the module's docstring for why)."""
+    order = sorted(range(len(stack)), key=lambda index: stack[index][0] != "a")
+    kept: list[int] = []
+    for index in order:
+        trial = sorted([*kept, index])
+        if _tags_units(tuple(stack[i] for i in trial)) + body_units <= limit:
+            kept = trial
+    return kept
+
+
+def _choose_cut(text: _Splitter, start: int, overflow: int, prefix_units: int, room: int) -> int | None:
     """The best cut: the latest of the best level that keeps at least half the room, else the
-    latest cut of any kind (a whitespace run before a hard cut at the same place)."""
+    latest cut of any kind (a whitespace run before a hard cut at the same place). ``start``
+    is a non-whitespace text atom (see :meth:`_Splitter.settle`)."""
     half = room // 2
     # The visible window whose runs count: after the first text atom, up to the overflowing atom
     # (included when it is whitespace: its run is cut where it starts).
-    low = text.to_visible(first_text) + 1
+    low = text.to_visible(start) + 1
     kind, char, _ = text.atom_at(overflow)
     high = text.to_visible(overflow) + (1 if kind == _TEXT and char.isspace() else 0)
 
@@ -480,7 +579,7 @@ def _choose_cut(
             found = latest if pattern is _SPACES else text.run(pattern, low, high)
             if found is not None and text.level(*found) == level and units_at(found[0]) >= half:
                 return text.from_visible(found[0])
-    hard = text.hard_cut(first_text, overflow)
+    hard = text.hard_cut(start, overflow)
     run_cut = text.from_visible(latest[0]) if latest is not None else None
     if run_cut is not None and (hard is None or run_cut >= hard):
         return run_cut

@@ -6,7 +6,8 @@ import html
 import re
 from datetime import UTC, datetime
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from telegram_server import parse_telegram_html
 
@@ -47,7 +48,18 @@ def assert_pieces_rebuild(original: str, pieces: list[str]) -> None:
     assert re.fullmatch(pattern, original), (original, pieces)
 
 
+# Found by the property test: the piece after the first cut reopened ``<a href=…><i>`` only to
+# close them at once, and that wasted room left no space for the unbreakable family emoji.
+LINK_THEN_FAMILY = Reply(
+    blocks=(
+        Paragraph((Span(""), Span("< ", italic=True, link="https://example.org/a?b=1&c=2"))),
+        Paragraph((Span("👨‍👩‍👧", bold=True, italic=True, code=True),)),
+    )
+)
+
+
 @settings(max_examples=120, deadline=None)
+@example(reply=LINK_THEN_FAMILY, limit=90)
 @given(reply=replies, limit=st.integers(min_value=90, max_value=600))
 def test_any_reply_splits_into_well_formed_pieces_that_lose_nothing(reply: Reply, limit: int) -> None:
     full = render_full_html(reply)
@@ -132,3 +144,49 @@ def test_cards_show_headline_summary_facts_and_linked_sources() -> None:
 def test_nothing_to_say_gives_no_message() -> None:
     assert render_html(Reply()) == []
     assert split_html("   \n ", 10) == []
+
+
+def assert_well_formed(chunks: list[str], limit: int) -> None:
+    for chunk in chunks:
+        assert utf16_len(chunk) <= limit
+        parse_telegram_html(chunk)
+        assert html_to_text(chunk).strip()
+
+
+def test_a_cut_before_closing_tags_does_not_reopen_them() -> None:
+    chunks = render_html(LINK_THEN_FAMILY, limit=90)
+    assert_well_formed(chunks, 90)
+    assert chunks == [
+        '<a href="https://example.org/a?b=1&amp;c=2"><i>&lt;</i></a>',
+        "<b><i><code>👨\u200d👩\u200d👧</code></i></b>",
+    ]
+
+
+def test_a_link_too_long_to_hold_any_text_is_dropped_for_all_its_text() -> None:
+    href = "https://x.test/" + "p" * 100
+    reply = Reply(blocks=(Paragraph((Span("Read this word here", bold=True, link=href),)),))
+    # Rather than refuse the reply, or send one character per message: the text, still bold.
+    assert render_html(reply, limit=90) == ["<b>Read this word here</b>"]
+
+
+def test_a_cluster_too_wide_for_its_tags_goes_alone_and_the_formatting_resumes() -> None:
+    href = "https://x.test/" + "p" * 60  # the link's tags take 90 units
+    reply = Reply(blocks=(Paragraph((Span("Hi 👨‍👩‍👧 there", bold=True, link=href),)),))
+    opening = f'<a href="{href}">'
+    chunks = render_html(reply, limit=95)
+    assert_well_formed(chunks, 95)
+    # Bold can never fit inside this link, so it goes; the link only where it cannot fit.
+    assert chunks == [f"{opening}Hi</a>", "👨\u200d👩\u200d👧", f"{opening}there</a>"]
+
+
+def test_a_cluster_longer_than_a_message_is_cut_inside() -> None:
+    markup = "<b>a" + "\u0301" * 100 + "</b> x"
+    chunks = split_html(markup, 40)
+    assert_well_formed(chunks, 40)
+    assert "".join(html_to_text(chunk) for chunk in chunks) == html_to_text(markup)
+
+
+def test_only_a_character_longer_than_the_limit_is_refused() -> None:
+    assert split_html("<b>&quot;</b>", 8) == ["&quot;"]
+    with pytest.raises(ValueError, match="a character is too long"):
+        split_html("&quot;", 5)

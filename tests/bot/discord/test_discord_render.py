@@ -102,9 +102,7 @@ spans = st.lists(
     max_size=4,
 ).map(tuple)
 blocks = st.lists(
-    st.one_of(
-        st.builds(Paragraph, spans), st.builds(BulletList, st.lists(spans, min_size=1, max_size=5).map(tuple))
-    ),
+    st.one_of(st.builds(Paragraph, spans), st.builds(BulletList, st.lists(spans, min_size=1, max_size=5).map(tuple))),
     max_size=6,
 )
 replies = st.builds(
@@ -183,9 +181,7 @@ def shown_text(messages: list[DiscordMessage]) -> str:
     return "".join(parts)
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(replies)
 def test_every_limit_is_respected_and_no_text_is_lost(reply: Reply) -> None:
     messages = render_discord(reply)
@@ -233,9 +229,7 @@ def test_a_long_digest_is_split_across_messages_within_limits() -> None:
     cards = tuple(
         Briefing(
             story=story(str(i), f"Story number {i} " + "headline " * 40, "A summary sentence. " * 220),
-            citations=tuple(
-                citation(str(i), j, f"Outlet {j}", f"https://news.example/{i}/{j}") for j in range(6)
-            ),
+            citations=tuple(citation(str(i), j, f"Outlet {j}", f"https://news.example/{i}/{j}") for j in range(6)),
             facts=tuple(fact(str(i), j, f"Fact {j} of story {i}. " * 8) for j in range(40)),
         )
         for i in range(12)
@@ -281,3 +275,19 @@ def test_errors_are_ephemeral_and_red() -> None:
 
 def test_an_empty_reply_renders_nothing() -> None:
     assert render_discord(Reply()) == []
+
+
+def test_a_hard_cut_does_not_split_a_visible_character() -> None:
+    family = "👨\u200d👩\u200d👧"
+    chunks = split_text("x" * 4093 + family + " end", DESCRIPTION_LIMIT)
+    assert chunks == ["x" * 4093, family + " end"]
+    accented = "e\u0301\u0302"
+    assert split_text("ab" + accented * 2, 4) == ["ab", accented, accented]
+
+
+def test_a_character_longer_than_a_chunk_is_cut_inside_it() -> None:
+    # An escaped "*" with a thousand accents: cut inside it, never between "\" and "*".
+    value = escape("*") + "\u0301" * 1000
+    chunks = split_text(value, 100)
+    assert "".join(chunks) == value
+    assert chunks[0].startswith("\\*") and all(units(chunk) <= 100 for chunk in chunks)
