@@ -26,7 +26,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -80,6 +80,7 @@ MIN_PREDICATE = 0.5
 SEARCH_LIMIT = 40
 STORIES_READ = 6
 READ_SENTENCES = 5
+MAX_ALIASES = 3
 
 
 _log = logging.getLogger(__name__)
@@ -151,12 +152,47 @@ def _coverage_ceiling(
     return total
 
 
-def _in_words(name: str, words: frozenset[str]) -> bool:
-    """Whether a text with these lower-case words names ``name``: most of its words."""
+def _in_words(name: str, has_word: Callable[[str], bool]) -> bool:
+    """Whether a text names ``name`` (most of its words), given a test for a lower-case word."""
     wanted = [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS and len(w) > 1]
     if not wanted:
         return True
-    return sum(1 for w in wanted if w in words) >= max(1, math.ceil(0.6 * len(wanted)))
+    return sum(1 for w in wanted if has_word(w)) >= max(1, math.ceil(0.6 * len(wanted)))
+
+
+class _ArticleWords:
+    """Whether articles have a word, for the length of one question.
+
+    Most questions test a handful of words against a hundred articles, so a word is looked for
+    in the article's lower-case text (a substring scan, each find checked for word boundaries)
+    instead of splitting every article into words; the set of stems is made only for an article
+    whose stems are asked for."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._stems: dict[str, frozenset[str]] = {}
+
+    def _text(self, article: Article) -> str:
+        low = self._texts.get(article.id)
+        if low is None:
+            low = self._texts[article.id] = f"{article.title or ''} {article.text}".lower()
+        return low
+
+    def has(self, article: Article, word: str) -> bool:
+        low = self._text(article)
+        at = low.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+                return True
+            at = low.find(word, at + 1)
+        return False
+
+    def stems(self, article: Article) -> frozenset[str]:
+        found = self._stems.get(article.id)
+        if found is None:
+            found = self._stems[article.id] = frozenset(stem(w) for w in re.findall(r"\w+", self._text(article)))
+        return found
 
 
 # Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
@@ -352,17 +388,21 @@ class AnswerEngine:
         facts = await self._store.search_facts(lookup, limit=100)
         for entity in entities:
             entity_terms = set(terms(entity))
+            seen: Counter[str] = Counter()
             for fact in facts:
                 if fact.relation != STANDS_FOR:
                     continue
                 if fact.subject.upper() == entity.upper():
-                    out[entity].add(fact.object)
+                    seen[fact.object] += 1
                 elif set(terms(fact.object)) == entity_terms or (
                     entity_terms
                     and entity_terms <= set(terms(fact.object))
                     and len(entity_terms) >= 0.6 * len(set(terms(fact.object)))
                 ):
-                    out[entity].add(fact.subject)
+                    seen[fact.subject] += 1
+            # An acronym may stand for many things across years of news; the names most often
+            # given are the ones meant, and each one kept is looked up, so keep a few.
+            out[entity] = {name for name, _ in seen.most_common(MAX_ALIASES)}
         return out, facts
 
     # --- facts ------------------------------------------------------------------------------
@@ -554,7 +594,6 @@ class AnswerEngine:
             for entity in analysis.entities
             if not _optional_name(entity, analysis)
         ]
-        article_words: dict[str, frozenset[str]] = {}
         # What each question term may look like in raw text (a stem's first letters, or a
         # paraphrase's), and which terms could still count for half from elsewhere in the article.
         prefixes = [
@@ -570,23 +609,13 @@ class AnswerEngine:
             if term in entity_stems or term in analysis.descriptors or term in has_alias or _YEAR_RE.fullmatch(term)
         }
 
-        def words_of(article: Article) -> frozenset[str]:
-            words = article_words.get(article.id)
-            if words is None:
-                low = f"{article.title or ''} {article.text}".lower()
-                words = article_words[article.id] = frozenset(re.findall(r"\w+", low))
-            return words
-
-        article_stems: dict[str, frozenset[str]] = {}
-
-        def stems_of_article(article: Article) -> frozenset[str]:
-            stems = article_stems.get(article.id)
-            if stems is None:
-                stems = article_stems[article.id] = frozenset(stem(w) for w in words_of(article))
-            return stems
+        said = _ArticleWords()
 
         def named_in_article(entity: str, article: Article) -> bool:
-            return any(_in_words(name, words_of(article)) for name in (entity, *expansions.get(entity, ())))
+            return any(
+                _in_words(name, lambda word: said.has(article, word))
+                for name in (entity, *expansions.get(entity, ()))
+            )
 
         for hit in hits:
             article = articles.get(hit.article_id)
@@ -595,7 +624,7 @@ class AnswerEngine:
             if any(
                 words
                 and not any(w in haystack for w in words)
-                and (article is None or not any(w in words_of(article) for w in words))
+                and (article is None or not any(said.has(article, w) for w in words))
                 for words in name_words
             ):
                 dropped["name missing"] += 1
@@ -662,7 +691,7 @@ class AnswerEngine:
             # Words that only describe a name ("the gamer Deathifier") must be in the article.
             described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
             if described and len(described) == len(analysis.descriptors) and article is not None:
-                have = stems_of_article(article)
+                have = said.stems(article)
                 if not any(d in have for d in described):
                     dropped["description missing"] += 1
                     continue
@@ -673,7 +702,7 @@ class AnswerEngine:
                 not (
                     _YEAR_RE.fullmatch(s)
                     and article is not None
-                    and (s in words_of(article) or _relative_year(hit.text, article) == int(s))
+                    and (said.has(article, s) or _relative_year(hit.text, article) == int(s))
                 )
                 for s in missing_numbers
             ):

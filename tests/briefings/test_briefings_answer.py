@@ -8,7 +8,8 @@ import pytest
 from clock import ManualClock as Clock
 from fakes import FakeStore
 
-from briefings.models import Answer, ArticleInput
+from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords
+from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
 from briefings.questions import analyse_question
 from briefings.reader import candidates, fits, question_view, read, sentence_view
@@ -405,3 +406,50 @@ def test_owners_that_are_part_of_a_name_stay() -> None:
 async def test_a_word_that_only_opens_the_sentence_is_no_name(newsroom: Newsroom, clock: Clock) -> None:
     await _add(newsroom, "According to the survey, a blog is created every five seconds.", "Blogs boom", clock.now)
     assert (await newsroom.ask("Which research firm says a blog is created every five seconds?")).text is None
+
+
+async def test_an_acronym_of_many_bodies_is_looked_up_by_its_commonest_names(clock: Clock) -> None:
+    store = FakeStore(clock=clock)
+    newsroom = Newsroom(store, clock=clock)
+    bodies = [
+        "Ports Control Authority",
+        "Ports Control Authority",
+        "Ports Control Authority",
+        "Poetry Circle Association",
+        "Poetry Circle Association",
+        "Pine County Archive",
+        "Plant Care Alliance",
+        "Public Choir Academy",
+    ]
+    for number, body in enumerate(bodies):
+        town = ["Selmouth", "Varn", "Korla", "Ostby", "Lund", "Brae", "Dunmere", "Alcott"][number]
+        await _add(
+            newsroom,
+            f"The {body} (PCA) met in {town} on Monday. It agreed on plan number {number + 10}.",
+            f"{town} meeting {number}",
+            clock.now - timedelta(days=number),
+        )
+    expansions, _ = await AnswerEngine(store)._expansions(("PCA",))
+    # The two given most often, and one of the names given once.
+    assert len(expansions["PCA"]) == MAX_ALIASES == 3
+    assert {"Ports Control Authority", "Poetry Circle Association"} < expansions["PCA"]
+
+
+def test_article_words_are_whole_words() -> None:
+    article = Article(
+        id="1",
+        source="Daily Test",
+        url=None,
+        title="Banana talks",
+        text="Ana met Dana in Canada; the ana-lysis waited.",
+        published_at=None,
+        content_hash="x",
+        story_id="1",
+        external_id=None,
+        added_at=datetime(2024, 3, 1, tzinfo=UTC),
+    )
+    said = _ArticleWords()
+    assert said.has(article, "ana") and said.has(article, "dana") and said.has(article, "banana")
+    assert not said.has(article, "anad") and not said.has(article, "lysi")
+    assert said.has(article, "lysis") and not said.has(article, "nad")
+    assert "talk" in said.stems(article)
