@@ -81,6 +81,7 @@ SEARCH_LIMIT = 40
 STORIES_READ = 6
 READ_SENTENCES = 5
 MAX_ALIASES = 3
+LEAD_CHARS = 300
 
 
 _log = logging.getLogger(__name__)
@@ -302,7 +303,18 @@ def _matches(name: str, targets: Sequence[str]) -> bool:
         small, big = sorted((name_terms, target_terms), key=len)
         if small <= big and len(small) >= 0.6 * len(big):
             return True
+        if _last_word_names(name, target) or _last_word_names(target, name):
+            return True
     return False
+
+
+def _last_word_names(short: str, full: str) -> bool:
+    """"Wilkinson's" for "Jonny Wilkinson": one word, the distinctive last word of the longer name."""
+    short_words, full_words = _name_stems(short), tokenize(full)
+    if len(short_words) != 1 or len(_name_stems(full)) < 2:
+        return False
+    last = full_words[-1]
+    return last.is_cap and last.low not in _GENERIC_NAME_WORDS and last.stem == short_words[0]
 
 
 def cue_positions(
@@ -611,6 +623,12 @@ class AnswerEngine:
 
         said = _ArticleWords()
 
+        def article_about(entity: str, article: Article) -> bool:
+            """The article's title or opening names it: the article is about it."""
+            opening = f"{article.title or ''} {article.text[:LEAD_CHARS]}".lower()
+            words = frozenset(re.findall(r"\w+", opening))
+            return any(_in_words(name, words.__contains__) for name in (entity, *expansions.get(entity, ())))
+
         def named_in_article(entity: str, article: Article) -> bool:
             return any(
                 _in_words(name, lambda word: said.has(article, word))
@@ -641,6 +659,7 @@ class AnswerEngine:
             # is being assembled for ..." and "She was suspended by Delta" name it a sentence before.
             aliased: set[str] = set()
             elsewhere: set[str] = set()
+            topical: set[str] = set()
             in_sentence = 0
             for entity in analysis.entities:
                 if _entity_present(entity, sentence_stems, set(title_stems)):
@@ -660,7 +679,11 @@ class AnswerEngine:
                     in_sentence += 1
                     aliased.update(terms(entity))
                 elif article is not None and named_in_article(entity, article):
-                    elsewhere.update(s for s in _name_stems(entity) if s not in sentence_stems)
+                    missing = [s for s in _name_stems(entity) if s not in sentence_stems]
+                    if article_about(entity, article):
+                        topical.update(missing)  # the article is about it: later sentences leave it unsaid
+                    else:
+                        elsewhere.update(missing)
                 else:
                     elsewhere.add("")  # nowhere: this article is about something else
                     break
@@ -668,7 +691,7 @@ class AnswerEngine:
                 dropped["name missing"] += 1
                 continue
             if (
-                elsewhere
+                (elsewhere or (topical and analysis.expected not in _NAMED_TYPES))
                 and not _starts_with_pronoun(view)
                 and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0)
             ):
@@ -719,7 +742,7 @@ class AnswerEngine:
                     continue
             # Acronym aliases and role synonyms count as the question's own words; names and
             # descriptions the article has elsewhere count for half.
-            extra = sum(question.weights.get(s, 0.0) for s in aliased if s not in sentence_stems)
+            extra = sum(question.weights.get(s, 0.0) for s in aliased | topical if s not in sentence_stems)
             extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere)
             # A plain word said another way ("sacked" as "suspended") counts as said.
             extra += sum(

@@ -453,3 +453,32 @@ def test_article_words_are_whole_words() -> None:
     assert not said.has(article, "anad") and not said.has(article, "lysi")
     assert said.has(article, "lysis") and not said.has(article, "nad")
     assert "talk" in said.stems(article)
+
+
+async def test_later_sentences_of_an_article_about_the_subject_may_leave_it_unsaid(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Globex is to build a battery plant in Varn, creating 300 jobs.\n\n"
+        "Work on the site begins next month. Local leaders welcomed the news.\n\n"
+        "The factory will open on 3 June next year, the firm said.",
+        "Battery plant to bring 300 jobs",
+        clock.now,
+    )
+    await _add(newsroom, HARBOUR, "Selmouth harbour opens", clock.now)
+    answer = await newsroom.ask("When will the Globex battery plant in Varn open?")
+    assert answer.text == "3 June"
+    # A name the article never gives is still missing: no answer about somebody else's plant.
+    assert (await newsroom.ask("When will the Initech battery plant in Varn open?")).text is None
+
+
+async def test_a_role_tied_to_a_surname_belongs_to_that_person(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Varley will miss the cup final with a knee injury.\n\n"
+        "But Ian Dorne, coach of Varley's club side Selmouth, said the forward could return in May.",
+        "Varley out of final",
+        clock.now,
+    )
+    assert (await newsroom.ask("who is Tom Varley's coach at Selmouth?")).text == "Ian Dorne"
