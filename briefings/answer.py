@@ -161,6 +161,17 @@ def _in_words(name: str, has_word: Callable[[str], bool]) -> bool:
     return sum(1 for w in wanted if has_word(w)) >= max(1, math.ceil(0.6 * len(wanted)))
 
 
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` is in ``text`` as a word of its own (not inside a longer one)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 class _ArticleWords:
     """Whether articles have a word, for the length of one question.
 
@@ -180,14 +191,11 @@ class _ArticleWords:
         return low
 
     def has(self, article: Article, word: str) -> bool:
-        low = self._text(article)
-        at = low.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
-                return True
-            at = low.find(word, at + 1)
-        return False
+        return _has_word(self._text(article), word)
+
+    def in_lower_case(self, word: str, articles: Iterable[Article]) -> bool:
+        """Whether any of ``articles`` writes ``word`` (lower case) as a word of its own."""
+        return any(_has_word(article.text, word) for article in articles)
 
     def stems(self, article: Article) -> frozenset[str]:
         found = self._stems.get(article.id)
@@ -795,6 +803,13 @@ class AnswerEngine:
             return analysis.expected == "other" or fits(candidate, analysis.expected)
 
         count_of = _counted_words(analysis) if analysis.expected == "number" else None
+        lower_case: dict[str, bool] = {}
+
+        def written_lower(word: str) -> bool:
+            if word not in lower_case:
+                lower_case[word] = said.in_lower_case(word, articles.values())
+            return lower_case[word]
+
         focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
         # "who refereed ...": the role the question's verb names; someone titled otherwise
         # ("England coach Andy Robinson") is someone else.
@@ -823,7 +838,7 @@ class AnswerEngine:
             if count_of is not None and not _counts(candidate, count_of):
                 return False  # "how many fighters": a number that counts something else
             if analysis.expected in _NAMED_TYPES and (
-                _modifier(candidate) or _cut_name(candidate) or _opening_word(candidate)
+                _modifier(candidate) or _cut_name(candidate) or _opening_word(candidate, written_lower)
             ):
                 return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
             if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
@@ -987,12 +1002,24 @@ def _says_kind(candidate: Candidate, focus: str) -> bool:
     return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
 
 
-def _opening_word(candidate: Candidate) -> bool:
-    """A lone word capitalised only because it opens the sentence ("According to ...")."""
-    if candidate.first != 0 or candidate.last != 1:
+def _opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) -> bool:
+    """A lone word capitalised only because it opens the sentence ("According to ...",
+    "Elsewhere, ..."): a function word, a word with a verb's or adverb's ending, or one that the
+    articles at hand also write in lower case, as names never are."""
+    tokens = candidate.sentence.tokens
+    opening = next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
+    if candidate.first != opening or candidate.last != opening + 1:
         return False
-    low = candidate.sentence.tokens[0].low
-    return low in STOPWORDS or low.endswith(("ing", "ed", "ly"))
+    low = tokens[opening].low
+    return low in STOPWORDS or low in _DISCOURSE_WORDS or low.endswith(("ing", "ed", "ly")) or written_lower(low)
+
+
+# Words that open a sentence to link it to the last one (a closed class of English).
+_DISCOURSE_WORDS = frozenset(
+    "elsewhere meanwhile however moreover furthermore nevertheless nonetheless instead overall "
+    "still yet also now today yesterday tomorrow later earlier first firstly second finally "
+    "indeed besides otherwise thus hence therefore likewise similarly separately".split()
+)
 
 
 def _cut_name(candidate: Candidate) -> bool:

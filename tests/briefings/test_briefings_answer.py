@@ -8,7 +8,7 @@ import pytest
 from clock import ManualClock as Clock
 from fakes import FakeStore
 
-from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords
+from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords, _opening_word
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
 from briefings.questions import analyse_question
@@ -482,3 +482,19 @@ async def test_a_role_tied_to_a_surname_belongs_to_that_person(newsroom: Newsroo
         clock.now,
     )
     assert (await newsroom.ask("who is Tom Varley's coach at Selmouth?")).text == "Ian Dorne"
+
+
+def test_a_word_capitalised_only_by_opening_the_sentence_is_no_name() -> None:
+    analysis = analyse_question("which company showed the screen?")
+    question = question_view(analysis)
+
+    def opening_words(sentence: str, lower_case: set[str]) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if _opening_word(c, lower_case.__contains__)}
+
+    assert opening_words("Elsewhere at the fair, Korvex showed the screen.", set()) == {"Elsewhere"}
+    # A word the articles write in lower case elsewhere is a plain word (after a quote mark too);
+    # a name is not.
+    assert opening_words('"Visitors loved it," Korvex said of the screen.', {"visitors"}) == {"Visitors"}
+    assert opening_words('"Visitors loved it," Korvex said of the screen.', set()) == set()
+    assert opening_words("Korvex showed the screen.", set()) == set()
