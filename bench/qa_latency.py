@@ -123,6 +123,7 @@ async def build(url: str, size: int) -> SqlStore:
         if (index + 1) % 5000 == 0:
             rate = (index + 1 - have) / (time.perf_counter() - started)
             print(f"  built {index + 1}/{size} ({rate:.0f} articles/s)", file=sys.stderr)
+    await store.refresh_statistics()  # as `briefbot ingest` does after a bulk load
     return store
 
 

@@ -129,6 +129,10 @@ class IngestSummary:
 INGEST_BATCH = 256  # articles per transaction: big enough to amortise, small enough for memory
 
 
+# A load of this many articles or more ends by refreshing the store's planner statistics.
+REFRESH_AFTER = 100
+
+
 async def ingest_items(
     newsroom: Newsroom,
     items: Iterable[SourceItem],
@@ -180,6 +184,8 @@ async def ingest_items(
             await flush()
     if pending:
         await flush()
+    if summary.added >= REFRESH_AFTER:
+        await newsroom.refresh_statistics()
     summary.seconds = time.perf_counter() - started
     return summary
 

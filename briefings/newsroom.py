@@ -345,6 +345,10 @@ class Newsroom:
         """
         return await _Batch(self, added_by=added_by, publish=publish).run(articles)
 
+    async def refresh_statistics(self) -> None:
+        """After a bulk load, let the store bring its search planning up to date."""
+        await self._store.refresh_statistics()
+
     # --- questions and facts ----------------------------------------------------------------
 
     async def ask(self, question: str, *, previous: Answer | None = None) -> Answer:

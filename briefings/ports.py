@@ -189,6 +189,10 @@ class SearchIndex(Protocol):
         having most of them), so a question's cost follows its selective terms."""
         ...
 
+    async def refresh_statistics(self) -> None:
+        """After a bulk load: bring whatever the backend plans its searches by up to date."""
+        ...
+
 
 class ReadSnapshots(Protocol):
     def snapshot(self) -> AbstractAsyncContextManager[None]:

@@ -349,6 +349,20 @@ class SqlStore(SqlRepository):
         async with self._read() as connection:
             return int(await connection.scalar(select(func.count()).select_from(_articles)) or 0)
 
+    async def refresh_statistics(self) -> None:
+        """Bring PostgreSQL's planner statistics up to date after a bulk load.
+
+        Until autovacuum gets round to it (or never, where it is off), the planner guesses from
+        the empty tables the load started with: a story's sentences were then read by scanning
+        every sentence, 50 ms instead of 0.4 at 10k articles. SQLite plans these searches from
+        its indexes alone, so there is nothing to do there.
+        """
+        if self._dialect != "postgresql":
+            return
+        tables = ", ".join(table.name for table in (_stories, _articles, _story_keys, _sentences, _facts))
+        async with self._write() as connection:
+            await connection.execute(text(f"ANALYZE {tables}"))
+
     # --- stories --------------------------------------------------------------------------
 
     async def _stories_with_articles(self, connection: AsyncConnection, rows: Sequence[Row[Any]]) -> list[Story]:

@@ -353,6 +353,9 @@ class FakeStore:
 
     # --- SearchIndex ------------------------------------------------------------------------
 
+    async def refresh_statistics(self) -> None:
+        """Nothing is planned from statistics in memory."""
+
     async def search_sentences(
         self, terms: Sequence[str], limit: int = 50, story_id: str | None = None
     ) -> list[SentenceHit]:

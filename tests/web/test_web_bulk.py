@@ -9,9 +9,10 @@ from fake_feeds import FakeFeedStore
 from fakes import FakeStore
 from local_web import RunningSite
 
-from bot.bulk import add_opml_feeds, classify_sources, ingest_urls
+from bot.bulk import REFRESH_AFTER, SourceItem, add_opml_feeds, classify_sources, ingest_items, ingest_urls
 from bot.feeds import FeedService
 from bot.web import SafeFetcher
+from briefings.models import ArticleInput
 from briefings.newsroom import Newsroom
 
 
@@ -72,3 +73,33 @@ async def test_opml_feeds_are_added_and_polled(news_site: RunningSite, open_fetc
     assert feed.topics == ("business",) and feed.trusted
     again = await add_opml_feeds(plan.opml_feeds, service=service, added_by="cli:ingest")
     assert again.feeds_known == 1 and again.added == 0
+
+
+class _CountingStore(FakeStore):
+    """A store that counts how often its planner statistics were refreshed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshed = 0
+
+    async def refresh_statistics(self) -> None:
+        self.refreshed += 1
+
+
+async def test_a_bulk_load_ends_by_refreshing_statistics_and_a_small_one_does_not() -> None:
+    store = _CountingStore()
+    newsroom = Newsroom(store)
+
+    def items(count: int, start: int) -> list[SourceItem]:
+        return [
+            SourceItem(
+                f"item {n}",
+                ArticleInput(text=f"Report number {n}: the Varn {n} council met on Monday.", source="Test"),
+            )
+            for n in range(start, start + count)
+        ]
+
+    small = await ingest_items(newsroom, items(3, 0), added_by="test")
+    assert small.added == 3 and store.refreshed == 0
+    bulk = await ingest_items(newsroom, items(REFRESH_AFTER, 100), added_by="test")
+    assert bulk.added == REFRESH_AFTER and store.refreshed == 1
