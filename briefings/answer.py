@@ -265,6 +265,13 @@ def _starts_with_pronoun(view: SentenceView) -> bool:
 
 
 _CLAUSE_LINKS = frozenset("while whereas but although though and".split())
+_POINTING_BACK = frozenset("it he she they its his her their this that these those such".split())
+
+
+def _points_back(sentence: str) -> bool:
+    """Whether a sentence opens with a word that points back to the one before ("It", "The event")."""
+    first = re.match(r"\W*(\w+)", sentence)
+    return first is not None and first.group(1).lower() in _POINTING_BACK
 
 
 def _other_names(view: SentenceView, known: set[str]) -> int:
@@ -643,10 +650,14 @@ class AnswerEngine:
                 for name in (entity, *expansions.get(entity, ()))
             )
 
+        text_at = {(h.article_id, h.position): h.text for h in hits}
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
-            haystack = f"{hit.text} {title or ''}".lower()
+            # "The event - at Old Billingsgate ...": a sentence that opens by pointing back goes
+            # on about the one before it, whose words count for half.
+            before = text_at.get((hit.article_id, hit.position - 1)) if _points_back(hit.text) else None
+            haystack = f"{hit.text} {title or ''} {before or ''}".lower()
             if any(
                 words
                 and not any(w in haystack for w in words)
@@ -662,6 +673,7 @@ class AnswerEngine:
             title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
             view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
             sentence_stems = stems_of(view.tokens)
+            before_stems = stems_of(tokenize(before)) - sentence_stems if before else set()
             # Every name of the question must be in the sentence (or its article's title), as itself
             # or as its acronym / expansion; or, for half its weight, elsewhere in the article: "It
             # is being assembled for ..." and "She was suspended by Delta" name it a sentence before.
@@ -751,7 +763,10 @@ class AnswerEngine:
             # Acronym aliases and role synonyms count as the question's own words; names and
             # descriptions the article has elsewhere count for half.
             extra = sum(question.weights.get(s, 0.0) for s in aliased | topical if s not in sentence_stems)
-            extra += 0.5 * sum(question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere)
+            extra += 0.5 * sum(
+                question.weights.get(s, 0.0)
+                for s in elsewhere | set(described) | years_elsewhere | (before_stems - elsewhere - topical - aliased)
+            )
             # A plain word said another way ("sacked" as "suspended") counts as said.
             extra += sum(
                 w
@@ -765,7 +780,9 @@ class AnswerEngine:
             view.coverage = min(1.0, view.coverage + extra / question.total)
             # The question's plain words (its verb, its nouns) must mostly be there: a sentence
             # with the right names but another event does not answer.
-            share = predicate_share(question, sentence_stems, ignore=relation_stems | analysis.descriptors)
+            share = predicate_share(
+                question, sentence_stems | before_stems, ignore=relation_stems | analysis.descriptors
+            )
             if share is not None and share < _predicate_needed(len(question.predicate)):
                 if view.coverage > best_coverage:
                     best_coverage, best_hit = view.coverage, hit
@@ -847,7 +864,6 @@ class AnswerEngine:
                 return False  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
             return True
 
-        text_at = {(h.article_id, h.position): h.text for h in hits}
         for view, hit, cue_at in views:
             cue_of[id(view)] = cue_at
             focus_said = focus_person is not None and _mentions(view, focus_person)

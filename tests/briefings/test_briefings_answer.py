@@ -498,3 +498,19 @@ def test_a_word_capitalised_only_by_opening_the_sentence_is_no_name() -> None:
     assert opening_words('"Visitors loved it," Korvex said of the screen.', {"visitors"}) == {"Visitors"}
     assert opening_words('"Visitors loved it," Korvex said of the screen.', set()) == set()
     assert opening_words("Korvex showed the screen.", set()) == set()
+
+
+async def test_a_sentence_that_opens_with_a_pronoun_goes_on_about_the_one_before(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Shares in Globex rose on Monday after a strong quarter.\n\n"
+        "The firm also showed its first electric delivery van to dealers in Varn. "
+        "It will reach the showrooms on 4 May, priced at £20,000.\n\n"
+        "Rivals are expected to follow later in the year.",
+        "Globex shares rise",
+        clock.now,
+    )
+    assert (await newsroom.ask("When will the Globex electric delivery van reach the showrooms?")).text == "4 May"
+    assert (await newsroom.ask("How much will the Globex electric delivery van cost?")).text == "£20,000"
