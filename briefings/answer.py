@@ -289,10 +289,22 @@ def _other_names(view: SentenceView, known: set[str]) -> int:
             clause += 1
         clause_of.append(clause)
     asked = {clause_of[i] for i in view.matched}
+    opening = next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
     count = 0
     run: list[int] = []
+    depth = 0  # inside brackets: an acronym or a conversion, not another name in the slot
     for index, token in enumerate([*tokens, None]):
-        if token is not None and token.is_cap and not token.is_punct and index > 0 and token.low not in _NOT_NAMES:
+        if token is not None and token.text in {"(", ")"}:
+            depth = max(0, depth + (1 if token.text == "(" else -1))
+        if (
+            token is not None
+            and token.is_cap
+            and not token.is_punct
+            and index > opening
+            and token.low not in _NOT_NAMES
+            and not depth
+            and not (token.text.isupper() and len(token.text) <= 2)  # "TV", "UK": no name of a thing
+        ):
             run.append(index)
             continue
         if (

@@ -514,3 +514,16 @@ async def test_a_sentence_that_opens_with_a_pronoun_goes_on_about_the_one_before
     )
     assert (await newsroom.ask("When will the Globex electric delivery van reach the showrooms?")).text == "4 May"
     assert (await newsroom.ask("How much will the Globex electric delivery van cost?")).text == "£20,000"
+
+
+async def test_brackets_and_two_letter_abbreviations_are_no_other_names(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn Media Board fined the broadcaster Globex on Monday after a long inquiry.\n\n"
+        "Viewers had complained about late-night shows for two years.\n\n"
+        "Globex has paid out $3.5m (£1.8m) to end the inquiry into its TV shows.",
+        "Broadcaster fined",
+        clock.now,
+    )
+    answer = await newsroom.ask("How much did Globex pay the Varn Media Board to end the inquiry?")
+    assert answer.text is not None and "$3.5m" in answer.text
