@@ -38,6 +38,7 @@ from briefings.questions import (
     COUNTRIES,
     EXPANSION,
     HEAD_NOUNS,
+    NATIONALITIES,
     PERSON,
     QUESTION_WORDS,
     RELATION_FAMILIES,
@@ -845,8 +846,10 @@ class AnswerEngine:
         role_asked = focus_person
         if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
             role_asked = next((s for s in question.predicate if s in _ROLE_TITLES), None)
+        role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
+        asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
             if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
@@ -855,6 +858,10 @@ class AnswerEngine:
                 return False
             if role_asked and _titled_otherwise(candidate, role_asked):
                 return False  # "which blogger": not "President Mohammed Khatami"
+            if role_modifier and _titled_with_other_modifier(candidate, role_asked or "", role_modifier):
+                return False  # "finance minister": not "Economics Minister Aburizal Bakrie"
+            if asked_countries and analysis.expected == PERSON and _of_another_country(candidate, asked_countries):
+                return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
             if (
                 focus_person
                 and not focus_said
@@ -1156,6 +1163,76 @@ def _titled_otherwise(candidate: Candidate, focus: str) -> bool:
     if title is None or title.is_punct or title.stem not in _ROLE_TITLES:
         return False
     return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
+
+
+# Nationalities whose country does not share their first three letters.
+_NATION_OF = {
+    "french": {"france"},
+    "dutch": {"netherlands", "holland"},
+    "swiss": {"switzerland"},
+    "british": {"britain", "uk", "england", "scotland", "wales"},
+    "english": {"england", "britain", "uk"},
+    "scottish": {"scotland", "britain", "uk"},
+    "welsh": {"wales", "britain", "uk"},
+    "irish": {"ireland"},
+    "american": {"america", "us", "usa"},
+    "us": {"america", "us", "usa"},
+    "uk": {"britain", "uk", "england", "scotland", "wales"},
+    "greek": {"greece"},
+    "danish": {"denmark"},
+    "swedish": {"sweden"},
+    "norwegian": {"norway"},
+    "finnish": {"finland"},
+    "polish": {"poland"},
+    "turkish": {"turkey"},
+    "spanish": {"spain"},
+    "portuguese": {"portugal"},
+}
+
+
+def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
+    """Asked about Indonesia's minister, "French Finance Minister Herve Gaymard" is France's:
+    a nationality among the words that title the name, belonging to none of the countries asked."""
+    tokens = candidate.sentence.tokens
+    index = candidate.first - 1
+    while index >= 0 and index >= candidate.first - 4 and not tokens[index].is_punct:
+        low = tokens[index].low.removesuffix("'s").removesuffix("’s")
+        if low in COUNTRIES:
+            return low not in countries  # "Argentina's economy minister Roberto Lavagna"
+        if low in NATIONALITIES:
+            nation = _NATION_OF.get(low)
+            return not any(
+                (country in nation) if nation is not None else country[:3] == low[:3] for country in countries
+            )
+        index -= 1
+    return False
+
+
+def _role_modifier(question: str, role: str) -> str | None:
+    """The word that narrows the role asked about: "finance" of "Indonesia's finance minister"."""
+    tokens = tokenize(question)
+    for index, token in enumerate(tokens):
+        if token.stem == role and index > 0:
+            before = tokens[index - 1]
+            if before.is_punct or before.is_cap or before.low in STOPWORDS or before.low.endswith(("'s", "’s")):
+                return None
+            return before.stem
+    return None
+
+
+def _titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) -> bool:
+    """Whether a name's title is the role asked about narrowed another way ("Economics Minister"
+    when asked for the finance minister)."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if candidate.last - candidate.first >= 2 and tokens[candidate.first].stem == role:
+        at = candidate.first  # "Minister Aburizal Bakrie" taken whole
+    if at < 1 or tokens[at].stem != role:
+        return False
+    before = tokens[at - 1]
+    if before.is_punct or before.is_num or before.low in STOPWORDS or before.low in NATIONALITIES:
+        return False
+    return before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ())
 
 
 def _dedupe(articles: Sequence[Article]) -> list[Article]:

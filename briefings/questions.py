@@ -472,9 +472,20 @@ _IDIOMS = {
 _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 
 
+def _recase_countries(text: str) -> str:
+    """Chat questions come in lower case ("who is indonesia's economics minister?"): a country
+    written so is still a name. ("us" is left alone: it is far more often the pronoun.)"""
+    return _LOWER_COUNTRY_RE.sub(
+        lambda m: m.group(0).upper() if len(m.group(0)) <= 3 else m.group(0).capitalize(), text
+    )
+
+
+_LOWER_COUNTRY_RE = re.compile(r"\b(?:" + "|".join(sorted(COUNTRIES - {"us"}, key=len, reverse=True)) + r")\b")
+
+
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
     """Expected answer type, names, relation and search terms of a question."""
-    text = _IDIOM_RE.sub(lambda m: _IDIOMS[m.group(0).lower()], normalise(question))
+    text = _recase_countries(_IDIOM_RE.sub(lambda m: _IDIOMS[m.group(0).lower()], normalise(question)))
     low = text.lower()
     expected, focus = expected_type(low)
     # "who won ...", "who directed ...": no role relation, only roles asked with a role word.

@@ -527,3 +527,26 @@ async def test_brackets_and_two_letter_abbreviations_are_no_other_names(newsroom
     )
     answer = await newsroom.ask("How much did Globex pay the Varn Media Board to end the inquiry?")
     assert answer.text is not None and "$3.5m" in answer.text
+
+
+async def test_a_minister_of_another_country_or_portfolio_is_not_the_one_asked_for(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Creditor nations met on Monday to discuss the debts of Indonesia and Argentina.\n\n"
+        "French finance minister Paul Vey said the freeze on repayments would stay for now.\n\n"
+        "Argentina's economics minister Rosa Lind said her country would pay on time.\n\n"
+        "Indonesia's economics minister Ida Brak said the country no longer needed the freeze.",
+        "Creditors discuss debt",
+        clock.now,
+    )
+    assert (await newsroom.ask("who is indonesia's economics minister?")).text == "Ida Brak"
+    assert (await newsroom.ask("who is Indonesia's finance minister?")).text is None
+    assert (await newsroom.ask("who is the finance minister of Indonesia?")).text is None
+
+
+def test_a_country_in_lower_case_is_still_a_name() -> None:
+    assert analyse_question("who is indonesia's economics minister?").entities == ("Indonesia",)
+    assert analyse_question("how many people live in the uk?").entities == ("UK",)
+    assert analyse_question("who told us about the plan?").entities == ()  # "us" is the pronoun
