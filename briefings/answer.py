@@ -592,7 +592,15 @@ class AnswerEngine:
         if not names:
             return await self._store.search_sentences(search, limit=SEARCH_LIMIT)
         named = await self._store.search_sentences(names, limit=SEARCH_LIMIT)
-        story_ids = list(dict.fromkeys(h.story_id for h in named))[:STORIES_READ]
+        named_stories = list(dict.fromkeys(h.story_id for h in named))
+        story_ids = named_stories[:STORIES_READ]
+        if len(named_stories) > STORIES_READ and len(search) > len(names):
+            # Common names ("London", "Commons") are in too many stories to pick by: the few
+            # stories that best match the whole question are read as well.
+            worded = await self._store.search_sentences(list(dict.fromkeys(names + search)), limit=SEARCH_LIMIT)
+            best_worded = list(dict.fromkeys(h.story_id for h in worded))[: STORIES_READ // 2]
+            story_ids = list(dict.fromkeys(story_ids + best_worded))
+            named = named + worded
         hits: list[SentenceHit] = []
         for story_id in story_ids:
             for record in await self._store.story_sentences(story_id):
@@ -844,8 +852,9 @@ class AnswerEngine:
         # "who refereed ...": the role the question's verb names; someone titled otherwise
         # ("England coach Andy Robinson") is someone else.
         role_asked = focus_person
+        role_from_verb: str | None = None  # the role noun of "who was appointed X commissioner"
         if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
-            role_asked = next((s for s in question.predicate if s in _ROLE_TITLES), None)
+            role_asked = role_from_verb = next((s for s in question.predicate if s in _ROLE_TITLES), None)
         role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
         found: list[Candidate] = []
         cue_of: dict[int, list[int]] = {}
@@ -869,6 +878,12 @@ class AnswerEngine:
                 and not _described_in(candidate, focus_person, articles.get(view.key.article_id))
             ):
                 return False  # "which whistleblower": a sentence that never says so names someone else
+            if (
+                role_from_verb
+                and not _mentions(view, role_from_verb)
+                and not _described_in(candidate, role_from_verb, articles.get(view.key.article_id))
+            ):
+                return False  # "appointed children's commissioner": not someone named captain
             if analysis.focus == "old" and not candidate.text[:1].isdigit():
                 return False  # an age is written in figures
             if count_of is not None and not _counts(candidate, count_of):

@@ -550,3 +550,44 @@ def test_a_country_in_lower_case_is_still_a_name() -> None:
     assert analyse_question("who is indonesia's economics minister?").entities == ("Indonesia",)
     assert analyse_question("how many people live in the uk?").entities == ("UK",)
     assert analyse_question("who told us about the plan?").entities == ()  # "us" is the pronoun
+
+
+async def test_a_role_the_question_asks_for_must_be_said(newsroom: Newsroom, clock: Clock) -> None:
+    question = "Who has been appointed the first children's commissioner for Selmouth?"
+    await _add(
+        newsroom,
+        "Fly-half Tom Varley has been named as Selmouth's new rugby union captain for the three autumn Tests.",
+        "Varley named captain",
+        clock.now,
+    )
+    assert (await newsroom.ask(question)).text is None  # a captain, not a commissioner
+    assert (await newsroom.ask("who has been named Selmouth's new captain?")).text == "Tom Varley"
+    await _add(
+        newsroom,
+        "Ann Dorne has been appointed as the first children's commissioner for Selmouth, the council said.",
+        "Children's commissioner appointed",
+        clock.now,
+    )
+    assert (await newsroom.ask(question)).text == "Ann Dorne"
+
+
+async def test_a_story_with_a_common_name_is_found_by_the_rest_of_the_question(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    for number in range(9):
+        await _add(
+            newsroom,
+            " ".join(f"London trader {n} in London market {number} said London prices rose." for n in range(6)),
+            f"London market {number}",
+            clock.now - timedelta(days=number),
+        )
+    await _add(
+        newsroom,
+        "A survey of taxi firms found that riders forget a great many things.\n\n"
+        "Over the past six months more than 63,000 mobile phones were left in the back of black cabs "
+        "in London, the survey found.",
+        "Phones forgotten in taxis",
+        clock.now,
+    )
+    answer = await newsroom.ask("how many mobile phones were left in London black cabs over six months?")
+    assert answer.text is not None and "63,000" in answer.text
