@@ -582,25 +582,18 @@ class AnswerEngine:
     async def _retrieve(
         self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], search: list[str]
     ) -> list[SentenceHit]:
-        """Sentences to read. With names in the question, look the names up alone (rare words, so
-        few matches and a fast lookup), then read every sentence of the few stories that name them
-        most; without names, one lookup with the question's telling words."""
+        """Sentences to read. With names in the question, look up the names with the question's
+        telling words and read every sentence of the few stories that match best; a story is
+        picked by the whole question, as a common name ("London", "Commons") is in too many
+        stories to pick by. Without names, the matching sentences alone."""
         names = [t for e in analysis.entities for t in _name_stems(e)]
         names += [t for alias in expansions.values() for name in alias for t in _name_stems(name)]
         # Two-letter names ("UK", "US") are in a large share of all news: no use as a key.
         names = [n for n in dict.fromkeys(names) if len(n) > 2]
         if not names:
             return await self._store.search_sentences(search, limit=SEARCH_LIMIT)
-        named = await self._store.search_sentences(names, limit=SEARCH_LIMIT)
-        named_stories = list(dict.fromkeys(h.story_id for h in named))
-        story_ids = named_stories[:STORIES_READ]
-        if len(named_stories) > STORIES_READ and len(search) > len(names):
-            # Common names ("London", "Commons") are in too many stories to pick by: the few
-            # stories that best match the whole question are read as well.
-            worded = await self._store.search_sentences(list(dict.fromkeys(names + search)), limit=SEARCH_LIMIT)
-            best_worded = list(dict.fromkeys(h.story_id for h in worded))[: STORIES_READ // 2]
-            story_ids = list(dict.fromkeys(story_ids + best_worded))
-            named = named + worded
+        named = await self._store.search_sentences(list(dict.fromkeys(names + search)), limit=SEARCH_LIMIT)
+        story_ids = list(dict.fromkeys(h.story_id for h in named))[:STORIES_READ]
         hits: list[SentenceHit] = []
         for story_id in story_ids:
             for record in await self._store.story_sentences(story_id):
