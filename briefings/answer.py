@@ -1110,6 +1110,8 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
         return False  # "an 18-month association" counts months, not what was asked
     if after and after[0].low == "of" and candidate.text.lower() == "one":
         return False  # "one of the best"
+    if after and after[0].stem in _UNITS and after[0].stem not in counted:
+        return False  # "an application in about 11 minutes" measures time, not applications
     whole = tokens[candidate.last : candidate.last + 4]
     if whole and whole[0].low == "of":
         # "121 of his 147 matches": the part counts what the whole counts.
@@ -1121,6 +1123,13 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     return any(t.stem in counted for t in near)
 
+
+# Units a number measures in; a number right before one measures, it does not count.
+_UNITS = frozenset(
+    stem(w)
+    for w in "second seconds minute minutes hour hours day days week weeks month months year years "
+    "metre metres meter meters km kilometres miles mile kg kilos tonnes tons mph percent per".split()
+)
 
 # Titles and roles that name what someone is, when written right before the name.
 _ROLE_TITLES = frozenset(

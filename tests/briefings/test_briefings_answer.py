@@ -8,7 +8,7 @@ import pytest
 from clock import ManualClock as Clock
 from fakes import FakeStore
 
-from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords, _opening_word
+from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords, _counts, _opening_word
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
 from briefings.questions import analyse_question
@@ -591,3 +591,16 @@ async def test_a_story_with_a_common_name_is_found_by_the_rest_of_the_question(
     )
     answer = await newsroom.ask("how many mobile phones were left in London black cabs over six months?")
     assert answer.text is not None and "63,000" in answer.text
+
+
+def test_a_number_before_a_unit_measures_rather_than_counts() -> None:
+    analysis = analyse_question("How many visa applications does each officer deal with?")
+    question = question_view(analysis)
+    counted = frozenset({"applic"})
+
+    def counting(sentence: str) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if fits(c, analysis.expected) and _counts(c, counted)}
+
+    assert counting("Officers deal with a visa application in about 11 minutes.") == set()
+    assert "8,000" in counting("Each officer deals with 8,000 visa applications a year.")
