@@ -275,6 +275,11 @@ def _points_back(sentence: str) -> bool:
     return first is not None and first.group(1).lower() in _POINTING_BACK
 
 
+def _common_abbreviation(word: str) -> bool:
+    """"TV", "UK", "PCs", "CDs": short capitals that name a kind of thing, not one thing."""
+    return (word.isupper() and len(word) <= 2) or re.fullmatch(r"[A-Z]{2,4}s", word) is not None
+
+
 def _other_names(view: SentenceView, known: set[str]) -> int:
     """How many names a sentence holds that the question does not: runs of capitalised words,
     not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
@@ -304,7 +309,7 @@ def _other_names(view: SentenceView, known: set[str]) -> int:
             and index > opening
             and token.low not in _NOT_NAMES
             and not depth
-            and not (token.text.isupper() and len(token.text) <= 2)  # "TV", "UK": no name of a thing
+            and not _common_abbreviation(token.text)
         ):
             run.append(index)
             continue
@@ -625,6 +630,8 @@ class AnswerEngine:
         entity_stems = {t for e in analysis.entities for t in terms(e)}
 
         question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
+        # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
+        model_numbers = set(re.findall(r"\b[A-Z][\w-]* (\d+)\b", analysis.text))
         views: list[tuple[SentenceView, SentenceHit, list[int]]] = []
         dropped: Counter[str] = Counter()
         best_hit: SentenceHit | None = None
@@ -757,7 +764,7 @@ class AnswerEngine:
             missing_numbers = [s for s in question_numbers if s not in sentence_stems and s not in title_stems]
             if any(
                 not (
-                    _YEAR_RE.fullmatch(s)
+                    (_YEAR_RE.fullmatch(s) or s in model_numbers)
                     and article is not None
                     and (said.has(article, s) or _relative_year(hit.text, article) == int(s))
                 )

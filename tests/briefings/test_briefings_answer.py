@@ -8,7 +8,14 @@ import pytest
 from clock import ManualClock as Clock
 from fakes import FakeStore
 
-from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords, _counts, _opening_word
+from briefings.answer import (
+    MAX_ALIASES,
+    AnswerEngine,
+    _ArticleWords,
+    _common_abbreviation,
+    _counts,
+    _opening_word,
+)
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
 from briefings.questions import analyse_question
@@ -604,3 +611,21 @@ def test_a_number_before_a_unit_measures_rather_than_counts() -> None:
 
     assert counting("Officers deal with a visa application in about 11 minutes.") == set()
     assert "8,000" in counting("Each officer deals with 8,000 visa applications a year.")
+
+
+def test_short_capitals_that_name_a_kind_of_thing_are_common_words() -> None:
+    assert all(_common_abbreviation(word) for word in ("TV", "UK", "PCs", "CDs", "DVDs"))
+    assert not any(_common_abbreviation(word) for word in ("BBC", "NATO", "Apple", "Kabul"))
+
+
+async def test_a_number_that_is_part_of_a_name_may_be_given_elsewhere_in_the_article(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Globex showed its Zeta Phone 300 to reporters in Varn on Monday.\n\n"
+        "The handset will reach the shops on 4 May, the firm said.",
+        "Globex shows new handset",
+        clock.now,
+    )
+    assert (await newsroom.ask("When will the Globex Zeta Phone 300 reach the shops?")).text == "4 May"
