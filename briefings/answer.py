@@ -262,7 +262,7 @@ def _plain_share(question: QuestionView, stems: set[str], names: set[str]) -> fl
 def _starts_with_pronoun(view: SentenceView) -> bool:
     """"It is being assembled for ...", "She was suspended by ...": the sentence goes on about
     what the one before it named."""
-    return bool(view.tokens) and view.tokens[0].low in {"it", "he", "she", "they", "its", "his", "her", "their"}
+    return _points_back(view.text)
 
 
 _CLAUSE_LINKS = frozenset("while whereas but although though and".split())
@@ -270,7 +270,7 @@ _POINTING_BACK = frozenset("it he she they its his her their this that these tho
 
 
 def _points_back(sentence: str) -> bool:
-    """Whether a sentence opens with a word that points back to the one before ("It", "The event")."""
+    """Whether a sentence opens with a word that points back to the one before ("It", "This")."""
     first = re.match(r"\W*(\w+)", sentence)
     return first is not None and first.group(1).lower() in _POINTING_BACK
 
@@ -659,10 +659,14 @@ class AnswerEngine:
 
         said = _ArticleWords()
 
+        openings: dict[str, frozenset[str]] = {}
+
         def article_about(entity: str, article: Article) -> bool:
             """The article's title or opening names it: the article is about it."""
-            opening = f"{article.title or ''} {article.text[:LEAD_CHARS]}".lower()
-            words = frozenset(re.findall(r"\w+", opening))
+            words = openings.get(article.id)
+            if words is None:
+                opening = f"{article.title or ''} {article.text[:LEAD_CHARS]}".lower()
+                words = openings[article.id] = frozenset(re.findall(r"\w+", opening))
             return any(_in_words(name, words.__contains__) for name in (entity, *expansions.get(entity, ())))
 
         def named_in_article(entity: str, article: Article) -> bool:
@@ -675,7 +679,7 @@ class AnswerEngine:
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
-            # "The event - at Old Billingsgate ...": a sentence that opens by pointing back goes
+            # "It will reach the showrooms on 4 May": a sentence that opens by pointing back goes
             # on about the one before it, whose words count for half.
             before = text_at.get((hit.article_id, hit.position - 1)) if _points_back(hit.text) else None
             haystack = f"{hit.text} {title or ''} {before or ''}".lower()
