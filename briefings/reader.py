@@ -392,29 +392,37 @@ def candidates(
         head = tokens[first]
         if head.is_punct and head.text not in "$£€":
             continue
-        if head.low in _EDGE_STOP and not head.is_num and not (head.is_cap and head.low in _MONTHS):
+        # "over two million", "most populous", "not guilty": a qualifier opens the answer.
+        qualifier = head.low in _QUALIFIERS
+        if _stop_edge(head) and not qualifier:
             continue
-        for last in range(first + 1, min(n, first + max_span) + 1):
+        for last in range(first + 1 + qualifier, min(n, first + max_span) + 1):
             tail = tokens[last - 1]
             if tail.is_punct and last - 1 > first:
                 if _joins(tokens, last - 1):
                     continue  # "October 6, 1973", "William E. Simon", "1993–94": punctuation inside
                 break
-            if tail.low in _EDGE_STOP and not tail.is_num and not (tail.is_cap and tail.low in _MONTHS):
+            if _stop_edge(tail) and not _numeral_after_name(tokens, first, last - 1):
                 continue
             add(first, last)
-        if max_span >= MAX_SPAN and (
-            first == 0 or tokens[first - 1].is_punct or tokens[first - 1].low in _CLAUSE_OPENERS
-        ):
-            # A longer phrase that runs from a clause opening to the next punctuation mark.
-            for last in range(first + max_span + 1, min(n, first + LONG_SPAN) + 1):
+        if max_span >= MAX_SPAN and _phrase_start(tokens, first):
+            # A longer phrase that runs from a clause opening to the next punctuation mark, or a
+            # whole list ("otters, beavers and hundreds of bird species").
+            crossed = False
+            for last in range(first + 2, min(n, first + LONG_SPAN) + 1):
                 tail = tokens[last - 1]
                 if tail.is_punct and not _joins(tokens, last - 1):
-                    break
+                    if not _list_comma(tokens, last - 1):
+                        break
+                    crossed = True
+                    continue
+                if last <= first + max_span and not crossed:
+                    continue
                 if last == n or (tokens[last].is_punct and tokens[last].text not in "$£€"):
-                    if tail.low not in _EDGE_STOP or tail.is_num:
-                        add(first, last, "long")
-                    break
+                    if not _stop_edge(tail):
+                        add(first, last, "list" if crossed else "long")
+                    if not _list_comma(tokens, last):
+                        break
     # Titles in quotation marks: "It's the Great Pumpkin".
     for i, token in enumerate(tokens):
         if token.text in _OPEN_QUOTES:
@@ -426,9 +434,43 @@ def candidates(
     return out
 
 
+def _stop_edge(token: Token) -> bool:
+    """A word that may sit inside a candidate but not at its edge ("the", "said", "which")."""
+    return token.low in _EDGE_STOP and not token.is_num and not (token.is_cap and token.low in _MONTHS)
+
+
+def _numeral_after_name(tokens: Sequence[Token], first: int, index: int) -> bool:
+    """A capital "I" ending a name is a numeral: "World War I", "Division I"."""
+    return index > first and tokens[index].text == "I" and tokens[index - 1].is_cap
+
+
+def _phrase_start(tokens: Sequence[Token], first: int) -> bool:
+    """Where a long phrase may begin: at a clause opening, or after an article that follows one."""
+    before = first - 1
+    if before >= 0 and tokens[before].low in _ARTICLES:
+        before -= 1
+    return before < 0 or tokens[before].is_punct or tokens[before].low in _PHRASE_OPENERS
+
+
+def _list_comma(tokens: Sequence[Token], index: int) -> bool:
+    """A comma between the items of a list: "and" or "or" comes before the next other punctuation."""
+    if index >= len(tokens) or tokens[index].text != ",":
+        return False
+    for token in tokens[index + 1 : index + LONG_SPAN]:
+        if token.low in {"and", "or"}:
+            return True
+        if token.is_punct and token.text != ",":
+            return False
+    return False
+
+
 _OPEN_QUOTES = frozenset({'"', "“"})
 _CLOSE_QUOTES = frozenset({'"', "”"})
 _CLAUSE_OPENERS = frozenset("to because by that as for of from with so".split())
+_PHRASE_OPENERS = _CLAUSE_OPENERS | frozenset(
+    "in on at into about between than include includes included including is are was were and or".split()
+)
+_QUALIFIERS = frozenset("over about around nearly almost more most less least very few only not no all up".split())
 _ABBREVIATIONS = frozenset("jr sr st mt ft mr mrs ms dr inc co ltd corp bros vs no gen col lt sgt".split())
 _YEAR_RE = re.compile(r"1\d{3}|20\d\d")
 LONG_SPAN = 15
@@ -450,6 +492,10 @@ def _joins(tokens: Sequence[Token], index: int) -> bool:
         return before.end == token.start and (
             (len(before.text) == 1 and before.is_cap) or "." in before.text or before.low in _ABBREVIATIONS
         )
+    if text == ":":
+        return before.end == token.start == after.start - 1 and before.low.isdigit() and after.low.isdigit()  # "3:08"
+    if text == "°":
+        return before.is_num and token.end == after.start and after.low in {"c", "f"}  # "0 °C"
     if text == ",":
         # "October 6, 1973"
         return before.low.isdigit() and int(before.low) <= 31 and _YEAR_RE.fullmatch(after.low) is not None
@@ -596,6 +642,7 @@ def _features(c: Candidate, q: QuestionView) -> dict[str, float]:
     if right:
         gap = tokens[c.last : min(right)]
         f[f"w:{wh}|rgap={_gap_key(gap)}"] = 1.0
+    _boundaries(f, c, span, before, after)
     f["prev_q"] = 1.0 if before is not None and before.stem in q.weights else 0.0
     f["next_q"] = 1.0 if after is not None and after.stem in q.weights else 0.0
     if before is None:
@@ -656,6 +703,29 @@ def _features(c: Candidate, q: QuestionView) -> dict[str, float]:
         if value:
             f[f"w:{wh}|{name}"] = value
     return f
+
+
+def _boundaries(
+    f: dict[str, float], c: Candidate, span: Sequence[Token], before: Token | None, after: Token | None
+) -> None:
+    """Word-class pairs across the span's edges and inside short spans: a stand-in for
+    constituent boundaries ("the | NOUN" opens a phrase, "NOUN | of" cuts one)."""
+    left = _tag(before) if before is not None else "START"
+    right = _tag(after) if after is not None else "END"
+    f[f"lb={left}_{_tag(span[0])}"] = 1.0
+    f[f"rb={_tag(span[-1])}_{right}"] = 1.0
+    if len(span) <= 3:
+        f[f"tags={'_'.join(_tag(t) for t in span)}"] = 1.0
+    inner = [t.low for t in span[1:-1]]
+    if any(w in _CLAUSE_WORDS for w in inner):
+        f["inner_clause"] = 1.0  # "Associated Press that Beyoncé": two phrases, not one
+    if "," in inner or "and" in inner or "or" in inner:
+        f["inner_list"] = 1.0
+    tokens = c.sentence.tokens
+    f["pos_rel"] = c.first / max(1, len(tokens) - 1)
+
+
+_CLAUSE_WORDS = frozenset("that which who whom whose said says when where while because".split())
 
 
 _CONJOINED = (
@@ -986,6 +1056,7 @@ def paragraph_candidates(
             elsewhere = sum(1 for i, other in enumerate(stems) if i != index and head in other)
             candidate.features["head_elsewhere"] = elsewhere / max(1, len(views) - 1)
             candidate.features["head_elsewhere_any"] = 1.0 if elsewhere else 0.0
+            candidate.features["cov_gap"] = views[0].coverage - view.coverage
             found.append(candidate)
     return found
 
