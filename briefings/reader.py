@@ -816,7 +816,9 @@ _NOT_PERSON = (
         "north south east west northern southern eastern western new united national international "
         "minister secretary chancellor chairman spokesman leader president general prime mr mrs ms dr "
         "european american british english french german chinese japanese russian indian african asian "
-        "street house court cup open championship games awards award festival hospital centre center "
+        "street house court cup open championship championships games awards award festival hospital centre "
+        "center world tournament indoor indoors nations trophy classic prix olympics olympic series "
+        "stadium road airport station "
         "meanwhile however but and then when after before during while although last next this that".split()
     )
 )

@@ -9,10 +9,12 @@ from briefings.reader import (
     candidates,
     load_model,
     paragraph_candidates,
+    person_like,
     question_view,
     rank_sentences,
     read,
     sentence_view,
+    tokenize,
     with_sentence_idf,
 )
 
@@ -120,3 +122,9 @@ def test_the_shipped_model_is_trained_and_knows_the_new_features() -> None:
     assert any(name.startswith("w:who|lgap=") for name in model.weights)
     assert "head_elsewhere" in model.weights
     assert any(name.startswith("lb=") for name in model.weights)
+
+
+def test_events_and_places_are_not_people() -> None:
+    assert person_like(tokenize("Ivan Ljubicic")) and person_like(tokenize("Wayne Bridge"))
+    for name in ("World Indoor Tournament", "Six Nations", "European Indoors", "Heathrow Airport"):
+        assert not person_like(tokenize(name)), name
