@@ -578,28 +578,6 @@ async def test_a_role_the_question_asks_for_must_be_said(newsroom: Newsroom, clo
     assert (await newsroom.ask(question)).text == "Ann Dorne"
 
 
-async def test_a_story_with_a_common_name_is_found_by_the_rest_of_the_question(
-    newsroom: Newsroom, clock: Clock
-) -> None:
-    for number in range(9):
-        await _add(
-            newsroom,
-            " ".join(f"London trader {n} in London market {number} said London prices rose." for n in range(6)),
-            f"London market {number}",
-            clock.now - timedelta(days=number),
-        )
-    await _add(
-        newsroom,
-        "A survey of taxi firms found that riders forget a great many things.\n\n"
-        "Over the past six months more than 63,000 mobile phones were left in the back of black cabs "
-        "in London, the survey found.",
-        "Phones forgotten in taxis",
-        clock.now,
-    )
-    answer = await newsroom.ask("how many mobile phones were left in London black cabs over six months?")
-    assert answer.text is not None and "63,000" in answer.text
-
-
 def test_a_number_before_a_unit_measures_rather_than_counts() -> None:
     analysis = analyse_question("How many visa applications does each officer deal with?")
     question = question_view(analysis)
