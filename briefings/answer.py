@@ -1198,7 +1198,8 @@ def _titled_otherwise(candidate: Candidate, focus: str) -> bool:
     return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
 
 
-# Nationalities whose country does not share their first three letters.
+# Nationalities whose country does not share their first three letters, and countries with
+# more than one name.
 _NATION_OF = {
     "french": {"france"},
     "dutch": {"netherlands", "holland"},
@@ -1210,7 +1211,13 @@ _NATION_OF = {
     "irish": {"ireland"},
     "american": {"america", "us", "usa"},
     "us": {"america", "us", "usa"},
+    "usa": {"america", "us", "usa"},
+    "america": {"america", "us", "usa"},
     "uk": {"britain", "uk", "england", "scotland", "wales"},
+    "britain": {"britain", "uk", "england", "scotland", "wales"},
+    "england": {"england", "britain", "uk"},
+    "holland": {"netherlands", "holland"},
+    "netherlands": {"netherlands", "holland"},
     "greek": {"greece"},
     "danish": {"denmark"},
     "swedish": {"sweden"},
@@ -1230,13 +1237,13 @@ def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
     index = candidate.first - 1
     while index >= 0 and index >= candidate.first - 4 and not tokens[index].is_punct:
         low = tokens[index].low.removesuffix("'s").removesuffix("’s")
-        if low in COUNTRIES:
-            return low not in countries  # "Argentina's economy minister Roberto Lavagna"
-        if low in NATIONALITIES:
+        if low in COUNTRIES or low in NATIONALITIES:  # "Argentina's economy minister", "French ..."
             nation = _NATION_OF.get(low)
-            return not any(
-                (country in nation) if nation is not None else country[:3] == low[:3] for country in countries
-            )
+            if nation is not None:
+                return not any(country in nation for country in countries)
+            if low in COUNTRIES:
+                return low not in countries
+            return not any(country[:3] == low[:3] for country in countries)
         index -= 1
     return False
 

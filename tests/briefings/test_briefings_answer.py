@@ -14,6 +14,7 @@ from briefings.answer import (
     _ArticleWords,
     _common_abbreviation,
     _counts,
+    _of_another_country,
     _opening_word,
 )
 from briefings.models import Answer, Article, ArticleInput
@@ -607,3 +608,16 @@ async def test_a_number_that_is_part_of_a_name_may_be_given_elsewhere_in_the_art
         clock.now,
     )
     assert (await newsroom.ask("When will the Globex Zeta Phone 300 reach the shops?")).text == "4 May"
+
+
+def test_a_country_by_another_of_its_names_is_the_same_country() -> None:
+    question = question_view(analyse_question("who is the economics minister?"))
+
+    def titled_elsewhere(sentence: str, countries: list[str]) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if fits(c, "person") and _of_another_country(c, countries)}
+
+    assert titled_elsewhere("UK economics minister Ann Dorne spoke.", ["britain"]) == set()
+    assert titled_elsewhere("US economics minister Ann Dorne spoke.", ["america"]) == set()
+    assert titled_elsewhere("French economics minister Ann Dorne spoke.", ["britain"]) == {"Ann Dorne"}
+    assert titled_elsewhere("Argentina's economics minister Ann Dorne spoke.", ["uk"]) == {"Ann Dorne"}
