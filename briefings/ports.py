@@ -196,8 +196,9 @@ class SearchIndex(Protocol):
 
 class ReadSnapshots(Protocol):
     def snapshot(self) -> AbstractAsyncContextManager[None]:
-        """A context in which the current task's reads share one connection and see one state
-        of the store; a store without connections may return a context that does nothing."""
+        """A context in which the current task's reads share one connection (and, where the
+        backend allows, one state of the store); a store without connections may return a
+        context that does nothing."""
         ...
 
 

@@ -36,8 +36,10 @@ class SqlRepository:
 
         A question makes a dozen small reads. On their own connections each pays a checkout, a
         BEGIN and a ROLLBACK (on SQLite, each a hop to the driver's thread); in a snapshot it
-        pays them once, and every read sees the same state of the database. Writes keep their
-        own connections. Reads of one snapshot must not run concurrently (no gather inside).
+        pays them once. On SQLite every read then sees the same state of the database; on
+        PostgreSQL (read committed) each statement sees what was committed when it ran. Writes
+        keep their own connections. Reads of one snapshot must not run concurrently (no gather
+        inside).
         """
         if self._pinned.get() is not None:
             yield  # already in one: the outer snapshot holds the connection
