@@ -261,18 +261,15 @@ def _plain_share(question: QuestionView, stems: set[str], names: set[str]) -> fl
     return sum(w for s, w in wanted.items() if s in stems) / total if total else 0.0
 
 
-def _starts_with_pronoun(view: SentenceView) -> bool:
-    """"It is being assembled for ...", "She was suspended by ...": the sentence goes on about
-    what the one before it named."""
-    return _points_back(view.text)
 
 
 _CLAUSE_LINKS = frozenset("while whereas but although though and".split())
-_POINTING_BACK = frozenset("it he she they its his her their this that these those such".split())
+_POINTING_BACK = frozenset("it he she they its his her their".split())
 
 
 def _points_back(sentence: str) -> bool:
-    """Whether a sentence opens with a word that points back to the one before ("It", "This")."""
+    """Whether a sentence opens with a pronoun, going on about what the one before it named: "It
+    is being assembled for ...", "She was suspended by ..."."""
     first = re.match(r"\W*(\w+)", sentence)
     return first is not None and first.group(1).lower() in _POINTING_BACK
 
@@ -742,7 +739,7 @@ class AnswerEngine:
                 continue
             if (
                 (elsewhere or (topical and analysis.expected not in _NAMED_TYPES))
-                and not _starts_with_pronoun(view)
+                and not _points_back(hit.text)
                 and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0)
             ):
                 # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
@@ -753,7 +750,7 @@ class AnswerEngine:
                 elsewhere
                 and not in_sentence
                 and hit.position > 1
-                and not _starts_with_pronoun(view)
+                and not _points_back(hit.text)
                 and _plain_share(question, sentence_stems, entity_stems) < 0.6
             ):
                 # No name of the question here at all: only an article's opening sentences (which
@@ -793,9 +790,9 @@ class AnswerEngine:
             # Acronym aliases and role synonyms count as the question's own words; names and
             # descriptions the article has elsewhere count for half.
             extra = sum(question.weights.get(s, 0.0) for s in aliased | topical if s not in sentence_stems)
+            said_before = before_stems - topical - aliased - relation_stems  # the cue counts in full below
             extra += 0.5 * sum(
-                question.weights.get(s, 0.0)
-                for s in elsewhere | set(described) | years_elsewhere | (before_stems - elsewhere - topical - aliased)
+                question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere | said_before
             )
             # A plain word said another way ("sacked" as "suspended") counts as said.
             extra += sum(
@@ -866,7 +863,6 @@ class AnswerEngine:
             role_asked = role_from_verb = next((s for s in question.predicate if s in _ROLE_TITLES), None)
         role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
         found: list[Candidate] = []
-        cue_of: dict[int, list[int]] = {}
         asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
@@ -876,7 +872,7 @@ class AnswerEngine:
                 return False
             if role_asked and _titled_otherwise(candidate, role_asked):
                 return False  # "which blogger": not "President Mohammed Khatami"
-            if role_modifier and _titled_with_other_modifier(candidate, role_asked or "", role_modifier):
+            if role_modifier and _titled_with_other_modifier(candidate, role_asked, role_modifier):
                 return False  # "finance minister": not "Economics Minister Aburizal Bakrie"
             if asked_countries and analysis.expected == PERSON and _of_another_country(candidate, asked_countries):
                 return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
@@ -908,7 +904,6 @@ class AnswerEngine:
             return True
 
         for view, hit, cue_at in views:
-            cue_of[id(view)] = cue_at
             focus_said = focus_person is not None and _mentions(view, focus_person)
             typed = candidates(view, question, keep=keep)
             found.extend(c for c in typed if acceptable(c, view, cue_at, focus_said))
@@ -1198,8 +1193,8 @@ def _titled_otherwise(candidate: Candidate, focus: str) -> bool:
     return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
 
 
-# Nationalities whose country does not share their first three letters, and countries with
-# more than one name.
+# The countries a nationality or a country's name stands for (a country with several names
+# stands for all of them).
 _NATION_OF = {
     "french": {"france"},
     "dutch": {"netherlands", "holland"},
@@ -1227,25 +1222,49 @@ _NATION_OF = {
     "turkish": {"turkey"},
     "spanish": {"spain"},
     "portuguese": {"portugal"},
+    "indian": {"india"},
+    "indonesian": {"indonesia"},
+    "austrian": {"austria"},
+    "australian": {"australia"},
+    "iranian": {"iran"},
+    "iraqi": {"iraq"},
+    "chinese": {"china"},
+    "japanese": {"japan"},
+    "german": {"germany"},
+    "italian": {"italy"},
+    "russian": {"russia"},
+    "canadian": {"canada"},
+    "mexican": {"mexico"},
+    "brazilian": {"brazil"},
+    "argentine": {"argentina"},
+    "argentinian": {"argentina"},
+    "israeli": {"israel"},
+    "egyptian": {"egypt"},
+    "pakistani": {"pakistan"},
+    "afghan": {"afghanistan"},
+    "korean": {"korea"},
+    "taiwanese": {"taiwan"},
+    "ukrainian": {"ukraine"},
+    "belgian": {"belgium"},
 }
 
 
 def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
-    """Asked about Indonesia's minister, "French Finance Minister Herve Gaymard" is France's:
-    a nationality among the words that title the name, belonging to none of the countries asked."""
+    """Asked about Indonesia's minister, "French Finance Minister Herve Gaymard" is France's: a
+    nationality or country among the words that title the name, none of the countries asked."""
     tokens = candidate.sentence.tokens
     index = candidate.first - 1
     while index >= 0 and index >= candidate.first - 4 and not tokens[index].is_punct:
         low = tokens[index].low.removesuffix("'s").removesuffix("’s")
-        if low in COUNTRIES or low in NATIONALITIES:  # "Argentina's economy minister", "French ..."
-            nation = _NATION_OF.get(low)
-            if nation is not None:
-                return not any(country in nation for country in countries)
-            if low in COUNTRIES:
-                return low not in countries
-            return not any(country[:3] == low[:3] for country in countries)
-        index -= 1
+        nation = _NATION_OF.get(low) or ({low} if low in COUNTRIES else None)
+        if nation is not None:  # "Argentina's economy minister", "French finance minister"
+            return not any(country in nation for country in countries)
+        index -= 1  # a region or a body ("EU", "UN envoy") says no country
     return False
+
+
+_NOT_PORTFOLIOS = _CUE_MODIFIERS | frozenset("new current first next last present previous chief".split())
+_DETERMINERS = frozenset("the a an its their his her our whose".split())
 
 
 def _role_modifier(question: str, role: str) -> str | None:
@@ -1254,7 +1273,20 @@ def _role_modifier(question: str, role: str) -> str | None:
     for index, token in enumerate(tokens):
         if token.stem == role and index > 0:
             before = tokens[index - 1]
-            if before.is_punct or before.is_cap or before.low in STOPWORDS or before.low.endswith(("'s", "’s")):
+            if (
+                before.is_punct
+                or before.is_cap
+                or before.low in STOPWORDS
+                or before.low in _NOT_PORTFOLIOS
+                or before.low.endswith(("'s", "’s", "ed", "ing"))
+            ):
+                return None  # "the new minister": nothing narrows it
+            # A portfolio sits after a determiner or a name: "the finance minister", "Indonesia's
+            # finance minister"; in "who became minister" the word before is a verb.
+            opener = tokens[index - 2] if index >= 2 else None
+            if opener is None or not (
+                opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s"))
+            ):
                 return None
             return before.stem
     return None

@@ -474,13 +474,16 @@ _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 
 def _recase_countries(text: str) -> str:
     """Chat questions come in lower case ("who is indonesia's economics minister?"): a country
-    written so is still a name. ("us" is left alone: it is far more often the pronoun.)"""
+    written so is still a name. ("us", "turkey", "china" and "japan" are left alone: in lower case
+    they are more often a pronoun or a common noun.)"""
     return _LOWER_COUNTRY_RE.sub(
         lambda m: m.group(0).upper() if len(m.group(0)) <= 3 else m.group(0).capitalize(), text
     )
 
 
-_LOWER_COUNTRY_RE = re.compile(r"\b(?:" + "|".join(sorted(COUNTRIES - {"us"}, key=len, reverse=True)) + r")\b")
+_LOWER_COUNTRY_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(COUNTRIES - {"us", "turkey", "china", "japan"}, key=len, reverse=True)) + r")\b"
+)
 
 
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import StaticPool
 
 from storage.engine import WRITE_OPTION
 from storage.errors import translate_errors
@@ -39,10 +40,12 @@ class SqlRepository:
         pays them once. On SQLite every read then sees the same state of the database; on
         PostgreSQL (read committed) each statement sees what was committed when it ran. Writes
         keep their own connections. Reads of one snapshot must not run concurrently (no gather
-        inside).
+        inside), and the connection is held for the whole snapshot, so keep it to one question.
         """
-        if self._pinned.get() is not None:
-            yield  # already in one: the outer snapshot holds the connection
+        if self._pinned.get() is not None or isinstance(self._engine.pool, StaticPool):
+            # Already in one (the outer snapshot holds the connection); or an in-memory database,
+            # whose one shared connection a write from another task must not find mid-read.
+            yield
             return
         with translate_errors(self._url):
             async with self._engine.connect() as connection:

@@ -16,6 +16,7 @@ from briefings.answer import (
     _counts,
     _of_another_country,
     _opening_word,
+    _role_modifier,
 )
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
@@ -558,6 +559,7 @@ def test_a_country_in_lower_case_is_still_a_name() -> None:
     assert analyse_question("who is indonesia's economics minister?").entities == ("Indonesia",)
     assert analyse_question("how many people live in the uk?").entities == ("UK",)
     assert analyse_question("who told us about the plan?").entities == ()  # "us" is the pronoun
+    assert analyse_question("how much does a turkey cost at christmas?").entities == ()
 
 
 async def test_a_role_the_question_asks_for_must_be_said(newsroom: Newsroom, clock: Clock) -> None:
@@ -621,3 +623,12 @@ def test_a_country_by_another_of_its_names_is_the_same_country() -> None:
     assert titled_elsewhere("US economics minister Ann Dorne spoke.", ["america"]) == set()
     assert titled_elsewhere("French economics minister Ann Dorne spoke.", ["britain"]) == {"Ann Dorne"}
     assert titled_elsewhere("Argentina's economics minister Ann Dorne spoke.", ["uk"]) == {"Ann Dorne"}
+    assert titled_elsewhere("Indian economics minister Ann Dorne spoke.", ["indonesia"]) == {"Ann Dorne"}
+    # A body or a region is no country: "UN envoy Ann Dorne" may well be Afghanistan's envoy.
+    assert titled_elsewhere("UN economics envoy Ann Dorne spoke.", ["afghanistan"]) == set()
+
+
+def test_only_a_plain_word_narrows_the_role_asked() -> None:
+    assert _role_modifier("who is indonesia's finance minister?", "minist") == "financ"
+    for question in ("who became minister in 2004?", "who is the new minister?", "who is the former minister?"):
+        assert _role_modifier(question, "minist") is None, question

@@ -270,7 +270,7 @@ async def test_reads_in_a_snapshot_share_one_connection(store: SqlStore) -> None
                 return len(await store.search_sentences(query("bridg")))
 
         assert await asyncio.gather(in_snapshot(), in_snapshot()) == [1, 1]
-        assert len(checkouts) == 4
+        assert len(checkouts) == 4 and checkouts[2] is not checkouts[3]
     finally:
         event.remove(pool, "checkout", on_checkout)
     assert pool.checkedout() == 0
