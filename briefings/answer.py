@@ -55,6 +55,7 @@ from briefings.reader import (
     QuestionView,
     ReaderModel,
     SentenceView,
+    Token,
     candidates,
     fits,
     load_model,
@@ -124,8 +125,16 @@ def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]
     have = sentence_terms | extra_terms
     if len(set(wanted) & have) >= max(1, math.ceil(len(set(wanted)) * 0.6)):
         return True
-    last = tokenize(entity)[-1]
-    return len(wanted) >= 2 and last.is_cap and last.low not in _GENERIC_NAME_WORDS and last.stem in have
+    return _distinctive_last(entity) in have
+
+
+def _distinctive_last(name: str) -> str | None:
+    """The stem of a name's last word when that word alone names it ("Markova" of "Dame Alicia
+    Markova"): a name of two words or more whose last word is capitalised and not generic."""
+    last = tokenize(name)[-1] if name.strip() else None
+    if last is None or len(_name_stems(name)) < 2 or not last.is_cap or last.low in _GENERIC_NAME_WORDS:
+        return None
+    return last.stem
 
 
 _BOUND_AFTER_RE = re.compile(
@@ -186,6 +195,7 @@ class _ArticleWords:
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._stems: dict[str, frozenset[str]] = {}
+        self._lower: dict[str, bool] = {}
 
     def _text(self, article: Article) -> str:
         low = self._texts.get(article.id)
@@ -197,8 +207,12 @@ class _ArticleWords:
         return _has_word(self._text(article), word)
 
     def in_lower_case(self, word: str, articles: Iterable[Article]) -> bool:
-        """Whether any of ``articles`` writes ``word`` (lower case) as a word of its own."""
-        return any(_has_word(article.text, word) for article in articles)
+        """Whether any of ``articles`` writes ``word`` (lower case) as a word of its own (asked
+        once per word: the question's articles do not change)."""
+        found = self._lower.get(word)
+        if found is None:
+            found = self._lower[word] = any(_has_word(article.text, word) for article in articles)
+        return found
 
     def stems(self, article: Article) -> frozenset[str]:
         found = self._stems.get(article.id)
@@ -274,6 +288,11 @@ def _points_back(sentence: str) -> bool:
     return first is not None and first.group(1).lower() in _POINTING_BACK
 
 
+def _opening_index(tokens: Sequence[Token]) -> int:
+    """Where a sentence's first word is, past any opening quote marks or brackets."""
+    return next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
+
+
 def _common_abbreviation(word: str) -> bool:
     """"TV", "UK", "PCs", "CDs": short capitals that name a kind of thing, not one thing."""
     return (word.isupper() and len(word) <= 2) or re.fullmatch(r"[A-Z]{2,4}s", word) is not None
@@ -294,7 +313,7 @@ def _other_names(view: SentenceView, known: set[str]) -> int:
             clause += 1
         clause_of.append(clause)
     asked = {clause_of[i] for i in view.matched}
-    opening = next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
+    opening = _opening_index(tokens)
     count = 0
     run: list[int] = []
     depth = 0  # inside brackets: an acronym or a conversion, not another name in the slot
@@ -342,11 +361,8 @@ def _matches(name: str, targets: Sequence[str]) -> bool:
 
 def _last_word_names(short: str, full: str) -> bool:
     """"Wilkinson's" for "Jonny Wilkinson": one word, the distinctive last word of the longer name."""
-    short_words, full_words = _name_stems(short), tokenize(full)
-    if len(short_words) != 1 or len(_name_stems(full)) < 2:
-        return False
-    last = full_words[-1]
-    return last.is_cap and last.low not in _GENERIC_NAME_WORDS and last.stem == short_words[0]
+    short_words = _name_stems(short)
+    return len(short_words) == 1 and _distinctive_last(full) == short_words[0]
 
 
 def cue_positions(
@@ -847,12 +863,8 @@ class AnswerEngine:
             return analysis.expected == "other" or fits(candidate, analysis.expected)
 
         count_of = _counted_words(analysis) if analysis.expected == "number" else None
-        lower_case: dict[str, bool] = {}
-
         def written_lower(word: str) -> bool:
-            if word not in lower_case:
-                lower_case[word] = said.in_lower_case(word, articles.values())
-            return lower_case[word]
+            return said.in_lower_case(word, articles.values())
 
         focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
         # "who refereed ...": the role the question's verb names; someone titled otherwise
@@ -1061,7 +1073,7 @@ def _opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) ->
     "Elsewhere, ..."): a function word, a word with a verb's or adverb's ending, or one that the
     articles at hand also write in lower case, as names never are."""
     tokens = candidate.sentence.tokens
-    opening = next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
+    opening = _opening_index(tokens)
     if candidate.first != opening or candidate.last != opening + 1:
         return False
     low = tokens[opening].low
