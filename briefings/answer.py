@@ -196,6 +196,7 @@ class _ArticleWords:
         self._texts: dict[str, str] = {}
         self._stems: dict[str, frozenset[str]] = {}
         self._lower: dict[str, bool] = {}
+        self._openings: dict[str, frozenset[str]] = {}
 
     def _text(self, article: Article) -> str:
         low = self._texts.get(article.id)
@@ -205,6 +206,14 @@ class _ArticleWords:
 
     def has(self, article: Article, word: str) -> bool:
         return _has_word(self._text(article), word)
+
+    def opening(self, article: Article) -> frozenset[str]:
+        """The lower-case words of the article's title and opening (what it is about)."""
+        words = self._openings.get(article.id)
+        if words is None:
+            opening = f"{article.title or ''} {article.text[:LEAD_CHARS]}".lower()
+            words = self._openings[article.id] = frozenset(re.findall(r"\w+", opening))
+        return words
 
     def in_lower_case(self, word: str, articles: Iterable[Article]) -> bool:
         """Whether any of ``articles`` writes ``word`` (lower case) as a word of its own (asked
@@ -678,21 +687,16 @@ class AnswerEngine:
 
         said = _ArticleWords()
 
-        openings: dict[str, frozenset[str]] = {}
+        def named(entity: str, has_word: Callable[[str], bool]) -> bool:
+            """Whether a text (told by its word test) names the entity, by any of its names."""
+            return any(_in_words(name, has_word) for name in (entity, *expansions.get(entity, ())))
 
         def article_about(entity: str, article: Article) -> bool:
             """The article's title or opening names it: the article is about it."""
-            words = openings.get(article.id)
-            if words is None:
-                opening = f"{article.title or ''} {article.text[:LEAD_CHARS]}".lower()
-                words = openings[article.id] = frozenset(re.findall(r"\w+", opening))
-            return any(_in_words(name, words.__contains__) for name in (entity, *expansions.get(entity, ())))
+            return named(entity, said.opening(article).__contains__)
 
         def named_in_article(entity: str, article: Article) -> bool:
-            return any(
-                _in_words(name, lambda word: said.has(article, word))
-                for name in (entity, *expansions.get(entity, ()))
-            )
+            return named(entity, lambda word: said.has(article, word))
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
         for hit in hits:

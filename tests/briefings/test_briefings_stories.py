@@ -89,16 +89,28 @@ def test_same_wording_with_other_names_is_not_a_candidate() -> None:
     assert [d.story_id for d in gate_candidates(ours, [other, same], now=now)] == ["s2"]
 
 
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def store(clock: Clock) -> FakeStore:
+    return FakeStore(clock=clock)
+
+
+@pytest.fixture
+def newsroom(store: FakeStore, clock: Clock) -> Newsroom:
+    return Newsroom(store, clock=clock)
+
+
 def test_merge_keys_keeps_shared_stems_and_names() -> None:
     merged = merge_keys({"n:telmiro", "t:dam", "t:brandt"}, {"t:telmiro", "n:brandt", "t:spillway"}, limit=10)
     assert merged == {"n:telmiro", "n:brandt", "t:dam", "t:spillway"}
     assert len(merge_keys({f"t:a{i}" for i in range(50)}, {"t:b"}, limit=40)) == 40
 
 
-async def test_two_outlets_merge_and_the_story_is_marked_updated() -> None:
-    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
-    store = FakeStore(clock=clock)
-    newsroom = Newsroom(store, clock=clock)
+async def test_two_outlets_merge_and_the_story_is_marked_updated(clock: Clock, newsroom: Newsroom) -> None:
     first = await newsroom.ingest(ArticleInput(text=REPORT, source="Wire"), added_by="t")
     clock.now += timedelta(hours=3)
     second = await newsroom.ingest(ArticleInput(text=SECOND_OUTLET, source="Daily"), added_by="t")
@@ -110,20 +122,16 @@ async def test_two_outlets_merge_and_the_story_is_marked_updated() -> None:
     assert 2 <= len(texts) <= 4 and len(set(texts)) == len(texts)
 
 
-async def test_same_wording_about_another_event_stays_apart() -> None:
-    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
-    store = FakeStore(clock=clock)
-    newsroom = Newsroom(store, clock=clock)
+async def test_same_wording_about_another_event_stays_apart(store: FakeStore, newsroom: Newsroom) -> None:
     await newsroom.ingest(ArticleInput(text=REPORT), added_by="t")
     other = await newsroom.ingest(ArticleInput(text=SAME_WORDS_OTHER_EVENT), added_by="t")
     assert not other.merged
     assert await store.count_stories() == 2
 
 
-async def test_a_follow_up_after_the_window_starts_a_new_story() -> None:
-    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
-    store = FakeStore(clock=clock)
-    newsroom = Newsroom(store, clock=clock)
+async def test_a_follow_up_after_the_window_starts_a_new_story(
+    clock: Clock, store: FakeStore, newsroom: Newsroom
+) -> None:
     await newsroom.ingest(ArticleInput(text=REPORT), added_by="t")
     clock.now += DEFAULT_WINDOW + timedelta(hours=1)
     late = await newsroom.ingest(ArticleInput(text=SECOND_OUTLET), added_by="t")
@@ -181,10 +189,7 @@ def test_candidates_are_looked_up_by_names_only() -> None:
     assert lookup_keys(frozenset({"t:dam", "t:flood"})) == frozenset()
 
 
-async def test_a_follow_up_with_other_news_starts_its_own_story() -> None:
-    clock = Clock(datetime(2024, 3, 3, 12, 0, tzinfo=UTC))
-    store = FakeStore(clock=clock)
-    newsroom = Newsroom(store, clock=clock)
+async def test_a_follow_up_with_other_news_starts_its_own_story(clock: Clock, newsroom: Newsroom) -> None:
     first = await newsroom.ingest(ArticleInput(text=REPORT, source="Wire"), added_by="t")
     clock.now += timedelta(hours=5)
     second = await newsroom.ingest(ArticleInput(text=SECOND_OUTLET, source="Daily"), added_by="t")
