@@ -22,6 +22,7 @@ sentences: it grows with the number of matches, not with the number of stored ar
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -39,12 +40,18 @@ from briefings.questions import (
     EXPANSION,
     HEAD_NOUNS,
     NATIONALITIES,
+    NUMBER,
+    ORGANISATION,
+    OTHER,
     PERSON,
+    PLACE,
     QUESTION_WORDS,
     RELATION_FAMILIES,
     RELATION_SYNONYMS,
     QuestionAnalysis,
     analyse_question,
+    recase_names,
+    typed_in_lower_case,
 )
 from briefings.questions import (
     adjectival as _adjectival,
@@ -131,9 +138,12 @@ def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]
 def _distinctive_last(name: str) -> str | None:
     """The stem of a name's last word when that word alone names it ("Markova" of "Dame Alicia
     Markova"): a name of two words or more whose last word is capitalised and not generic."""
-    last = tokenize(name)[-1] if name.strip() else None
+    tokens = tokenize(name) if name.strip() else []
+    last = tokens[-1] if tokens else None
     if last is None or len(_name_stems(name)) < 2 or not last.is_cap or last.low in _GENERIC_NAME_WORDS:
         return None
+    if any(t.low in {"of", "for", "and", "&"} for t in tokens):
+        return None  # "Night of Athletics" is not "Athletics": only a person's surname stands alone
     return last.stem
 
 
@@ -437,13 +447,29 @@ class AnswerEngine:
     ) -> Answer:
         """The answer with its evidence and sources, or an abstention (``text`` None)."""
         analysis = analyse_question(question, previous)
-        subject = analysis.entities[0] if analysis.entities else None
         async with self._store.snapshot():  # a dozen reads, one connection
+            if typed_in_lower_case(question):
+                analysis = await self._with_names_recased(analysis, previous)
+            subject = analysis.entities[0] if analysis.entities else None
             expansions, known = await self._expansions(analysis.entities)
             answer = await self._from_facts(analysis, expansions, subject, known)
             if answer is not None:
                 return answer
             return await self._from_sentences(analysis, expansions, subject)
+
+    async def _with_names_recased(self, analysis: QuestionAnalysis, previous: Answer | None) -> QuestionAnalysis:
+        """A question typed in lower case marks no names ("who heads amnesty international?"). The
+        sentences its telling words find show which of its words the news writes as names; the
+        question is analysed again with those capitalised."""
+        view = question_view(analysis)
+        telling = [t for t, w in view.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
+        if not telling:
+            return analysis
+        hits = await self._store.search_sentences(telling, limit=SEARCH_LIMIT)
+        recased = recase_names(analysis.question, [h.text for h in hits])
+        if recased == analysis.question:
+            return analysis
+        return dataclasses.replace(analyse_question(recased, previous), question=analysis.question)
 
     # --- acronyms ---------------------------------------------------------------------------
 
@@ -881,9 +907,21 @@ class AnswerEngine:
         role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
         found: list[Candidate] = []
         asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
+        entity_names = [n for n in (frozenset(terms(e)) for e in analysis.entities) if n]
+        question_low = analysis.text.lower()
+        aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
+        asked_nations = _nations_named(analysis.text)
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
             if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
+                return False
+            if analysis.expected in _NAMED_TYPES and (
+                any(n <= cand_stems for n in entity_names)
+                or _in_question(candidate, question_low)
+                or any(_same_answer(candidate.text, alias) for alias in aliases)
+            ):
+                return False  # "lagged in the Beige Book": not "Beige Book report"; "RFID worries": not "ID"
+            if not _shape_answers(candidate, analysis, asked_nations):
                 return False
             if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
                 return False
@@ -911,7 +949,9 @@ class AnswerEngine:
             if count_of is not None and not _counts(candidate, count_of):
                 return False  # "how many fighters": a number that counts something else
             if analysis.expected in _NAMED_TYPES and (
-                _modifier(candidate) or _cut_name(candidate) or _opening_word(candidate, written_lower)
+                _modifier(candidate)
+                or _cut_name(candidate, analysis.expected)
+                or _opening_word(candidate, written_lower)
             ):
                 return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
             if analysis.expected == "place" and _inside_asked(candidate, analysis.entities):
@@ -1093,12 +1133,25 @@ _DISCOURSE_WORDS = frozenset(
 )
 
 
-def _cut_name(candidate: Candidate) -> bool:
+def _cut_name(candidate: Candidate, expected: str) -> bool:
     """Whether a name candidate stops short of the name it is part of ("Great Ormond" of "Great
-    Ormond Street Hospital"): the next word is capitalised too."""
+    Ormond Street Hospital"): the next word is capitalised too. For a place or an organisation,
+    so is a capitalised word before it ("Theatre" of "La Fenice Theatre"); a person's name
+    follows a capitalised title ("Finance Minister Herve Gaymard") and is whole."""
     tokens = candidate.sentence.tokens
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
-    return after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}
+    if after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}:
+        return True
+    if expected not in {"place", "organisation"} or candidate.first < 2:
+        return False
+    before = tokens[candidate.first - 1]
+    return (
+        before.is_cap
+        and not before.is_punct
+        and not before.low.endswith(("'s", "’s"))
+        and before.low not in _NOT_NAMES
+        and not tokens[candidate.first - 2].is_punct
+    )
 
 
 def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
@@ -1156,7 +1209,7 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
 _UNITS = frozenset(
     stem(w)
     for w in "second seconds minute minutes hour hours day days week weeks month months year years "
-    "metre metres meter meters km kilometres miles mile kg kilos tonnes tons mph percent per".split()
+    "metre metres meter meters km kilometres miles mile kg kilos tonnes tons mph percent per times".split()
 )
 
 # Titles and roles that name what someone is, when written right before the name.
@@ -1264,6 +1317,51 @@ _NATION_OF = {
     "ukrainian": {"ukraine"},
     "belgian": {"belgium"},
 }
+
+
+def _in_question(candidate: Candidate, question_low: str) -> bool:
+    """Whether the question itself says the candidate: as whole words, or, for an acronym, as
+    part of a longer one ("ID" in "RFID")."""
+    text = _bare_name(candidate.text).lower()
+    if len(text) < 2:
+        return False
+    if candidate.shape == "acronym":
+        return text in question_low
+    return re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", question_low) is not None
+
+
+def _nations_named(text: str) -> frozenset[str]:
+    """The countries a question names, by name or nationality ("which German city": Germany)."""
+    out: set[str] = set()
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _NATION_OF:
+            out |= _NATION_OF[word]
+        elif word in COUNTRIES and word not in {"us", "turkey", "china"}:
+            out.add(word)  # in lower case these three are as often a word as a country
+    return frozenset(out)
+
+
+_TEAM_NOUNS = frozenset("team side squad nation country".split())
+_COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split())
+
+
+def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:
+    """Whether a candidate's kind can answer at all, past what its shape fits:
+    - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
+    - a company, a channel or an agency is not a country ("Argentina"); a team may be one;
+    - "which German city": not Germany itself, nor any country the question names;
+    - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes")."""
+    name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
+    if analysis.expected == NUMBER:
+        counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
+        return not (counting and candidate.shape in {"money", "percent"})
+    if analysis.expected == ORGANISATION:
+        return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
+    if analysis.expected == PLACE:
+        return not ({name} | _NATION_OF.get(name, set())) & nations
+    if analysis.expected == OTHER and candidate.shape == "lower":
+        return any(ch.isdigit() or ch in "./@" for ch in candidate.text)
+    return True
 
 
 def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:

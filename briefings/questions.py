@@ -485,6 +485,89 @@ _LOWER_COUNTRY_RE = re.compile(
     r"\b(?:" + "|".join(sorted(COUNTRIES - {"us", "turkey", "china", "japan"}, key=len, reverse=True)) + r")\b"
 )
 
+# --- names in questions typed in lower case ---------------------------------------------------
+
+_QUESTION_WORD_RE = re.compile(r"[\w&]+(?:[-.'’][\w&]+)*")
+_INNER_NAME_WORDS = frozenset("of the and & de van von der du la le da di y".split())
+_LONGEST_NAME = 4  # words
+
+
+def typed_in_lower_case(question: str) -> bool:
+    """Whether the asker left names uncapitalised: no word after the first starts with a capital,
+    all-capital acronyms ("CES") aside. Someone who capitalises one name capitalises them all."""
+    words = _QUESTION_WORD_RE.findall(question)[1:]
+    return not any(word[0].isupper() and not word.isupper() for word in words)
+
+
+def recase_names(question: str, texts: Sequence[str]) -> str:
+    """The question with each run of its words that ``texts`` mostly write as a name written as
+    they do: "who heads amnesty international?" becomes "who heads Amnesty International?" when
+    the stored sentences say "Amnesty International".
+
+    A run counts as written as a name where every word but joiners ("of", "van") is capitalised.
+    A run that opens a sentence says nothing either way and is not counted. Longer runs are
+    tried first; a run is recased when it is written as a name more often than not. The noun
+    after "which" or "what" is the kind asked for ("which channel"), never a name.
+    """
+    corpus = "\n".join(texts)
+    if not corpus:
+        return question
+    words = list(_QUESTION_WORD_RE.finditer(question))
+    skip = STOPWORDS | QUESTION_WORDS | GENERIC_WORDS
+
+    def base(index: int) -> str:
+        return re.sub(r"['’]s$", "", words[index].group(0))
+
+    def written_as_name(phrase: list[str]) -> str | None:
+        pattern = re.compile(
+            r"(?<![\w&])" + r"\s+".join(re.escape(w) for w in phrase) + r"(?![\w&])", re.IGNORECASE
+        )
+        forms: dict[str, int] = {}
+        plain = 0
+        for match in pattern.finditer(corpus):
+            found = match.group(0)
+            parts = found.split()
+            if not all(p[0].isupper() or p.lower() in _INNER_NAME_WORDS for p in parts):
+                plain += 1
+                continue
+            if match.start() == 0 or corpus[match.start() - 1] in "\n\"“‘'(":
+                continue  # a sentence's first word is capitalised whatever it is
+            forms[found] = forms.get(found, 0) + 1
+        named = sum(forms.values())
+        if named == 0 or named <= plain:
+            return None
+        return max(forms, key=lambda form: forms[form])
+
+    out: list[str] = []
+    last = 0
+    index = 0
+    while index < len(words):
+        replaced = False
+        for length in range(min(_LONGEST_NAME, len(words) - index), 0, -1):
+            end = index + length - 1
+            phrase = [base(i) for i in range(index, end + 1)]
+            if phrase[0].lower() in skip or phrase[-1].lower() in skip or not any(c.isalpha() for c in phrase[0]):
+                continue
+            if length == 1 and len(phrase[0]) < 3:
+                continue
+            if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
+                continue
+            form = written_as_name(phrase)
+            if form is None:
+                continue
+            start = words[index].start()
+            stop = words[end].start() + len(base(end))
+            out.append(question[last:start])
+            out.append(re.sub(r"\s+", " ", form))
+            last = stop
+            index = end + 1
+            replaced = True
+            break
+        if not replaced:
+            index += 1
+    out.append(question[last:])
+    return "".join(out)
+
 
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
     """Expected answer type, names, relation and search terms of a question."""
@@ -537,4 +620,6 @@ __all__ = [
     "descriptor_words",
     "expected_type",
     "question_entities",
+    "recase_names",
+    "typed_in_lower_case",
 ]

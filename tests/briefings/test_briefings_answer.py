@@ -14,13 +14,14 @@ from briefings.answer import (
     _ArticleWords,
     _common_abbreviation,
     _counts,
+    _distinctive_last,
     _of_another_country,
     _opening_word,
     _role_modifier,
 )
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
-from briefings.questions import analyse_question
+from briefings.questions import analyse_question, recase_names, typed_in_lower_case
 from briefings.reader import candidates, fits, question_view, read, sentence_view
 
 
@@ -632,3 +633,109 @@ def test_only_a_plain_word_narrows_the_role_asked() -> None:
     assert _role_modifier("who is indonesia's finance minister?", "minist") == "financ"
     for question in ("who became minister in 2004?", "who is the new minister?", "who is the former minister?"):
         assert _role_modifier(question, "minist") is None, question
+
+
+def test_a_question_typed_in_lower_case_marks_no_names() -> None:
+    assert typed_in_lower_case("who heads amnesty international?")
+    assert typed_in_lower_case("Who heads amnesty international?")
+    assert typed_in_lower_case("how many people were expected at CES in las vegas?")  # an acronym aside
+    assert not typed_in_lower_case("Who heads Amnesty International?")
+    assert not typed_in_lower_case("who heads Amnesty?")
+
+
+def test_names_typed_in_lower_case_are_written_as_the_stored_sentences_write_them() -> None:
+    texts = [
+        "The head of Varn Press Council, Ada Quill, spoke on Monday.",
+        "Members of Varn Press Council met in the capital.",
+        "International talks on the press were held in the council chamber.",
+        "The international council of editors met too.",
+        "Channel 4 will show the series, and Channel 5 the rest.",
+        "Reporters said the channel was full.",
+        "Freedom was the theme.",
+    ]
+    assert recase_names("who heads the varn press council?", texts) == "who heads the Varn Press Council?"
+    # Written in lower case more often than not: a plain word.
+    assert recase_names("which international council met?", texts) == "which international council met?"
+    # The noun after "which" is the kind asked for, even where news capitalises it in a name.
+    assert recase_names("which channel shows it?", texts) == "which channel shows it?"
+    # A sentence's first word is capitalised whatever it is: "Freedom" opening one is no name.
+    assert recase_names("who spoke about freedom?", texts) == "who spoke about freedom?"
+    assert recase_names("did ada quill's team win?", texts) == "did Ada Quill's team win?"
+
+
+async def test_a_question_typed_in_lower_case_is_answered_about_the_names_it_means(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "The Varn Press Council has chosen Ada Quill as its new head.\n\n"
+        "Ms Quill, a former editor, takes over in May.",
+        "Press council picks head",
+        clock.now,
+    )
+    await _add(
+        newsroom,
+        "The head of the city council, Bo Trent, said the press had been unfair.\n\n"
+        "Mr Trent said he would stand again.",
+        "Council head hits back",
+        clock.now,
+    )
+    answer = await newsroom.ask("who heads the varn press council?")
+    assert answer.text == "Ada Quill"
+    # Asked about a name no article holds, the same words find nothing to answer with.
+    assert (await newsroom.ask("which company bought the varn press?")).text is None
+
+
+async def test_an_answer_is_of_the_kind_asked_for(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn underground is to raise its fares by a fifth.\n\n"
+        "The utilities operating in Argentina run the underground and the buses, under pressure "
+        "from the government.",
+        "Varn fares rise",
+        clock.now,
+    )
+    await _add(
+        newsroom,
+        "Some 36% of mobile users in Selmouth now have camera phones, the survey found.\n\n"
+        "In the three months to June, almost five times as many people signed up to the Varn rail "
+        "card as to the bus pass.",
+        "Camera phones spread",
+        clock.now,
+    )
+    # A company is not a country; "how many" counts, and a share or a multiplier counts nothing.
+    assert (await newsroom.ask("which company runs the Varn underground?")).text is None
+    assert (await newsroom.ask("how many mobile users in Selmouth have camera phones?")).text is None
+    assert (await newsroom.ask("how many people signed up to the Varn rail card?")).text is None
+
+
+async def test_the_question_own_names_and_countries_are_not_answers(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Conductor Ivo Marr, director of the famous Selmouth Opera Theatre, has died in Germany at 50.\n\n"
+        "Marr had been ill for some months, the theatre said.",
+        "Conductor Ivo Marr dies",
+        clock.now,
+    )
+    # Neither Germany (the country the question names) nor "Theatre" (a piece of a longer name)
+    # is the German city asked for, which the article does not give.
+    assert (await newsroom.ask("which German city did conductor Ivo Marr die in?")).text is None
+
+
+async def test_no_piece_of_the_question_and_no_plain_phrase_answers(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Shoppers are very worried about radio frequency ID (RFID) tags in shops, a survey says.\n\n"
+        "A fake appeal website asked people for aid after the floods in Varn.",
+        "Tags worry shoppers",
+        clock.now,
+    )
+    # "ID" is a piece of the question's own "RFID"; "what" asks for a name or an address.
+    assert (await newsroom.ask("which consultancy ran the survey on shoppers' RFID worries?")).text is None
+    assert (await newsroom.ask("what's the address of the fake appeal website?")).text is None
+
+
+def test_only_a_person_name_stands_for_its_last_word() -> None:
+    assert _distinctive_last("Dame Alicia Markova") == "markova"
+    assert _distinctive_last("Night of Athletics") is None
+    assert _distinctive_last("Tate & Lyle") is None
