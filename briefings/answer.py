@@ -183,6 +183,11 @@ def _in_words(name: str, has_word: Callable[[str], bool]) -> bool:
     return sum(1 for w in wanted if has_word(w)) >= max(1, math.ceil(0.6 * len(wanted)))
 
 
+def _singular(word: str) -> str:
+    """A lower-case word without a plural "s" ("oscars": "oscar"), to find either form."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
+
+
 def _has_word(text: str, word: str) -> bool:
     """Whether ``word`` is in ``text`` as a word of its own (not inside a longer one)."""
     at = text.find(word)
@@ -691,8 +696,13 @@ class AnswerEngine:
         best_hit: SentenceHit | None = None
         best_coverage = 0.0
         # A cheap look for the names' words first: most hits lack them and need no tokenising.
+        # (A plural name's singular is enough: "Oscar" names "the Oscars".)
         name_words = [
-            [w.lower() for name in (entity, *expansions.get(entity, ())) for w in re.findall(r"\w{3,}", name)]
+            [
+                _singular(w.lower())
+                for name in (entity, *expansions.get(entity, ()))
+                for w in re.findall(r"\w{3,}", name)
+            ]
             for entity in analysis.entities
             if not _optional_name(entity, analysis)
         ]
@@ -722,7 +732,7 @@ class AnswerEngine:
             return named(entity, said.opening(article).__contains__)
 
         def named_in_article(entity: str, article: Article) -> bool:
-            return named(entity, lambda word: said.has(article, word))
+            return named(entity, lambda word: said.has(article, word) or said.has(article, _singular(word)))
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
         for hit in hits:

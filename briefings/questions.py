@@ -96,7 +96,9 @@ _PLACE_NOUNS = frozenset(
 _ORG_NOUNS = frozenset(
     "company firm club team group airline party band publisher magazine publication laboratory lab bank organisation "
     "organization network channel newspaper university side carrier chain broadcaster studio label "
-    "agency union body retailer supermarket manufacturer maker carmaker school college church".split()
+    "agency union body retailer supermarket manufacturer maker carmaker school college church consultancy "
+    "insurer lender charity watchdog regulator institute website operator committee association federation "
+    "department ministry provider supplier distributor".split()
 )
 _PERSON_NOUNS = frozenset(
     "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
@@ -104,7 +106,7 @@ _PERSON_NOUNS = frozenset(
     "footballer athlete boss mp presenter dj artist musician novelist designer economist king queen "
     "secretary "
     "emperor general scientist architect composer poet philosopher explorer engineer policeman policewoman "
-    "referee umpire sculptor designer banker runner hacker student".split()
+    "referee umpire sculptor designer banker runner hacker student agent lawyer analyst candidate".split()
 )
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
@@ -120,8 +122,11 @@ _DATE_NOUNS = frozenset("year date day month time century decade era period".spl
 _NUMBER_NOUNS = frozenset("number amount percentage".split())
 
 _NAME_RE = re.compile(
-    r"[A-Z][\w'’.&-]*\w(?:\s+(?:(?:of|the|for|and|de|on)\s+)*(?:&\s+)?[A-Z][\w'’.&-]*\w)*|[A-Z]{2,}"
+    r"(?<![\w'’.&-])"  # not the end of a longer word ("LR" of "777-200LR")
+    r"(?:[A-Z][\w'’.&-]*\w(?:\s+(?:(?:of|the|for|and|de|on)\s+)*(?:&\s+)?[A-Z][\w'’.&-]*\w)*|[A-Z]{2,})"
 )
+# Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
+_ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,8 @@ def question_entities(question: str) -> list[str]:
         for part in (piece for name in owned for piece in _split_title(name)):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
-            if not name or name.lower() in STOPWORDS or name.lower() in QUESTION_WORDS or name.lower() in CALENDAR:
+            low = name.lower()
+            if not name or low in STOPWORDS or low in QUESTION_WORDS or low in CALENDAR or low in _ROLE_ABBREVIATIONS:
                 continue
             found.append(name)
     return found

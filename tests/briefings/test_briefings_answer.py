@@ -735,6 +735,23 @@ async def test_no_piece_of_the_question_and_no_plain_phrase_answers(newsroom: Ne
     assert (await newsroom.ask("what's the address of the fake appeal website?")).text is None
 
 
+def test_role_abbreviations_and_pieces_of_words_are_no_names() -> None:
+    assert analyse_question("when did Ada Quill become an MP?").entities == ("Ada Quill",)
+    assert analyse_question("where did Globex roll out its new 777-200LR?").entities == ("Globex",)
+    assert analyse_question("Which consultancy ran the survey?").expected == "organisation"
+
+
+async def test_a_plural_name_is_named_by_its_singular(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Film-makers from Varn hope to win a Globie this year.\n\n"
+        "The main Globie prizes will be handed out on 27 February.",
+        "Varn film-makers hope",
+        clock.now,
+    )
+    assert (await newsroom.ask("when will the Globies be handed out?")).text == "27 February"
+
+
 def test_only_a_person_name_stands_for_its_last_word() -> None:
     assert _distinctive_last("Dame Alicia Markova") == "markova"
     assert _distinctive_last("Night of Athletics") is None
