@@ -93,6 +93,7 @@ STORIES_READ = 6
 READ_SENTENCES = 5
 MAX_ALIASES = 3
 LEAD_CHARS = 300
+RECASE_SENTENCES = 20  # sentences read for how the news writes a lower-case question's words
 
 
 _log = logging.getLogger(__name__)
@@ -470,7 +471,7 @@ class AnswerEngine:
         telling = [t for t, w in view.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
         if not telling:
             return analysis
-        hits = await self._store.search_sentences(telling, limit=SEARCH_LIMIT)
+        hits = await self._store.sample_sentences(telling, limit=RECASE_SENTENCES)
         recased = recase_names(analysis.question, [h.text for h in hits])
         if recased == analysis.question:
             return analysis

@@ -189,6 +189,12 @@ class SearchIndex(Protocol):
         having most of them), so a question's cost follows its selective terms."""
         ...
 
+    async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
+        """Some sentences of published stories having the rarest of ``terms`` (the newest
+        first), unranked: enough to see how the news writes those words, at the cost of finding
+        them rather than of ranking every match."""
+        ...
+
     async def refresh_statistics(self) -> None:
         """After a bulk load: bring whatever the backend plans its searches by up to date."""
         ...

@@ -518,6 +518,7 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
     corpus = "\n".join(texts)
     if not corpus:
         return question
+    flat = " ".join(corpus.lower().split())  # a cheap look first: most runs of words are not there
     words = list(_QUESTION_WORD_RE.finditer(question))
     skip = STOPWORDS | QUESTION_WORDS | GENERIC_WORDS
 
@@ -525,6 +526,8 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
         return re.sub(r"['’]s$", "", words[index].group(0))
 
     def written_as_name(phrase: list[str]) -> str | None:
+        if " ".join(phrase).lower() not in flat:
+            return None
         pattern = re.compile(
             r"(?<![\w&])" + r"\s+".join(re.escape(w) for w in phrase) + r"(?![\w&])", re.IGNORECASE
         )

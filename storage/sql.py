@@ -95,6 +95,7 @@ _RANK_BUDGET = 3000
 _FREQUENT_LIFT = 0.2
 # Frequent terms combined pairwise when no term is rare (15 pairs at most).
 _MAX_FREQUENT_TERMS = 6
+_SAMPLED_TERMS = 2  # a sample of sentences is taken from the matches of the rarest terms
 
 
 def _utcnow() -> datetime:
@@ -1246,6 +1247,18 @@ class SqlStore(SqlRepository):
                 return [hit for hit, _ in found]
             return await self._selective_search(connection, query_terms, limit)
 
+    async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
+        query_terms = _query_terms(terms)
+        if not query_terms or limit <= 0:
+            return []
+        async with self._read() as connection:
+            counts = await self._match_counts(connection, query_terms, _RANK_BUDGET + 1)
+            rarest = sorted((term for term in query_terms if counts.get(term)), key=lambda term: counts[term])
+            if not rarest:
+                return []
+            groups = [[term] for term in rarest[:_SAMPLED_TERMS]]
+            return [hit for hit, _ in await self._newest_matches(connection, groups, limit)]
+
     async def _selective_search(
         self, connection: AsyncConnection, query_terms: Sequence[str], limit: int
     ) -> list[SentenceHit]:
@@ -1354,6 +1367,13 @@ class SqlStore(SqlRepository):
             if len(chosen) == 1
             else [list(pair) for pair in itertools.combinations(chosen, 2)]
         )
+        return await self._newest_matches(connection, groups, limit)
+
+    async def _newest_matches(
+        self, connection: AsyncConnection, groups: Sequence[Sequence[str]], limit: int
+    ) -> list[tuple[SentenceHit, str]]:
+        """The newest published sentences having all the terms of any one of ``groups``."""
+        chosen = list(dict.fromkeys(term for group in groups for term in group))
         params: dict[str, Any] = {}
         if self._dialect == "postgresql":
             names = {term: f"term_{index}" for index, term in enumerate(chosen)}

@@ -385,6 +385,19 @@ class FakeStore:
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:limit]
 
+    async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
+        """The newest published sentences with either of the two rarest terms."""
+        postings = self._term_postings
+        present = sorted((t for t in set(terms) if postings.get(t)), key=lambda t: len(postings[t]))
+        indexes = sorted({i for t in present[:2] for i in postings[t]}, reverse=True)
+        hits = []
+        for index in indexes:
+            owner = self._sentence_story[index]
+            if self.stories_by_id[owner].status == StoryStatus.PUBLISHED:
+                record = self._sentences[index]
+                hits.append(SentenceHit(record.article_id, owner, record.position, record.text, 0.0))
+        return hits[:limit]
+
     # --- AuditLog ---------------------------------------------------------------------------
 
     def _record(self, actor: str, action: str, target: str | None, detail: str, at: datetime) -> None:

@@ -96,6 +96,19 @@ async def test_only_published_stories_are_searched(store: SqlStore) -> None:
     assert await store.search_sentences(query("tunnel")) == []
 
 
+async def test_a_sample_holds_the_rarest_terms_newest_first_published_only(store: SqlStore) -> None:
+    await store.save_ingest(plan("The mayor of Selmouth spoke. The mayor said the port would grow."))
+    _, draft = await store.save_ingest(plan("The mayor of Selmouth resigned in secret.", status=StoryStatus.DRAFT))
+    await store.save_ingest(plan("Selmouth harbour reopened. The mayor of Varn came to see it."))
+    hits = await store.sample_sentences(query("mayor Selmouth harbour"), limit=2)
+    # "harbour" and "Selmouth" are the rarest: sentences with either, the newest first.
+    assert [hit.text for hit in hits] == ["Selmouth harbour reopened.", "The mayor of Selmouth spoke."]
+    assert draft.id not in {hit.story_id for hit in await store.sample_sentences(query("Selmouth"))}
+    assert await store.sample_sentences(query("Zanzibar")) == []
+    for term in HOSTILE_TERMS:
+        assert isinstance(await store.sample_sentences([term]), list)
+
+
 async def test_search_within_one_story(store: SqlStore) -> None:
     _, bridge = await store.save_ingest(plan(BRIDGE))
     _, other = await store.save_ingest(plan("Engineers at the plant went on strike over cable contracts."))
