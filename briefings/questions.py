@@ -148,10 +148,11 @@ class QuestionAnalysis:
     descriptors: frozenset[str] = frozenset()
 
 
-# Months and days are capitalised but name no one: "in February" is a date to match, not a name.
+# Months, days and feasts are capitalised but name no one: "in February" or "at Christmas" is a
+# time to match, not a name.
 CALENDAR = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    "monday tuesday wednesday thursday friday saturday sunday christmas easter".split()
 )
 
 
@@ -510,8 +511,8 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
     they do: "who heads amnesty international?" becomes "who heads Amnesty International?" when
     the stored sentences say "Amnesty International".
 
-    A run counts as written as a name where every word but joiners ("of", "van") is capitalised.
-    A run that opens a sentence says nothing either way and is not counted. Longer runs are
+    A run counts as written as a name where every word but joiners ("of", "van") is capitalised;
+    where it opens a sentence, which capitalises any word, it counts for half. Longer runs are
     tried first; a run is recased when it is written as a name more often than not. The noun
     after "which" or "what" is the kind asked for ("which channel"), never a name.
     """
@@ -525,13 +526,13 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
     def base(index: int) -> str:
         return re.sub(r"['’]s$", "", words[index].group(0))
 
-    def written_as_name(phrase: list[str]) -> str | None:
+    def written_as_name(phrase: list[str], after_name: bool) -> str | None:
         if " ".join(phrase).lower() not in flat:
             return None
         pattern = re.compile(
             r"(?<![\w&])" + r"\s+".join(re.escape(w) for w in phrase) + r"(?![\w&])", re.IGNORECASE
         )
-        forms: dict[str, int] = {}
+        forms: dict[str, float] = {}
         plain = 0
         for match in pattern.finditer(corpus):
             found = match.group(0)
@@ -539,11 +540,13 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
             if not all(p[0].isupper() or p.lower() in _INNER_NAME_WORDS for p in parts):
                 plain += 1
                 continue
-            if match.start() == 0 or corpus[match.start() - 1] in "\n\"“‘'(":
-                continue  # a sentence's first word is capitalised whatever it is
-            forms[found] = forms.get(found, 0) + 1
+            # A sentence's first word is capitalised whatever it is: there it counts for half.
+            opening = match.start() == 0 or corpus[match.start() - 1] in "\n\"“‘'("
+            forms[found] = forms.get(found, 0.0) + (0.5 if opening else 1.0)
         named = sum(forms.values())
-        if named == 0 or named <= plain:
+        # Right after a name ("chris morris"), a word never written in lower case may be seen
+        # only where it opens a sentence ("Morris will direct ...").
+        if named < (0.5 if after_name and not plain else 1) or named <= plain:
             return None
         return max(forms, key=lambda form: forms[form])
 
@@ -561,7 +564,7 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
                 continue
             if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
                 continue
-            form = written_as_name(phrase)
+            form = written_as_name(phrase, after_name=index > 0 and words[index - 1].start() < last)
             if form is None:
                 continue
             start = words[index].start()

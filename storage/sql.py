@@ -1256,8 +1256,14 @@ class SqlStore(SqlRepository):
             rarest = sorted((term for term in query_terms if counts.get(term)), key=lambda term: counts[term])
             if not rarest:
                 return []
-            groups = [[term] for term in rarest[:_SAMPLED_TERMS]]
-            return [hit for hit, _ in await self._newest_matches(connection, groups, limit)]
+            # A share for each rare term: "amnesty" is not drowned by the many more "head"s.
+            chosen = rarest[:_SAMPLED_TERMS]
+            share = max(1, limit // len(chosen))
+            hits: dict[tuple[str, int], SentenceHit] = {}
+            for term in chosen:
+                for hit, _ in await self._newest_matches(connection, [[term]], share, first_window=share):
+                    hits.setdefault((hit.article_id, hit.position), hit)
+            return list(hits.values())[:limit]
 
     async def _selective_search(
         self, connection: AsyncConnection, query_terms: Sequence[str], limit: int
@@ -1370,9 +1376,14 @@ class SqlStore(SqlRepository):
         return await self._newest_matches(connection, groups, limit)
 
     async def _newest_matches(
-        self, connection: AsyncConnection, groups: Sequence[Sequence[str]], limit: int
+        self,
+        connection: AsyncConnection,
+        groups: Sequence[Sequence[str]],
+        limit: int,
+        first_window: int = _FIRST_FETCH_WINDOW,
     ) -> list[tuple[SentenceHit, str]]:
-        """The newest published sentences having all the terms of any one of ``groups``."""
+        """The newest published sentences having all the terms of any one of ``groups``; the
+        first fetch reads ``first_window`` or twice ``limit``, more only when too few are published."""
         chosen = list(dict.fromkeys(term for group in groups for term in group))
         params: dict[str, Any] = {}
         if self._dialect == "postgresql":
@@ -1392,7 +1403,7 @@ class SqlStore(SqlRepository):
                 "SELECT rowid AS id FROM sentences_fts WHERE sentences_fts MATCH :query "
                 "ORDER BY rowid DESC LIMIT :window"
             )
-        window = max(limit * 2, _FIRST_FETCH_WINDOW)
+        window = max(limit * 2, first_window)
         while True:
             rows = list(await connection.execute(statement, {**params, "window": window}))
             ranked = [(row.id, 0.0) for row in rows]

@@ -386,17 +386,20 @@ class FakeStore:
         return hits[:limit]
 
     async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
-        """The newest published sentences with either of the two rarest terms."""
+        """The newest published sentences with each of the two rarest terms, a share each."""
         postings = self._term_postings
-        present = sorted((t for t in set(terms) if postings.get(t)), key=lambda t: len(postings[t]))
-        indexes = sorted({i for t in present[:2] for i in postings[t]}, reverse=True)
-        hits = []
-        for index in indexes:
-            owner = self._sentence_story[index]
-            if self.stories_by_id[owner].status == StoryStatus.PUBLISHED:
+        present = sorted((t for t in set(terms) if postings.get(t)), key=lambda t: len(postings[t]))[:2]
+        hits: dict[int, SentenceHit] = {}
+        for term in present:
+            published = [
+                i for i in sorted(postings[term], reverse=True)
+                if self.stories_by_id[self._sentence_story[i]].status == StoryStatus.PUBLISHED
+            ]
+            for index in published[: max(1, limit // len(present))]:
                 record = self._sentences[index]
-                hits.append(SentenceHit(record.article_id, owner, record.position, record.text, 0.0))
-        return hits[:limit]
+                owner = self._sentence_story[index]
+                hits.setdefault(index, SentenceHit(record.article_id, owner, record.position, record.text, 0.0))
+        return list(hits.values())[:limit]
 
     # --- AuditLog ---------------------------------------------------------------------------
 

@@ -661,6 +661,14 @@ def test_names_typed_in_lower_case_are_written_as_the_stored_sentences_write_the
     # A sentence's first word is capitalised whatever it is: "Freedom" opening one is no name.
     assert recase_names("who spoke about freedom?", texts) == "who spoke about freedom?"
     assert recase_names("did ada quill's team win?", texts) == "did Ada Quill's team win?"
+    # Right after a name, a word seen capitalised only where it opens a sentence is part of it.
+    said = ["Comedian Ivo Bell made the show.", "Marr will direct it."]
+    assert recase_names("is ivo marr making it?", said) == "is Ivo Marr making it?"
+    assert recase_names("is marr making it?", said) == "is marr making it?"
+
+
+def test_a_feast_is_a_time_not_a_name() -> None:
+    assert analyse_question("who decorated the Christmas tree at Tate Britain?").entities == ("Tate Britain",)
 
 
 async def test_a_question_typed_in_lower_case_is_answered_about_the_names_it_means(
