@@ -391,19 +391,23 @@ def _last_word_names(short: str, full: str) -> bool:
 
 
 def cue_positions(
-    sentence: str, cues: Sequence[str], targets: Sequence[str], allow_modifiers: bool = False
+    sentence: str, cues: Sequence[str], targets: Sequence[str], modifier: str | None = None
 ) -> list[int]:
     """Where a relation word occurs that may belong to one of ``targets``.
 
     A role word tied to another organisation ("leader of the NRF" when asked about the
-    Taliban) or qualified ("deputy", "former") does not count.
+    Taliban) does not count. Nor does one qualified ("deputy", "former") unless ``modifier``
+    is the qualifier asked for; then only a role word it qualifies counts ("assistant manager").
     """
     low = sentence.lower()
     positions = []
     for cue in cues:
         for match in re.finditer(rf"\b{re.escape(cue)}\w*", low):
             before_words = low[: match.start()].split()
-            if not allow_modifiers and before_words and before_words[-1].strip("-") in _CUE_MODIFIERS:
+            qualifier = before_words[-1].strip("-") if before_words else ""
+            if qualifier in _CUE_MODIFIERS and qualifier != modifier and modifier != _ANY_MODIFIER:
+                continue
+            if modifier is not None and modifier != _ANY_MODIFIER and qualifier != modifier:
                 continue
             if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
                 continue  # "Mourinho never coached Barcelona"
@@ -419,6 +423,20 @@ def cue_positions(
             positions.append(match.start())
     return positions
 
+
+
+_ANY_MODIFIER = "*"
+
+
+def _asked_modifier(question: str, cues: Sequence[str]) -> str | None:
+    """The qualifier the question puts on the role it asks about ("assistant" of "Blackburn's
+    assistant manager"), if any."""
+    low = question.lower()
+    for cue in cues:
+        match = re.search(rf"\b([a-z]+)[\s-]+{re.escape(cue)}", low)
+        if match and match.group(1) in _CUE_MODIFIERS:
+            return match.group(1)
+    return None
 
 
 def _when(article: Article | None) -> datetime | None:
@@ -519,7 +537,9 @@ class AnswerEngine:
             return None
         if analysis.relation != STANDS_FOR and analysis.expected not in {PERSON, "other"}:
             return None  # "when did the chairman ...": a role fact does not answer a date
-        relations, _ = RELATION_FAMILIES[analysis.relation]
+        relations, cues = RELATION_FAMILIES[analysis.relation]
+        if analysis.relation != "deputy_leader_of" and _asked_modifier(analysis.text, cues):
+            return None  # a stored role has no qualifier: "assistant manager" is read from sentences
         entity = analysis.entities[-1] if analysis.relation != STANDS_FOR else analysis.entities[0]
         targets = [entity, *sorted(expansions.get(entity, ()))]
         facts = list(known)
@@ -686,6 +706,10 @@ class AnswerEngine:
             synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
             relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
         relation_stems = {t for cue in relation_cues for t in terms(cue)}
+        # "deputy leader" asks for any qualified leader; "assistant manager" for that one only.
+        cue_modifier = _ANY_MODIFIER if analysis.relation == "deputy_leader_of" else _asked_modifier(
+            analysis.text, relation_cues
+        )
         targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
         entity_stems = {t for e in analysis.entities for t in terms(e)}
 
@@ -839,9 +863,7 @@ class AnswerEngine:
             years_elsewhere = set(missing_numbers)
             cue_at: list[int] = []
             if relation_cues:
-                cue_at = cue_positions(
-                    hit.text, relation_cues, targets, analysis.relation == "deputy_leader_of"
-                )
+                cue_at = cue_positions(hit.text, relation_cues, targets, cue_modifier)
                 if not cue_at:
                     dropped["role word missing"] += 1
                     continue

@@ -760,6 +760,18 @@ async def test_a_plural_name_is_named_by_its_singular(newsroom: Newsroom, clock:
     assert (await newsroom.ask("when will the Globies be handed out?")).text == "27 February"
 
 
+async def test_a_qualified_role_asks_for_that_one_only(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Selmouth Rovers manager Bo Trent said the striker would miss two games.\n\n"
+        "Rovers' assistant manager Ada Quill said: \"He had a small operation on his knee.\"",
+        "Rovers striker out",
+        clock.now,
+    )
+    assert (await newsroom.ask("who is Selmouth Rovers' assistant manager?")).text == "Ada Quill"
+    assert (await newsroom.ask("who is the Selmouth Rovers manager?")).text == "Bo Trent"
+
+
 def test_only_a_person_name_stands_for_its_last_word() -> None:
     assert _distinctive_last("Dame Alicia Markova") == "markova"
     assert _distinctive_last("Night of Athletics") is None
