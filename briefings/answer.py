@@ -2,7 +2,10 @@
 
 The order of work:
 
-1. analyse the question (:mod:`briefings.questions`): expected answer type, names, relation, terms;
+1. analyse the question (:mod:`briefings.questions`): expected answer type, names, relation, terms.
+   A question typed in lower case marks no names, so a small unranked sample of the sentences
+   holding its rarest words shows which of them the news writes as names, and it is analysed
+   again with those capitalised ("amnesty international" becomes "Amnesty International");
 2. stored facts first: a fact with the asked relation about the asked name (or its acronym, in
    either direction) answers directly; conflicting facts resolve newest-first;
 3. otherwise find sentences: with names in the question, the index is asked for the names alone
@@ -14,7 +17,8 @@ The order of work:
    them (:mod:`briefings.reader`) and scored, with agreement across outlets added;
 4. abstain below a calibrated threshold. A wrong name is worse than "I don't know", so a
    failed check (a name of the question missing, the role word absent, the wrong answer
-   type, a near tie between different answers) means abstain.
+   type or kind, a piece of the question itself, a near tie between different answers)
+   means abstain.
 
 The cost of a question is a handful of index look-ups and the reading of a few dozen
 sentences: it grows with the number of matches, not with the number of stored articles.
