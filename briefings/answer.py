@@ -394,6 +394,9 @@ def _last_word_names(short: str, full: str) -> bool:
     return len(short_words) == 1 and _distinctive_last(full) == short_words[0]
 
 
+_ANY_MODIFIER = "*"  # for cue_positions: any qualifier, as "deputy leader" asks
+
+
 def cue_positions(
     sentence: str, cues: Sequence[str], targets: Sequence[str], modifier: str | None = None
 ) -> list[int]:
@@ -409,10 +412,10 @@ def cue_positions(
         for match in re.finditer(rf"\b{re.escape(cue)}\w*", low):
             before_words = low[: match.start()].split()
             qualifier = before_words[-1].strip("-") if before_words else ""
-            if qualifier in _CUE_MODIFIERS and qualifier != modifier and modifier != _ANY_MODIFIER:
-                continue
-            if modifier is not None and modifier != _ANY_MODIFIER and qualifier != modifier:
-                continue
+            if modifier is None and qualifier in _CUE_MODIFIERS:
+                continue  # "deputy leader" when the leader is asked for
+            if modifier not in {None, _ANY_MODIFIER} and qualifier != modifier:
+                continue  # "manager" when the assistant manager is asked for
             if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
                 continue  # "Mourinho never coached Barcelona"
             bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
@@ -426,10 +429,6 @@ def cue_positions(
                 continue
             positions.append(match.start())
     return positions
-
-
-
-_ANY_MODIFIER = "*"
 
 
 def _asked_modifier(question: str, cues: Sequence[str]) -> str | None:
@@ -486,9 +485,9 @@ class AnswerEngine:
             return await self._from_sentences(analysis, expansions, subject)
 
     async def _with_names_recased(self, analysis: QuestionAnalysis, previous: Answer | None) -> QuestionAnalysis:
-        """A question typed in lower case marks no names ("who heads amnesty international?"). The
-        sentences its telling words find show which of its words the news writes as names; the
-        question is analysed again with those capitalised."""
+        """A question typed in lower case marks no names ("who heads amnesty international?"). A
+        sample of the sentences with its rarest telling words shows which of its words the news
+        writes as names; the question is analysed again with those capitalised."""
         view = question_view(analysis)
         telling = [t for t, w in view.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
         if not telling:
