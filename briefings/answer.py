@@ -682,10 +682,12 @@ class AnswerEngine:
             return await self._store.search_sentences(search, limit=SEARCH_LIMIT)
         named = await self._store.search_sentences(names, limit=SEARCH_LIMIT)
         story_ids = list(dict.fromkeys(h.story_id for h in named))[:STORIES_READ]
-        hits: list[SentenceHit] = []
-        for story_id in story_ids:
-            for record in await self._store.story_sentences(story_id):
-                hits.append(SentenceHit(record.article_id, story_id, record.position, record.text, 0.0))
+        read = await self._store.sentences_of_stories(story_ids)
+        hits = [
+            SentenceHit(record.article_id, story_id, record.position, record.text, 0.0)
+            for story_id in story_ids
+            for record in read.get(story_id, ())
+        ]
         hits.extend(h for h in named if h.story_id not in story_ids)
         return hits
 
@@ -1363,7 +1365,7 @@ def _in_question(candidate: Candidate, question_low: str) -> bool:
         return False
     if candidate.shape == "acronym":
         return text in question_low
-    return re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", question_low) is not None
+    return _has_word(question_low, text)
 
 
 def _nations_named(text: str) -> frozenset[str]:

@@ -58,6 +58,11 @@ class ArticleStore(Protocol):
         """Every stored sentence of every article of a story, by article then position."""
         ...
 
+    async def sentences_of_stories(self, story_ids: Sequence[str]) -> dict[str, list[SentenceRecord]]:
+        """:meth:`story_sentences` of several stories in one round trip, by story id; a story
+        with no sentences, or an unknown id, is left out."""
+        ...
+
     async def count_articles(self) -> int: ...
 
 

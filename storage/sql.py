@@ -326,25 +326,36 @@ class SqlStore(SqlRepository):
             return [_article(row) for row in rows]
 
     async def story_sentences(self, story_id: str) -> list[SentenceRecord]:
-        number = _maybe_id(story_id)
-        if number is None:
-            return []
+        return (await self.sentences_of_stories([story_id])).get(story_id, [])
+
+    async def sentences_of_stories(self, story_ids: Sequence[str]) -> dict[str, list[SentenceRecord]]:
+        wanted = sorted({number for number in (_maybe_id(story_id) for story_id in story_ids) if number})
+        if not wanted:
+            return {}
         async with self._read() as connection:
-            rows = await connection.execute(
-                select(_sentences)
-                .join(_articles, _articles.c.id == _sentences.c.article_id)
-                .where(_articles.c.story_id == number)
-                .order_by(_articles.c.added_at, _articles.c.id, _sentences.c.position)
+            found = await self._sentences_of(connection, wanted)
+        return {str(number): records for number, records in found.items()}
+
+    @staticmethod
+    async def _sentences_of(connection: AsyncConnection, story_ids: list[int]) -> dict[int, list[SentenceRecord]]:
+        """The sentences of these stories' articles, by story number; by article then position."""
+        found: dict[int, list[SentenceRecord]] = {}
+        for row in await connection.execute(
+            select(
+                _articles.c.story_id,
+                _sentences.c.article_id,
+                _sentences.c.position,
+                _sentences.c.text,
+                _sentences.c.index_terms,
             )
-            return [
-                SentenceRecord(
-                    article_id=str(row.article_id),
-                    position=row.position,
-                    text=row.text,
-                    index_terms=row.index_terms,
-                )
-                for row in rows
-            ]
+            .join(_articles, _articles.c.id == _sentences.c.article_id)
+            .where(_articles.c.story_id.in_(story_ids))
+            .order_by(_articles.c.added_at, _articles.c.id, _sentences.c.position)
+        ):
+            found.setdefault(row.story_id, []).append(
+                SentenceRecord(str(row.article_id), row.position, row.text, row.index_terms)
+            )
+        return found
 
     async def count_articles(self) -> int:
         async with self._read() as connection:
@@ -706,27 +717,12 @@ class SqlStore(SqlRepository):
                 .order_by(_articles.c.added_at, _articles.c.id)
             ):
                 titles[row.story_id].append((str(row.id), row.title))
-            sentences: dict[int, list[SentenceRecord]] = {row.id: [] for row in story_rows}
-            for row in await connection.execute(
-                select(
-                    _articles.c.story_id,
-                    _sentences.c.article_id,
-                    _sentences.c.position,
-                    _sentences.c.text,
-                    _sentences.c.index_terms,
-                )
-                .join(_articles, _articles.c.id == _sentences.c.article_id)
-                .where(_articles.c.story_id.in_(wanted))
-                .order_by(_articles.c.added_at, _articles.c.id, _sentences.c.position)
-            ):
-                sentences[row.story_id].append(
-                    SentenceRecord(str(row.article_id), row.position, row.text, row.index_terms)
-                )
+            sentences = await self._sentences_of(connection, wanted)
         return {
             str(row.id): (
                 _story(row, [int(article_id) for article_id, _ in titles[row.id]]),
                 titles[row.id],
-                sentences[row.id],
+                sentences.get(row.id, []),
             )
             for row in story_rows
         }

@@ -96,6 +96,10 @@ class FakeStore:
             out.extend(sorted(rows, key=lambda r: r.position))
         return out
 
+    async def sentences_of_stories(self, story_ids: Sequence[str]) -> dict[str, list[SentenceRecord]]:
+        found = {story_id: await self.story_sentences(story_id) for story_id in story_ids}
+        return {story_id: records for story_id, records in found.items() if records}
+
     async def count_articles(self) -> int:
         return len(self.articles_by_id)
 

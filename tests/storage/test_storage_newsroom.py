@@ -54,6 +54,28 @@ async def test_save_ingest_round_trip(store: SqlStore) -> None:
     assert (entry.actor, entry.action, entry.target) == ("ingest", "ingest", story.id)
 
 
+async def test_sentences_of_several_stories_come_in_one_read_by_story(store: SqlStore) -> None:
+    _, bridge = await store.save_ingest(plan(BRIDGE, keys={"harbour", "bridg"}))
+    await store.save_ingest(plan(BRIDGE_2, keys={"harbour", "bridg"}, story_id=bridge.id, at=T0 + timedelta(hours=1)))
+    _, school = await store.save_ingest(plan(SCHOOL, keys={"librari"}))
+
+    found = await store.sentences_of_stories([school.id, "999", "abc", bridge.id, school.id])
+
+    assert set(found) == {bridge.id, school.id}  # unknown and malformed ids are left out
+    assert [s.text for s in found[bridge.id]] == [
+        "The harbour bridge closed on Monday.",
+        "Engineers found cracks in the main cable.",
+        "Repairs to the harbour bridge will take six weeks.",
+        "The mayor promised free ferries.",
+    ]
+    assert found[bridge.id] == await store.story_sentences(bridge.id)
+    assert [s.text for s in found[school.id]] == [
+        "The new library opened its doors.",
+        "Children queued for the reading room.",
+    ]
+    assert await store.sentences_of_stories([]) == {}
+
+
 async def test_ingest_into_an_existing_story_updates_it_and_replaces_its_keys(store: SqlStore) -> None:
     first, story = await store.save_ingest(plan(BRIDGE, keys={"harbour", "bridg", "monday"}, status=StoryStatus.DRAFT))
     assert story.published_at is None
