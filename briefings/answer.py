@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
@@ -492,7 +493,12 @@ class AnswerEngine:
         telling = [t for t, w in view.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
         if not telling:
             return analysis
-        hits = await self._store.sample_sentences(telling, limit=RECASE_SENTENCES)
+        # Two telling words side by side are looked up as a phrase too: "chief police" finds the
+        # "Association of Chief Police Officers" among the thousands of sentences with "chief".
+        told = set(telling)
+        sequence = terms(analysis.question)
+        pairs = [f"{a} {b}" for a, b in pairwise(sequence) if a in told and b in told]
+        hits = await self._store.sample_sentences([*pairs, *telling], limit=RECASE_SENTENCES)
         recased = recase_names(analysis.question, [h.text for h in hits])
         if recased == analysis.question:
             return analysis

@@ -197,7 +197,8 @@ class SearchIndex(Protocol):
     async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
         """Some sentences of published stories having the rarest of ``terms`` (the newest
         first), unranked: enough to see how the news writes those words, at the cost of finding
-        them rather than of ranking every match."""
+        them rather than of ranking every match. A term may be a phrase ("chief polic": the
+        words side by side); the rarest phrases and the rarest single words each get a share."""
         ...
 
     async def refresh_statistics(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
@@ -142,6 +142,16 @@ def _query_terms(terms: Iterable[str]) -> list[str]:
         if len(seen) >= _MAX_QUERY_TERMS:
             break
     return list(seen)
+
+
+def sampled_terms(query_terms: Sequence[str], counts: Mapping[str, int]) -> list[str]:
+    """The terms a sample of sentences is drawn from: the rarest ``_SAMPLED_TERMS`` phrases and
+    the rarest ``_SAMPLED_TERMS`` single words that match anything (a phrase is rarer than its
+    words, so it would otherwise crowd out a one-word name)."""
+    present = sorted((term for term in query_terms if counts.get(term)), key=lambda term: counts[term])
+    phrases = [term for term in present if " " in term][:_SAMPLED_TERMS]
+    words = [term for term in present if " " not in term][:_SAMPLED_TERMS]
+    return [*phrases, *words]
 
 
 def fts5_query(terms: Sequence[str]) -> str:
@@ -1249,11 +1259,10 @@ class SqlStore(SqlRepository):
             return []
         async with self._read() as connection:
             counts = await self._match_counts(connection, query_terms, _RANK_BUDGET + 1)
-            rarest = sorted((term for term in query_terms if counts.get(term)), key=lambda term: counts[term])
-            if not rarest:
+            chosen = sampled_terms(query_terms, counts)
+            if not chosen:
                 return []
             # A share for each rare term: "amnesty" is not drowned by the many more "head"s.
-            chosen = rarest[:_SAMPLED_TERMS]
             share = max(1, limit // len(chosen))
             hits: dict[tuple[str, int], SentenceHit] = {}
             for term in chosen:

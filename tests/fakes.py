@@ -34,6 +34,7 @@ from briefings.models import (
 )
 from briefings.ports import BatchIngest, DuplicateArticle, NotFound
 from briefings.text import terms as text_terms
+from storage.sql import sampled_terms
 
 
 def _utcnow() -> datetime:
@@ -390,20 +391,34 @@ class FakeStore:
         return hits[:limit]
 
     async def sample_sentences(self, terms: Sequence[str], limit: int = 20) -> list[SentenceHit]:
-        """The newest published sentences with each of the two rarest terms, a share each."""
-        postings = self._term_postings
-        present = sorted((t for t in set(terms) if postings.get(t)), key=lambda t: len(postings[t]))[:2]
+        """The newest published sentences with each of the rarest terms, a share each (as
+        :func:`storage.sql.sampled_terms` picks them)."""
+        matches = {term: self._matches(term) for term in dict.fromkeys(terms)}
+        chosen = sampled_terms(list(matches), {term: len(found) for term, found in matches.items()})
         hits: dict[int, SentenceHit] = {}
-        for term in present:
+        for term in chosen:
             published = [
-                i for i in sorted(postings[term], reverse=True)
+                i for i in sorted(matches[term], reverse=True)
                 if self.stories_by_id[self._sentence_story[i]].status == StoryStatus.PUBLISHED
             ]
-            for index in published[: max(1, limit // len(present))]:
+            for index in published[: max(1, limit // len(chosen))]:
                 record = self._sentences[index]
                 owner = self._sentence_story[index]
                 hits.setdefault(index, SentenceHit(record.article_id, owner, record.position, record.text, 0.0))
         return list(hits.values())[:limit]
+
+    def _matches(self, term: str) -> list[int]:
+        """The sentences having ``term``; a phrase's words side by side."""
+        words = term.split()
+        found = self._term_postings.get(words[0], []) if words else []
+        if len(words) == 1:
+            return list(found)
+        out = []
+        for index in found:
+            stored = self._sentences[index].index_terms.split()
+            if any(stored[i : i + len(words)] == words for i in range(len(stored) - len(words) + 1)):
+                out.append(index)
+        return out
 
     # --- AuditLog ---------------------------------------------------------------------------
 

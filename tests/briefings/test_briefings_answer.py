@@ -694,6 +694,31 @@ async def test_a_question_typed_in_lower_case_is_answered_about_the_names_it_mea
     assert (await newsroom.ask("which company bought the varn press?")).text is None
 
 
+async def test_a_lower_case_name_made_of_common_words_is_found_by_its_words_side_by_side(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "The new rules will cost members dearly, says Guild of Bell Founders president Ivo Brand.\n\n"
+        "Mr Brand spoke in Varn.",
+        "Founders fear rules",
+        clock.now,
+    )
+    # Afterwards each of the name's words is in the news many times over, in lower case.
+    for day in range(12):
+        clock.advance(hours=1)
+        await _add(
+            newsroom,
+            f"The town guild met for the {day + 1}th time. A church bell rang for an hour. "
+            f"The founders of the school gave {day + 3} prizes. The club president thanked them.",
+            f"Town news {day}",
+            clock.now,
+        )
+    answer = await newsroom.ask("who is the president of the guild of bell founders?")
+    assert answer.subject == "Guild of Bell Founders"
+    assert answer.text == "Ivo Brand"
+
+
 async def test_an_answer_is_of_the_kind_asked_for(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,

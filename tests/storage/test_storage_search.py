@@ -110,6 +110,21 @@ async def test_a_sample_holds_the_rarest_terms_newest_first_published_only(store
         assert isinstance(await store.sample_sentences([term]), list)
 
 
+async def test_a_sample_draws_on_the_rarest_phrases_and_words_apart(store: SqlStore) -> None:
+    await store.save_ingest(plan("Speaking for the Guild of Bell Founders, Ivo Brand objected."))
+    for day in range(6):
+        await store.save_ingest(plan(f"The town guild met on day {day + 1}. A church bell rang {day + 2} times."))
+    # The phrase's words side by side are in one sentence only; the words alone are newer and
+    # many, and the rarest word ("guild" as often as "bell") still gets its own share.
+    hits = await store.sample_sentences(["guild bell", "bell founder", "guild", "bell", "founder"], limit=6)
+    texts = [hit.text for hit in hits]
+    assert texts[0] == "Speaking for the Guild of Bell Founders, Ivo Brand objected."
+    assert texts.count("Speaking for the Guild of Bell Founders, Ivo Brand objected.") == 1
+    assert "The town guild met on day 6." in texts
+    # A phrase whose words are never side by side adds nothing.
+    assert [hit.text for hit in await store.sample_sentences(["church guild"], limit=6)] == []
+
+
 async def test_search_within_one_story(store: SqlStore) -> None:
     _, bridge = await store.save_ingest(plan(BRIDGE))
     _, other = await store.save_ingest(plan("Engineers at the plant went on strike over cable contracts."))
