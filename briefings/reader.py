@@ -818,7 +818,8 @@ _NOT_PERSON = (
         "european american british english french german chinese japanese russian indian african asian "
         "street house court cup open championship championships games awards award festival hospital centre "
         "center world tournament indoor indoors nations trophy classic prix olympics olympic series "
-        "stadium road airport station "
+        "stadium road airport station province county region state island islands valley mountains "
+        "reserve square "
         "meanwhile however but and then when after before during while although last next this that".split()
     )
 )
@@ -876,7 +877,10 @@ def fits(candidate: Candidate, expected: str) -> bool:
         return False  # "Meanwhile, ...": capitalised only because it starts the sentence
     if expected == PLACE:
         tokens = candidate.sentence.tokens
-        before = tokens[candidate.first - 1].low if candidate.first > 0 else ""
+        at = candidate.first - 1
+        if at > 0 and tokens[at].low == "the" and tokens[at - 1].low in _PLACE_PREPS:
+            at -= 1  # "in the Sichuan Province"
+        before = tokens[at].low if at >= 0 else ""
         after = tokens[candidate.last].low if candidate.last < len(tokens) else ""
         if person_like(span):
             return False  # "Berhane Adera" is someone, not somewhere

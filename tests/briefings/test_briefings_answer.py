@@ -719,6 +719,18 @@ async def test_a_lower_case_name_made_of_common_words_is_found_by_its_words_side
     assert answer.text == "Ivo Brand"
 
 
+async def test_a_place_may_follow_the_and_end_in_a_word_like_province(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Korla Nature Reserve in the Tamsin Province of northern Varnland is home to 300 snow leopards.\n\n"
+        "Rangers now track them by radio.",
+        "Leopards tracked",
+        clock.now,
+    )
+    answer = await newsroom.ask("Where is the Korla Nature Reserve?")
+    assert answer.text == "Tamsin Province"
+
+
 async def test_an_answer_is_of_the_kind_asked_for(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
