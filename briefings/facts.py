@@ -50,6 +50,8 @@ ROLE_RELATIONS: dict[str, str] = {
     "captain": "captains",
     "director": "director_of",
     "secretary general": "leads",
+    "director general": "leads",
+    "director-general": "leads",
     "general secretary": "leads",
 }
 # Verbs that state the same relations ("X leads Y").
@@ -93,6 +95,13 @@ _PATTERNS = [
     ),
     # "Richard Parsons, Time Warner's chief executive"
     re.compile(rf"(?P<x>{_PERSON}),\s+(?:the\s+)?(?P<y>{_ORG}){_POSS}\s+{_ROLE}\b"),
+    # "Dan Glickman, MPAA chief, said", "Tom Hale, the Acme chief executive."; the role ends
+    # there, so not "Martin Ellis, Halifax chief economist" nor one of a list of people ("Tony
+    # Blair, Tory leader Michael Howard and ...": that leader is the next name)
+    re.compile(
+        rf"(?P<x>{_PERSON}),\s+(?:the\s+)?(?P<y>{_ORG})\s+{_ROLE}"
+        r"(?=\s*[,.;:!?\"')]|\s*$|\s+(?:said|says|told|added|and)\b)"
+    ),
     # "Taliban spokesman Zabihullah Mujahid", "Ryanair's chairman, David Bonderman"
     re.compile(rf"(?P<y>{_ORG}){_POSS}?\s+{_ROLE},?\s+(?P<x>{_PERSON})"),
     # "X is the leader of Y", "X, who leads Y"
@@ -108,7 +117,7 @@ _PATTERNS = [
     ),
 ]
 # What each pattern needs in the sentence: a role word (any case) or one of the verbs.
-_PATTERN_NEEDS = ("role", "role", "role", "role", "role", "verb", "role")
+_PATTERN_NEEDS = ("role", "role", "role", "role", "role", "role", "verb", "role")
 # The same patterns for ASCII text: the one that opens with a role word first checks, in a
 # look-ahead, that a role word can start there (the letters role words and their "new",
 # "acting", "interim", "current" start with); scanning every position for the whole

@@ -53,9 +53,17 @@ def test_role_shapes() -> None:
         ),
         "Globex's chairman, Lara Voss, left.": ("Lara Voss", "chairs", "Globex"),
         "Lara Voss, head of Globex, left.": ("Lara Voss", "leads", "Globex"),
+        '"We will sue," said Dan Glick, MPFA chief.': ("Dan Glick", "leads", "MPFA"),
+        "Tom Hale, the Acme Widgets chief executive, resigned.": ("Tom Hale", "chief_executive_of", "Acme Widgets"),
     }
     for sentence, expected in cases.items():
         assert expected in _triples(role_facts(sentence)), sentence
+
+
+def test_a_role_before_the_next_name_of_a_list_is_that_name_s() -> None:
+    facts = _triples(role_facts("Tony Blair, Tory leader Michael Howard and Lib Dem leader Charles Kennedy spoke."))
+    assert ("Michael Howard", "leads", "Tory") in facts
+    assert not any(subject == "Tony Blair" for subject, _, _ in facts)
 
 
 def test_former_roles_and_unnamed_roles_are_not_facts() -> None:
