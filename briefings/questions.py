@@ -254,7 +254,10 @@ def expected_type(low: str) -> tuple[str, str | None]:
     ):
         return PERCENTAGE, None
     if re.search(
-        r"\bwhat (?:is|was|were|are)?\s*(?:the\s+)?(?:price|cost|value|fee|salary)\b", low
+        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)?\s+(?:the\s+|its\s+|their\s+)?(?:[a-z&.-]+'s\s+)?"
+        r"(?:(?:average|total|asking|starting|typical|current|annual|combined|estimated|retail)\s+)?"
+        r"(?:price|cost|value|valuation|fee|salary|wage|budget|fine|bill|profit|turnover|revenue)s?\b",
+        low,
     ) or re.search(r"\bwhat does .{0,40}\bcost\b", low):
         return MONEY, None
     # The first question word decides: "which city were they in when ..." asks for a place.

@@ -34,6 +34,8 @@ def test_expected_types() -> None:
         "How old was the coach when he died?": "number",
         "How much did the firm pay for its rival?": "money",
         "What does the cheapest model cost in the US?": "money",
+        "what's the average price of a home in varn?": "money",
+        "What was the firm's annual profit?": "money",
         "Which city is the chain based in?": "place",
         "Which airline sacked the blogger?": "organisation",
         "Which US dictionary publisher chose the word?": "organisation",
