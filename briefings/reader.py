@@ -815,6 +815,8 @@ _NOT_PERSON = (
     | frozenset(
         "north south east west northern southern eastern western new united national international "
         "minister secretary chancellor chairman spokesman leader president general prime mr mrs ms dr "
+        "chief executive director manager coach captain editor founder chairwoman spokeswoman governor "
+        "senator mayor ambassador commissioner "
         "european american british english french german chinese japanese russian indian african asian "
         "street house court cup open championship championships games awards award festival hospital centre "
         "center world tournament indoor indoors nations trophy classic prix olympics olympic series "
@@ -836,8 +838,11 @@ def person_like(tokens: Sequence[Token]) -> bool:
         return False
     if any(not w.is_cap or w.is_num for w in words):
         return False
-    if any(w.low.rstrip(".").removesuffix("'s") in _NOT_PERSON for w in words):
-        return False
+    if any(
+        (low := w.low.rstrip(".").removesuffix("'s")) in _NOT_PERSON or low.removesuffix("s") in _NOT_PERSON
+        for w in words
+    ):
+        return False  # "Hibernian Investment Managers", "Chief Executive Martin Sorrell"
     if any(w.text.isupper() and len(w.text) > 1 for w in words):
         return False
     if any(w.low in STOPWORDS for w in words):
