@@ -1047,6 +1047,8 @@ class AnswerEngine:
                 candidate.text = _with_direction(candidate)
             if analysis.expected in _NAMED_TYPES:
                 candidate.text = _bare_name(candidate.text)
+            if analysis.expected != PERSON:
+                candidate.text = _with_title_the(candidate)
             key = _answer_key(candidate.text)
             if not key:
                 continue
@@ -1474,6 +1476,15 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
 
 
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
+
+
+def _with_title_the(candidate: Candidate) -> str:
+    """"The Sea Inside", not "Sea Inside": a capitalised "The" inside a sentence is part of the
+    name after it (a film, a paper, "The Hague")."""
+    tokens = candidate.sentence.tokens
+    if candidate.shape == "name" and candidate.first > 1 and tokens[candidate.first - 1].text == "The":
+        return f"The {candidate.text}"
+    return candidate.text
 
 
 def _bare_name(text: str) -> str:

@@ -733,6 +733,17 @@ async def test_a_place_may_follow_the_and_end_in_a_word_like_province(newsroom: 
     assert answer.text == "Tamsin Province"
 
 
+async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn film prize went to The Quiet Harbour, a drama about fishermen.\n\n"
+        "Its director, Ana Ruiz, thanked the jury.",
+        "Drama wins Varn prize",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which film won the Varn film prize?")).text == "The Quiet Harbour"
+
+
 async def test_an_answer_is_of_the_kind_asked_for(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
