@@ -1206,13 +1206,22 @@ def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
     return any(rest.startswith(f"in {e.lower()}") for e in entities)
 
 
+_ONE_IN = frozenset("one 1 two 2 three 3 four 4".split())
+# How far "of" and the whole may reach in "all but 92 of the Lords' 750 hereditary peers".
+_PART_OF_WHOLE = 6
+
+
 def _whole_of_part(candidate: Candidate) -> bool:
-    """Whether a number is the whole in "121 of his 147": preceded by a number and "of (his)"."""
+    """Whether a number is the whole in "121 of his 147" or "all but 92 of the Lords' 750"
+    (preceded by a number and "of"), or the base of a rate ("one in 10 adults")."""
     tokens = candidate.sentence.tokens
-    before = [t.low for t in tokens[max(0, candidate.first - 3) : candidate.first]]
+    first = candidate.first
+    if first >= 2 and tokens[first - 1].low == "in" and tokens[first - 2].low in _ONE_IN:
+        return True
+    before = [t.low for t in tokens[max(0, first - _PART_OF_WHOLE + 1) : first]]
     if "of" not in before:
         return False
-    of_at = candidate.first - len(before) + before.index("of")
+    of_at = first - len(before) + before.index("of")
     return of_at > 0 and tokens[of_at - 1].is_num and tokens[of_at - 1].text[:1].isdigit()
 
 
@@ -1239,7 +1248,7 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
         return False  # "one of the best"
     if after and after[0].stem in _UNITS and after[0].stem not in counted:
         return False  # "an application in about 11 minutes" measures time, not applications
-    whole = tokens[candidate.last : candidate.last + 4]
+    whole = tokens[candidate.last : candidate.last + _PART_OF_WHOLE]
     if whole and whole[0].low == "of":
         # "121 of his 147 matches": the part counts what the whole counts.
         numbers = [i for i, t in enumerate(whole) if t.is_num and t.text[:1].isdigit()]

@@ -302,6 +302,18 @@ async def test_partitive_numbers_and_the_asked_currency(newsroom: Newsroom, cloc
     assert (await newsroom.ask("What does the Merlin Pro cost in the UK?")).text == "£339"
 
 
+async def test_the_whole_and_the_base_of_a_rate_are_not_the_count(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "In 1999 the Varn council removed all but 40 of the Old Town Guild's 300 elected members.\n\n"
+        "One in 10 adult Varnese - some 30,000 people - owns a fishing boat, a survey found.",
+        "Guild loses seats",
+        clock.now,
+    )
+    assert (await newsroom.ask("How many elected members of the Old Town Guild kept their place in 1999?")).text == "40"
+    assert (await newsroom.ask("How many adult Varnese own a fishing boat?")).text == "30,000"
+
+
 JAILED = (
     "A court in Varn jailed a blogger for 14 years on Monday.\n\n"
     "Anya Sokol was arrested in May after writing about the army.\n\n"
