@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import pairwise
 
 from briefings.facts import ROLE_RELATIONS, STANDS_FOR
@@ -136,9 +137,18 @@ def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]
     if not wanted:
         return True
     have = sentence_terms | extra_terms
-    if len(set(wanted) & have) >= max(1, math.ceil(len(set(wanted)) * 0.6)):
+    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have))
+    if found >= max(1, math.ceil(len(set(wanted)) * 0.6)):
         return True
+    if _nationality_stems(entity.lower()) & have:
+        return True  # "Chinese banks" for China
     return _distinctive_last(entity) in have
+
+
+def _shortened(word: str, have: set[str]) -> bool:
+    """Whether a long name is there in full when the question shortens it ("Yugansk" for
+    "Yuganskneftegas")."""
+    return len(word) >= 6 and any(len(t) >= len(word) + 3 and t.startswith(word) for t in have)
 
 
 def _distinctive_last(name: str) -> str | None:
@@ -1372,6 +1382,27 @@ _NATION_OF = {
     "ukrainian": {"ukraine"},
     "belgian": {"belgium"},
 }
+
+
+# A nationality names its country only where it says no more than that country: "British" is
+# Britain, but not Scotland or Wales.
+_NATIONALITY_NAMES = {"british": {"britain", "uk"}, "english": {"england"}}
+
+
+@lru_cache(maxsize=1)
+def _nationalities() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for nationality, countries in _NATION_OF.items():
+        if nationality in COUNTRIES:
+            continue  # "us", "uk": another name of the country, not a nationality
+        for country in _NATIONALITY_NAMES.get(nationality, countries):
+            found[country].add(tokenize(nationality)[0].stem)
+    return {country: frozenset(stems) for country, stems in found.items()}
+
+
+def _nationality_stems(country: str) -> frozenset[str]:
+    """The stems of the nationality words of a country ("chines" for China); none for other names."""
+    return _nationalities().get(country, frozenset())
 
 
 def _in_question(candidate: Candidate, question_low: str) -> bool:

@@ -302,6 +302,21 @@ async def test_partitive_numbers_and_the_asked_currency(newsroom: Newsroom, cloc
     assert (await newsroom.ask("What does the Merlin Pro cost in the UK?")).text == "£339"
 
 
+async def test_a_country_named_by_its_nationality_and_a_shortened_name(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Norway lent Sweden money to help the Swedish state take back the Korvaskneft oil unit of Dalgas.\n\n"
+        "Officials said on Tuesday that the $4bn which Swedish state bank SKB lent state-owned Norrolja to "
+        "help buy Korvask in turn came from Norwegian banks.",
+        "Norway funded oil deal",
+        clock.now,
+    )
+    answer = await newsroom.ask("How much did Norway lend Sweden to help Norrolja buy Korvask?")
+    assert answer.text == "$4bn"
+    await _add(newsroom, "Dalgas said its Korvaskneft unit employs 3,000 people.", "Dalgas staff", clock.now)
+    assert (await newsroom.ask("How many people does the Dalgas unit Korvask employ?")).text == "3,000"
+
+
 async def test_the_whole_and_the_base_of_a_rate_are_not_the_count(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
