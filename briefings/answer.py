@@ -429,6 +429,8 @@ def cue_positions(
                 continue  # "manager" when the assistant manager is asked for
             if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
                 continue  # "Mourinho never coached Barcelona"
+            if _names_another_role(low, match):
+                continue  # "chief economist", "head coach": another role than the one asked
             bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
             owner = bound.group(1) if bound else None
             if owner is None:
@@ -440,6 +442,31 @@ def cue_positions(
                 continue
             positions.append(match.start())
     return positions
+
+
+# "Chief" and "head" name the top role alone ("MPAA chief", "head of Globex") but are also the
+# first word of other roles ("chief economist", "head coach"); these keep the top role.
+_HEAD_WORDS = frozenset({"chief", "head"})
+_TOP_ROLE_AFTER = frozenset({"executive", "executives", "constable"})
+# Verbs that may follow a role word ("the chief said") without ending in -s or -ed.
+_VERBS_AFTER_ROLE = frozenset(
+    "said told wrote spoke took gave made ran led met saw won lost left went came sent put set "
+    "thought felt kept held stood sought brought".split()
+)
+
+
+def _names_another_role(low: str, match: re.Match[str]) -> bool:
+    """Whether a cue word such as "chief" is the first word of another role, told by a
+    lower-case noun right after it ("chief mobile technology evangelist")."""
+    if match.group() not in _HEAD_WORDS:
+        return False
+    following = re.match(r"\s+([a-z]+)\b", low[match.end() :])
+    if following is None:
+        return False
+    word = following.group(1)
+    if word in STOPWORDS or word in _TOP_ROLE_AFTER or word in _VERBS_AFTER_ROLE:
+        return False
+    return not word.endswith(("s", "ed"))
 
 
 def _asked_modifier(question: str, cues: Sequence[str]) -> str | None:

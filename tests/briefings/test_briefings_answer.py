@@ -760,6 +760,24 @@ async def test_a_place_may_follow_the_and_end_in_a_word_like_province(newsroom: 
     assert answer.text == "Tamsin Province"
 
 
+async def test_chief_or_head_before_another_role_word_is_not_the_top_role(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        'Varnco is to open a photonics lab in Korla.\n\n"Speed matters more than ever," said Ivo Brand, '
+        "chief mobile technology evangelist for Varnco.",
+        "Varnco opens lab",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who runs Varnco?")).text is None
+    await _add(
+        newsroom,
+        'Delmar will cut 300 jobs in Varn.\n\n"It is a hard day," said Ada Quill, chief of Delmar.',
+        "Delmar cuts jobs",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who runs Delmar?")).text == "Ada Quill"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
