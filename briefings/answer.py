@@ -692,6 +692,8 @@ class AnswerEngine:
             for name in alias:
                 names.extend(_name_stems(name))
         telling = [t for t, w in question.weights.items() if w >= 1.0 and t not in _COMMON_QUERY_WORDS]
+        if analysis.expected == "number" and question.focus and question.focus not in _COMMON_QUERY_WORDS:
+            telling.append(question.focus)  # "how many quangos": the count's sentence names them
         search = names + telling
         if analysis.relation is not None and not names:
             for cue in (

@@ -778,6 +778,21 @@ async def test_chief_or_head_before_another_role_word_is_not_the_top_role(newsro
     assert (await newsroom.ask("Who runs Delmar?")).text == "Ada Quill"
 
 
+async def test_what_a_count_counts_is_looked_up_when_the_only_name_is_short(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The UK has 529 quangos paid for with billions of pounds of public money, many of which do "
+        "the same work as each other, a report by a group of campaigners claims.",
+        "Quangos under fire",
+        clock.now,
+    )
+    for day in range(12):  # far more sentences name the UK than the search reads, and are shorter
+        clock.advance(hours=1)
+        text = " ".join(f"UK rain on day {day}, part {part}." for part in range(5))
+        await _add(newsroom, text, f"Weather {day}", clock.now)
+    assert (await newsroom.ask("How many quangos does the UK have?")).text == "529"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
