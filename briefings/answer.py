@@ -938,7 +938,9 @@ class AnswerEngine:
             # The question's plain words (its verb, its nouns) must mostly be there: a sentence
             # with the right names but another event does not answer.
             share = predicate_share(
-                question, sentence_stems | before_stems, ignore=relation_stems | analysis.descriptors
+                question,
+                sentence_stems | before_stems | _TIME_QUALIFIERS,
+                ignore=relation_stems | analysis.descriptors,
             )
             if share is not None and share < _predicate_needed(len(question.predicate)):
                 if view.coverage > best_coverage:
@@ -1162,6 +1164,11 @@ def _with_direction(candidate: Candidate) -> str:
     before = candidate.sentence.text[: candidate.start]
     match = _DIRECTION_BEFORE_RE.search(before)
     return f"{match.group(1)}{candidate.text}" if match else candidate.text
+
+
+# "The new chief executive": the sentence may say "newly-appointed", or nothing of the kind, so
+# these words count as said.
+_TIME_QUALIFIERS = frozenset(stem(w) for w in "new current present latest".split())
 
 
 def _predicate_needed(count: int) -> float:

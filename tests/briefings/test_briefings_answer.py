@@ -793,6 +793,17 @@ async def test_what_a_count_counts_is_looked_up_when_the_only_name_is_short(news
     assert (await newsroom.ask("How many quangos does the UK have?")).text == "529"
 
 
+async def test_new_in_a_role_question_need_not_be_said(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The deal with Korla Motors was hailed by Delmar's newly-appointed chief executive Ada Quill, who took "
+        "over after three bosses quit.",
+        "Delmar seals deal",
+        clock.now,
+    )
+    assert (await newsroom.ask("who's the new chief executive at Delmar?")).text == "Ada Quill"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
