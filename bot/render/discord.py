@@ -552,6 +552,18 @@ def _one_line(text: str, limit: int) -> tuple[str, str]:
     return head + "…", "…" + "".join(chunks[1:]).lstrip()
 
 
+def _escaped_line(text: str, limit: int) -> tuple[str, str]:
+    """:func:`_one_line` for text shown as markdown (a title): escaped, and still within the
+    limit with its escapes; the rest is returned unescaped."""
+    room = limit
+    while True:
+        head, overflow = _one_line(text, room)
+        shown = escape(head)
+        if units(shown) <= limit or room <= 3:
+            return shown, overflow
+        room = max(3, min(room - 1, room * limit // units(shown)))
+
+
 # --- building embeds --------------------------------------------------------------------------
 
 
@@ -574,7 +586,7 @@ class _EmbedBuilder:
         """A new embed with a title; an over-long title continues in the description."""
         embed = self._fresh()
         if title:
-            embed.title, overflow = _one_line(title, TITLE_LIMIT)
+            embed.title, overflow = _escaped_line(title, TITLE_LIMIT)
             embed.url = url if _is_web_url(url) else None
             if overflow:
                 self.description(escape(overflow))

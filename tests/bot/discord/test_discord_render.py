@@ -174,7 +174,7 @@ def shown_text(messages: list[DiscordMessage]) -> str:
     parts = []
     for message in messages:
         for embed in message.embeds:
-            parts.append(squash(embed.title or ""))
+            parts.append(squash(visible(embed.title or "")))
             parts.append(squash(visible(embed.description or "")))
             for item in embed.fields:
                 parts.append(squash(visible(item.value)))
@@ -291,3 +291,15 @@ def test_a_character_longer_than_a_chunk_is_cut_inside_it() -> None:
     chunks = split_text(value, 100)
     assert "".join(chunks) == value
     assert chunks[0].startswith("\\*") and all(units(chunk) <= 100 for chunk in chunks)
+
+
+def test_a_title_shows_its_markdown_characters_literally() -> None:
+    headline = "*Exclusive*: the _real_ cost of [cheap] flights " + "*" * 300
+    [message] = render_discord(Reply(cards=(Briefing(story("7", headline, "Fares rose."), (), ()),)))
+    title = message.embeds[0].title or ""
+    assert title.startswith("\\#7 \\*Exclusive\\*: the \\_real\\_ cost of \\[cheap\\] flights")
+    assert units(title) <= TITLE_LIMIT
+    # What the title could not hold opens the description, escaped there too.
+    assert squash(visible(title)) + squash(visible(message.embeds[0].description or "")) == squash(
+        "#7 " + headline + "Fares rose."
+    ).replace("…", "")
