@@ -605,9 +605,11 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
             used_previous = True
     skip = {stem(w) for w in GENERIC_WORDS | QUESTION_WORDS}
     question_terms = [t for t in query_terms(text) if t not in skip]
-    descriptors = frozenset(
-        stem(part) for w in descriptor_words(text, entities, focus) for part in re.findall(r"[a-z0-9]+", w)
-    )
+    described = descriptor_words(text, entities, focus)
+    # A hyphenated word counts whole too: the reader stems "pre-election" as one word.
+    descriptors = frozenset(stem(part) for w in described for part in re.findall(r"[a-z0-9]+", w)) | {
+        stem(w.replace("-", "")) for w in described if "-" in w
+    }
     return QuestionAnalysis(
         question=question,
         expected=expected,

@@ -804,6 +804,17 @@ async def test_new_in_a_role_question_need_not_be_said(newsroom: Newsroom, clock
     assert (await newsroom.ask("who's the new chief executive at Delmar?")).text == "Ada Quill"
 
 
+async def test_a_hyphenated_description_of_a_name_need_not_be_said(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn finance chief Ada Quill will deliver her Budget to the council on 16 March, officials said.\n\n"
+        "It will be her last, pre-election, Budget before the vote in May.",
+        "Budget date set",
+        clock.now,
+    )
+    assert (await newsroom.ask("What date is Ada Quill giving her pre-election Budget?")).text == "16 March"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
