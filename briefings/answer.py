@@ -586,7 +586,13 @@ class AnswerEngine:
         relations, cues = RELATION_FAMILIES[analysis.relation]
         if analysis.relation != "deputy_leader_of" and _asked_modifier(analysis.text, cues):
             return None  # a stored role has no qualifier: "assistant manager" is read from sentences
-        entity = analysis.entities[-1] if analysis.relation != STANDS_FOR else analysis.entities[0]
+        if analysis.relation == STANDS_FOR:
+            entity = analysis.entities[0]
+        else:
+            # The last name is the role's owner ("succeeded Richard Parsons as chief executive of
+            # Time Warner"), unless it only qualifies a description ("the MPAA, the US movie body").
+            owners = [e for e in analysis.entities if not _adjectival(e)] or list(analysis.entities)
+            entity = owners[-1]
         targets = [entity, *sorted(expansions.get(entity, ()))]
         facts = list(known)
         if expansions.get(entity):
@@ -595,7 +601,9 @@ class AnswerEngine:
             extra = [w for t in sorted(expansions[entity]) for w in (*terms(t), *t.lower().split())]
             facts += [f for f in await self._store.search_facts(extra, limit=100) if f.id not in seen]
         question_low = analysis.question.lower()
-        other_entities = [e for e in analysis.entities if e != entity]
+        # The other names must be in the fact's sentence, but a nationality describing something
+        # ("the US movie industry body") need not be.
+        other_entities = [e for e in analysis.entities if e != entity and not _adjectival(e)]
         matching: list[Fact] = []
         for fact in facts:
             if fact.relation not in relations:

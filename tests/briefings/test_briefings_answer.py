@@ -815,6 +815,18 @@ async def test_a_hyphenated_description_of_a_name_need_not_be_said(newsroom: New
     assert (await newsroom.ask("What date is Ada Quill giving her pre-election Budget?")).text == "16 March"
 
 
+async def test_a_nationality_describing_the_owner_does_not_hide_a_stored_role(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        'The film body will sue file-sharing sites.\n\n"We will act," said Dan Glick, VPA chief.',
+        "Film body to sue",
+        clock.now,
+    )
+    answer = await newsroom.ask("who heads the VPA, the US film industry body?")
+    assert answer.text == "Dan Glick"
+    assert answer.confidence == 0.9  # from the stored role, not read again from the sentences
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
