@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLATFORMS = ("telegram", "discord", "console")
@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     discord_rate_global: float = Field(default=40.0, gt=0)
 
     digest_grace_hours: float = Field(default=6.0, ge=0)
+    # Finished deliveries older than this are deleted; at least the safe minimum for the grace
+    # period (bot.delivery.minimum_retention: 9 days with the default 6 h grace).
+    delivery_retention_days: int = Field(default=30, ge=1, validate_default=True)
 
     @field_validator("database_url")
     @classmethod
@@ -76,6 +79,23 @@ class Settings(BaseSettings):
             value = "sqlite+aiosqlite:///" + value[len("sqlite:///") :]
         if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST:PORT/DB")
+        return value
+
+    @field_validator("delivery_retention_days")
+    @classmethod
+    def _safe_retention(cls, value: int, info: ValidationInfo) -> int:
+        grace_hours = info.data.get("digest_grace_hours")
+        if grace_hours is None:  # invalid itself, and reported as such
+            return value
+        from bot.delivery import minimum_retention_days
+
+        minimum = minimum_retention_days(grace_hours)
+        if value < minimum:
+            raise ValueError(
+                f"{value} days is less than the safe minimum of {minimum} days for a "
+                f"{grace_hours:g} h grace period (BRIEFBOT_DIGEST_GRACE_HOURS): a deleted digest "
+                "could be queued again, or a story already sent come back as new"
+            )
         return value
 
     @field_validator("moderators", "moderator_roles", mode="before")

@@ -27,6 +27,11 @@ each is sent again: a digest that was in flight at the kill may arrive twice, ne
 per crash. Nothing due is lost. Because claiming is atomic and only expired leases are taken
 back, several bot processes may share one database without sending a row twice while they run
 (see ``docs/delivery.md`` for exactly what holds).
+
+Finished rows (SENT, SKIPPED, PAUSED) are deleted once they are older than the retention
+(``BRIEFBOT_DELIVERY_RETENTION_DAYS``), a batch at a time, by a task of the outbox; a SENT row
+that "already sent" still reads is kept whatever its age. :func:`minimum_retention` is the
+shortest retention for which no pruned period can be queued and sent again.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,8 +49,10 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.base import Adapter, ChatMoved, RateLimited, RecipientGone
 from bot.config import Settings
+from bot.digests import FIRST_DIGEST_WINDOW, SENT_LOOKBACK
 from bot.messages import ChatKind, ChatRef, Reply
 from bot.ratelimit import RateLimiter
+from bot.schedule import CATCH_UP_LOOKBACK
 from briefings.models import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from briefings.ports import BotStore, NotFound
 
@@ -54,6 +62,41 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CHAT_MOVES = 3
+
+# Any two instants on one local date, in any two time zones (UTC-12 to UTC+14), are less than
+# 50 hours apart. A delivery's idempotency key names the local date of its period, so a slot
+# that finds the key of an existing row fires within this of that row's period end (even after
+# the subscription's time or time zone changed).
+SAME_DAY_SPREAD = timedelta(days=3)
+
+
+def minimum_retention(grace: timedelta) -> timedelta:
+    """The shortest safe age for deleting finished deliveries, given the grace period.
+
+    * The scheduler queues a slot to be sent only if it is at most ``grace`` old (older ones
+      become SKIPPED rows, which send nothing); the start-up catch-up looks at slots at most
+      :data:`CATCH_UP_LOOKBACK` old. A pruned row's key can only come back for a slot within
+      :data:`SAME_DAY_SPREAD` of its period end, so with a retention of at least
+      ``max(grace, CATCH_UP_LOOKBACK) + SAME_DAY_SPREAD`` no pruned period is queued or sent
+      again, and the start-up catch-up never re-creates a pruned key (a job that fires after
+      its process was frozen for longer than the retention may record one as SKIPPED).
+    * "Already sent" (:meth:`DeliveryStore.sent_story_ids`) reads the SENT rows whose period
+      ended in :data:`SENT_LOOKBACK` before a digest's ``since``: the subscription's
+      ``last_digest_at`` (the store keeps those rows whatever their age), or for a first digest
+      :data:`FIRST_DIGEST_WINDOW` before a period that ended at most ``grace`` ago.
+    * /stats shows today's rows (since 00:00 UTC); FAILED rows, which it also lists, are never
+      deleted.
+    """
+    return max(
+        max(grace, CATCH_UP_LOOKBACK) + SAME_DAY_SPREAD,
+        grace + FIRST_DIGEST_WINDOW + SENT_LOOKBACK,
+        timedelta(days=1),
+    )
+
+
+def minimum_retention_days(grace_hours: float) -> int:
+    """:func:`minimum_retention` in whole days, rounded up (for the setting)."""
+    return math.ceil(minimum_retention(timedelta(hours=grace_hours)) / timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -81,6 +124,7 @@ class OutboxCounters:
     rate_limited: int = 0
     moved: int = 0
     requeued_after_crash: int = 0
+    pruned: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -120,6 +164,12 @@ class Outbox:
     # How long a claim holds without renewal. The worker renews its claims every
     # DEFAULT_LEASE / 6; a row whose lease ran out (its process died) is sent again by any outbox.
     DEFAULT_LEASE = timedelta(seconds=30)
+    # Pruning: the first run waits for the start-up catch-up; each batch is one short transaction,
+    # and other writers get a turn between batches.
+    PRUNE_FIRST_AFTER = timedelta(minutes=5)
+    PRUNE_EVERY = timedelta(hours=6)
+    PRUNE_BATCH = 500
+    PRUNE_PAUSE = timedelta(milliseconds=50)
 
     def __init__(
         self,
@@ -135,6 +185,8 @@ class Outbox:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         lease: timedelta | None = None,
+        retention: timedelta | None = None,
+        prune_batch: int | None = None,
     ) -> None:
         self._store = store
         self._adapters = adapters
@@ -151,12 +203,20 @@ class Outbox:
         self._busy_subscriptions: set[str] = set()
         self._sending: set[asyncio.Task[None]] = set()
         self._lease = lease or self.DEFAULT_LEASE
+        self._retention = retention or timedelta(days=settings.delivery_retention_days)
+        safe = minimum_retention(self._grace)
+        if self._retention < safe:
+            raise ValueError(
+                f"a delivery retention of {self._retention} is shorter than the safe minimum of {safe}"
+            )
+        self._prune_batch = max(1, prune_batch or self.PRUNE_BATCH)
         # One database write at a time from this outbox: with SQLite, concurrent writers wait on
         # the file lock in driver threads (and time out on a busy machine); queueing here is free.
         self._write_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._pruner: asyncio.Task[None] | None = None
         self._stopping = False
         self.counters = OutboxCounters()
 
@@ -168,6 +228,7 @@ class Outbox:
         self._stopping = False
         self._worker = asyncio.create_task(self._run(), name="outbox worker")
         self._keeper = asyncio.create_task(self._keep_leases(), name="outbox leases")
+        self._pruner = asyncio.create_task(self._prune_periodically(), name="outbox retention")
 
     async def recover(self) -> int:
         """Put SENDING rows whose lease ran out back to PENDING (they may have been sent: at most
@@ -206,6 +267,11 @@ class Outbox:
         """Finish the sends under way, drop the ones still waiting (they stay PENDING), stop."""
         self._stopping = True
         self._wake.set()
+        if self._pruner is not None:  # a batch cut short is rolled back: nothing half-deleted
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+            self._pruner = None
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -229,6 +295,49 @@ class Outbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._keeper
             self._keeper = None
+
+    # --- retention -----------------------------------------------------------------------------
+
+    @property
+    def retention(self) -> timedelta:
+        return self._retention
+
+    async def prune(self) -> int:
+        """Delete finished deliveries older than the retention, a batch at a time; return how many.
+
+        Each batch is one short transaction (at most ``prune_batch`` rows), taken like the
+        outbox's other writes, so the outbox's claims and records get a turn between batches.
+        """
+        before = self._clock() - self._retention
+        removed = 0
+        while True:
+            async with self._write_lock:
+                batch = await self._store.prune_deliveries(
+                    before, sent_lookback=SENT_LOOKBACK, limit=self._prune_batch
+                )
+            removed += batch
+            if batch < self._prune_batch or self._stopping:
+                break
+            await asyncio.sleep(self.PRUNE_PAUSE.total_seconds())
+        self.counters.pruned += removed
+        if removed:
+            log.info(
+                "outbox: deleted %d finished deliveries older than %s (before %s)",
+                removed,
+                self._retention,
+                before.isoformat(timespec="seconds"),
+            )
+        return removed
+
+    async def _prune_periodically(self) -> None:
+        delay = self.PRUNE_FIRST_AFTER
+        while not self._stopping:
+            await asyncio.sleep(delay.total_seconds())
+            delay = self.PRUNE_EVERY
+            try:
+                await self.prune()
+            except Exception:
+                log.exception("outbox: could not delete old deliveries; trying again in %s", delay)
 
     # --- enqueueing ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from briefings.models import (
@@ -279,6 +279,14 @@ class DeliveryStore(Protocol):
     async def requeue_stale_deliveries(self, now: datetime, error: str) -> int:
         """Put SENDING deliveries whose lease ended before ``now`` (or that have none) back to
         PENDING with ``error`` as their last error; return how many (one atomic statement)."""
+        ...
+
+    async def prune_deliveries(self, before: datetime, *, sent_lookback: timedelta, limit: int = 500) -> int:
+        """Delete at most ``limit`` finished deliveries (SENT, SKIPPED, PAUSED) whose period ended,
+        that were due and (if sent) sent before ``before``, in one short transaction; return how
+        many. A SENT row whose period ended within ``sent_lookback`` before its subscription's
+        ``last_digest_at`` stays whatever its age: "already sent" still reads it. PENDING, SENDING
+        and FAILED rows are never deleted. Call again until it returns fewer than ``limit``."""
         ...
 
     async def sent_story_ids(

@@ -12,12 +12,13 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Interval,
     Row,
     Text,
     and_,
@@ -1829,6 +1830,39 @@ class SqlStore(SqlRepository):
                 )
                 .values(status=DeliveryStatus.PENDING.value, next_attempt_at=None, last_error=error)
             )
+            return int(result.rowcount or 0)
+
+    async def prune_deliveries(self, before: datetime, *, sent_lookback: timedelta, limit: int = 500) -> int:
+        column = _deliveries.c
+        limit = max(0, limit)
+        if not limit:
+            return 0
+        finished = [DeliveryStatus.SENT.value, DeliveryStatus.SKIPPED.value, DeliveryStatus.PAUSED.value]
+        last = _subscriptions.c.last_digest_at
+        # A second wider than asked: SQLite's date arithmetic works in milliseconds.
+        reach = sent_lookback + timedelta(seconds=1)
+        if self._dialect == "sqlite":
+            days = reach.total_seconds() / 86_400
+            still_read = func.julianday(column.period_end) > func.julianday(last) - days
+        else:
+            still_read = column.period_end > last - literal(reach, Interval())
+        # sent_story_ids(since=last_digest_at - lookback) may still read these, whatever their age.
+        kept = and_(column.status == DeliveryStatus.SENT.value, last.is_not(None), still_read)
+        batch = (
+            select(column.id)
+            .select_from(_deliveries.outerjoin(_subscriptions, _subscriptions.c.id == column.subscription_id))
+            .where(
+                column.status.in_(finished),  # (status, period_end) index
+                column.period_end < before,
+                column.due_at < before,
+                or_(column.sent_at.is_(None), column.sent_at < before),
+                ~kept,
+            )
+            .limit(limit)
+        )
+        # One short transaction per batch: a big backlog never holds the write lock for long.
+        async with self._write() as connection:
+            result = await connection.execute(delete(_deliveries).where(column.id.in_(batch.scalar_subquery())))
             return int(result.rowcount or 0)
 
     async def sent_story_ids(

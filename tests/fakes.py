@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from briefings.models import (
     Article,
@@ -595,6 +595,28 @@ class FakeStore:
                 d, status=DeliveryStatus.PENDING, next_attempt_at=None, last_error=error
             )
         return len(stale)
+
+    async def prune_deliveries(self, before: datetime, *, sent_lookback: timedelta, limit: int = 500) -> int:
+        finished = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.PAUSED)
+        reach = sent_lookback + timedelta(seconds=1)  # as wide as the SQL store's
+
+        def still_read(d: Delivery) -> bool:
+            sub = self.subscriptions_by_id.get(d.subscription_id)
+            last = sub.last_digest_at if sub is not None else None
+            return d.status == DeliveryStatus.SENT and last is not None and d.period_end > last - reach
+
+        doomed = [
+            d.id
+            for d in self.deliveries_by_id.values()
+            if d.status in finished
+            and d.period_end < before
+            and d.due_at < before
+            and (d.sent_at is None or d.sent_at < before)
+            and not still_read(d)
+        ][: max(0, limit)]
+        for delivery_id in doomed:
+            del self.deliveries_by_id[delivery_id]
+        return len(doomed)
 
     async def mark_delivery(
         self,
