@@ -827,6 +827,24 @@ async def test_a_nationality_describing_the_owner_does_not_hide_a_stored_role(ne
     assert answer.confidence == 0.9  # from the stored role, not read again from the sentences
 
 
+async def test_a_question_s_verb_said_in_other_words(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Second seed Ivo Brand suffered a heavy defeat by Tom Hale in the quarter-finals of the Varn Open.\n\n"
+        "Hale now meets Ben Ross.",
+        "Hale stuns Brand",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who knocked Ivo Brand out of the Varn Open?")).text == "Tom Hale"
+    await _add(
+        newsroom,
+        "The Korla Tales will be released in Spain on 12 January, its makers said.",
+        "Korla Tales dates",
+        clock.now,
+    )
+    assert (await newsroom.ask("When does The Korla Tales open in Spain?")).text == "12 January"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
