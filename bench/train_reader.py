@@ -5,8 +5,16 @@ candidate generator; a candidate is positive when its normalised text equals a g
 The model is a softmax over each question's candidates (linear scores), fitted with Adam and a
 little L2. Folds split by Wikipedia article, so no article is both trained and scored.
 
-Run: python bench/train_reader.py [--data FILE] [--folds 5] [--write]
---write saves the weights trained on the whole file to briefings/data/reader_weights.json.
+A second stage reorders the linear model's best few candidates with boosted regression trees
+(LightGBM's lambdarank, used here for training only: the package walks the exported trees in
+plain Python). The trees learn from linear scores the linear model never saw: in each fold of
+the cross-validation they are trained on the other folds' scores from nested linear models that
+left out both the held-out fold and the fold being scored, and the shipped trees on the
+out-of-fold scores of the k fold models.
+
+Run: python bench/train_reader.py [--data FILE] [--folds 5] [--rerank] [--write]
+--write saves the weights trained on the whole file to briefings/data/reader_weights.json, and
+with --rerank the trees to briefings/data/reader_trees.json. Training the trees needs lightgbm.
 """
 
 from __future__ import annotations
@@ -25,10 +33,15 @@ sys.path.insert(0, str(ROOT))
 from briefings.questions import analyse_question  # noqa: E402
 from briefings.reader import (  # noqa: E402
     TOP_SENTENCES,
+    Candidate,
+    SentenceView,
     normalise_answer,
     paragraph_candidates,
     question_view,
     rank_sentences,
+    rerank_fixed_columns,
+    rerank_rows,
+    reranker_from_json,
     sentence_view,
     with_sentence_idf,
 )
@@ -36,6 +49,22 @@ from briefings.text import split_sentences  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "corpus" / "squad11_dev_half.json"
 WEIGHTS = ROOT / "briefings" / "data" / "reader_weights.json"
+TREES = ROOT / "briefings" / "data" / "reader_trees.json"
+RERANK_K = 10
+TREE_PARAMS = {
+    "objective": "lambdarank",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "num_threads": 1,
+    "verbose": -1,
+    "seed": 1,
+}
+TREE_ROUNDS = 450
 
 
 def f1_score(prediction: str, gold: str) -> float:
@@ -73,6 +102,7 @@ def build(data: dict, top_sentences: int = TOP_SENTENCES) -> list[dict]:
                         "texts": [c.text for c in found],
                         "features": [c.features for c in found],
                         "positive": [normalise_answer(c.text) in gold_norm for c in found],
+                        "spans": [(c.sentence.rank, c.first, c.last) for c in found],
                         "golds": golds,
                     }
                 )
@@ -154,11 +184,129 @@ def feature_names(items: list[dict], min_questions: int = 5, min_articles: int =
     return {name: i for i, name in enumerate(kept)}
 
 
+def linear_scores(items: list[dict], weights: dict[str, float]) -> list[list[float]]:
+    return [[sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in item["features"]] for item in items]
+
+
+def fit_linear(items: list[dict], epochs: int) -> dict[str, float]:
+    names = feature_names(items)
+    w = train(items, names, epochs)
+    return {name: float(w[i]) for name, i in names.items()}
+
+
+def _ranked(item: dict, scores: list[float]) -> tuple[list[Candidate], list[int]]:
+    """The item's candidates as the reader would rank them: only what the trees' rows read."""
+    views: dict[int, SentenceView] = {}
+    found = []
+    for text, (rank, first, last), features, score in zip(
+        item["texts"], item["spans"], item["features"], scores, strict=True
+    ):
+        view = views.get(rank) or views.setdefault(rank, SentenceView("", [], rank=rank))
+        found.append(Candidate(text, 0, 0, first, last, "", view, features, score))
+    order = sorted(range(len(found)), key=lambda i: -found[i].score)
+    return [found[i] for i in order], order
+
+
+def tree_columns(items: list[dict], scores: list[list[float]], k: int, share: float = 0.005) -> list[str]:
+    """The fixed columns, then the linear features found in enough of the best-k candidates."""
+    counts: dict[str, int] = {}
+    rows = 0
+    for item, item_scores in zip(items, scores, strict=True):
+        ranked, _ = _ranked(item, item_scores)
+        for candidate in ranked[:k]:
+            rows += 1
+            for name in candidate.features:
+                counts[name] = counts.get(name, 0) + 1
+    fixed = rerank_fixed_columns()
+    kept = sorted(n for n, c in counts.items() if c >= share * rows and n != "bias" and n not in fixed)
+    return fixed + kept
+
+
+def tree_rows(items: list[dict], scores: list[list[float]], columns: list[str], k: int):
+    """Rows, labels (exact answers), per-question group sizes and each row's (item, candidate)."""
+    names = {name: i for i, name in enumerate(columns) if i >= len(rerank_fixed_columns())}
+    x, y, groups, where = [], [], [], []
+    for q, (item, item_scores) in enumerate(zip(items, scores, strict=True)):
+        if not item["texts"]:
+            continue
+        ranked, order = _ranked(item, item_scores)
+        rows = rerank_rows(ranked, names, k)
+        x.extend(rows)
+        y.extend(1.0 if item["positive"][i] else 0.0 for i in order[: len(rows)])
+        where.extend((q, i) for i in order[: len(rows)])
+        groups.append(len(rows))
+    return np.array(x, dtype=np.float64), np.array(y), np.array(groups), where
+
+
+def fit_trees(items: list[dict], scores: list[list[float]], columns: list[str], k: int, rounds: int):
+    import lightgbm  # training only; the package reads the exported trees
+
+    x, y, groups, _ = tree_rows(items, scores, columns, k)
+    data = lightgbm.Dataset(x, y, group=groups)
+    return lightgbm.train({**TREE_PARAMS, "lambdarank_truncation_level": k}, data, num_boost_round=rounds)
+
+
+def _flatten(node: dict, tree: dict[str, list]) -> int:
+    """Append a dumped LightGBM node (and its subtree) to the flat arrays; its index, or ~leaf."""
+    if "leaf_value" in node:
+        tree["leaf"].append(round(float(node["leaf_value"]), 7))
+        return ~(len(tree["leaf"]) - 1)
+    if node["decision_type"] != "<=":
+        raise ValueError(f"unsupported split {node['decision_type']}")
+    index = len(tree["feature"])
+    tree["feature"].append(int(node["split_feature"]))
+    tree["threshold"].append(float(node["threshold"]))
+    tree["left"].append(0)
+    tree["right"].append(0)
+    tree["left"][index] = _flatten(node["left_child"], tree)
+    tree["right"][index] = _flatten(node["right_child"], tree)
+    return index
+
+
+def export_trees(booster, columns: list[str], k: int) -> dict:
+    """LightGBM's trees as flat arrays (see briefings.reader.Tree); numeric "<=" splits only."""
+    trees = []
+    for info in booster.dump_model()["tree_info"]:
+        tree: dict[str, list] = {"feature": [], "threshold": [], "left": [], "right": [], "leaf": []}
+        _flatten(info["tree_structure"], tree)
+        trees.append(tree)
+    return {"k": k, "columns": columns, "trees": trees}
+
+
+def evaluate_reranked(items: list[dict], scores: list[list[float]], exported: dict) -> tuple[float, float]:
+    """EM and F1 when the exported trees (walked as the package walks them) pick the answer."""
+    reranker = reranker_from_json(exported)
+    em = f1 = 0.0
+    for item, item_scores in zip(items, scores, strict=True):
+        prediction = ""
+        if item["texts"]:
+            ranked, _ = _ranked(item, item_scores)
+            rows = rerank_rows(ranked, reranker.names, reranker.k)
+            tree_scores = [reranker.score(row) for row in rows]
+            prediction = ranked[int(np.argmax(tree_scores))].text
+        em += max(float(normalise_answer(prediction) == normalise_answer(g)) for g in item["golds"])
+        f1 += max(f1_score(prediction, g) for g in item["golds"])
+    return 100 * em / len(items), 100 * f1 / len(items)
+
+
+def _check_export(booster, exported: dict, items: list[dict], scores: list[list[float]]) -> None:
+    """The exported trees give LightGBM's own scores."""
+    x, _, _, _ = tree_rows(items[:200], scores[:200], exported["columns"], exported["k"])
+    reranker = reranker_from_json(exported)
+    ours = np.array([reranker.score(row) for row in x])
+    gap = float(np.max(np.abs(ours - booster.predict(x)))) if len(x) else 0.0
+    if gap > 1e-4:
+        raise AssertionError(f"exported trees differ from LightGBM's by {gap}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--rerank", action="store_true", help="also train and score the second-stage trees")
+    parser.add_argument("--k", type=int, default=RERANK_K, help="candidates the trees reorder")
+    parser.add_argument("--rounds", type=int, default=TREE_ROUNDS, help="trees")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
@@ -169,24 +317,51 @@ def main() -> None:
         f"{len(items)} questions, candidates built in {time.perf_counter() - started:.0f}s; "
         f"a gold answer is among the candidates for {100 * reach:.1f}%"
     )
-    articles = sorted({it["article"] for it in items})
-    results = []
+    folds = [it["article"] % args.folds for it in items]
+    out_of_fold: list[list[float]] = [[] for _ in items]
+    results, tree_results = [], []
     for fold in range(args.folds):
-        held = {a for a in articles if a % args.folds == fold}
-        train_items = [it for it in items if it["article"] not in held]
-        test_items = [it for it in items if it["article"] in held]
-        names = feature_names(train_items)
-        w = train(train_items, names, args.epochs)
-        weights = {name: float(w[i]) for name, i in names.items()}
+        train_at = [i for i, f in enumerate(folds) if f != fold]
+        test_at = [i for i, f in enumerate(folds) if f == fold]
+        test_items = [items[i] for i in test_at]
+        weights = fit_linear([items[i] for i in train_at], args.epochs)
+        for i, scores in zip(test_at, linear_scores(test_items, weights), strict=True):
+            out_of_fold[i] = scores
         em, f1 = evaluate(test_items, weights)
         results.append((len(test_items), em, f1))
-        print(f"fold {fold}: {len(test_items)} questions  EM {em:.1f}  F1 {f1:.1f}")
+        line = f"fold {fold}: {len(test_items)} questions  EM {em:.1f}  F1 {f1:.1f}"
+        if args.rerank:
+            # The trees' training scores come from linear models that saw neither this fold nor
+            # the fold they score.
+            nested: dict[int, list[float]] = {}
+            for inner in sorted(set(folds) - {fold}):
+                inner_weights = fit_linear(
+                    [it for it, f in zip(items, folds, strict=True) if f not in (fold, inner)], args.epochs
+                )
+                inner_at = [i for i, f in enumerate(folds) if f == inner]
+                for i, scores in zip(inner_at, linear_scores([items[i] for i in inner_at], inner_weights), strict=True):
+                    nested[i] = scores
+            train_items = [items[i] for i in train_at]
+            train_scores = [nested[i] for i in train_at]
+            columns = tree_columns(train_items, train_scores, args.k)
+            booster = fit_trees(train_items, train_scores, columns, args.k, args.rounds)
+            exported = export_trees(booster, columns, args.k)
+            test_scores = [out_of_fold[i] for i in test_at]
+            tem, tf1 = evaluate_reranked(test_items, test_scores, exported)
+            tree_results.append((len(test_items), tem, tf1))
+            line += f"  |  reranked EM {tem:.1f}  F1 {tf1:.1f}"
+        print(line, flush=True)
     total = sum(n for n, _, _ in results)
     print(
         f"cross-validated ({args.folds} folds by article): "
         f"EM {sum(n * e for n, e, _ in results) / total:.1f}  "
         f"F1 {sum(n * f for n, _, f in results) / total:.1f}"
     )
+    if tree_results:
+        print(
+            f"reranked, cross-validated: EM {sum(n * e for n, e, _ in tree_results) / total:.1f}  "
+            f"F1 {sum(n * f for n, _, f in tree_results) / total:.1f}"
+        )
     if args.write:
         names = feature_names(items)
         w = train(items, names, args.epochs)
@@ -201,6 +376,16 @@ def main() -> None:
             f"wrote {WEIGHTS.relative_to(ROOT)} ({len(weights)} weights); on its own training data "
             f"EM {em:.1f} F1 {f1:.1f}"
         )
+        if args.rerank:
+            columns = tree_columns(items, out_of_fold, args.k)
+            booster = fit_trees(items, out_of_fold, columns, args.k, args.rounds)
+            exported = export_trees(booster, columns, args.k)
+            _check_export(booster, exported, items, out_of_fold)
+            TREES.write_text(
+                json.dumps({"trained_on": args.data.name, **exported}, separators=(",", ":")) + "\n",
+                encoding="utf-8",
+            )
+            print(f"wrote {TREES.relative_to(ROOT)} ({len(exported['trees'])} trees, {len(columns)} columns)")
 
 
 if __name__ == "__main__":

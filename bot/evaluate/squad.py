@@ -22,7 +22,7 @@ from typing import Annotated
 import typer
 
 from briefings.questions import analyse_question
-from briefings.reader import normalise_answer, read
+from briefings.reader import load_model, normalise_answer, read
 from briefings.text import split_sentences
 
 
@@ -160,6 +160,11 @@ def command(
             f"reader mode: {len(questions)} questions  EM {em:.1f}  F1 {f1:.1f}  "
             f"({1000 * elapsed / max(1, len(questions)):.1f} ms/question)"
         )
+        if load_model().trained_on == data.name:
+            typer.echo(
+                f"  note: the shipped reader weights were trained on {data.name}, so these figures are "
+                "in-sample; `python bench/train_reader.py --rerank` prints cross-validated ones"
+            )
         if output is not None:
             output.write_text(json.dumps(predictions, ensure_ascii=False), encoding="utf-8")
     if mode in {"open", "both"}:

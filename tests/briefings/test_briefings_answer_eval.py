@@ -143,3 +143,9 @@ def test_eval_squad_command(tmp_path: Path) -> None:
     assert "reader mode: 2 questions" in result.output and "open mode" in result.output
     assert json.loads(output.read_text()) == {"q1": "Tomas Brack", "q2": "1965"}
     assert set(json.loads((tmp_path / "predictions.open.json").read_text())) == {"q1", "q2"}
+    assert "in-sample" not in result.output  # the weights were not trained on this file
+    # Scored on the file the shipped weights learnt from, the command says its figures are in-sample.
+    trained_on = tmp_path / "squad11_dev_half.json"
+    trained_on.write_text(json.dumps(data))
+    again = CliRunner().invoke(_app(squad.command), ["--data", str(trained_on), "--mode", "reader"])
+    assert again.exit_code == 0 and "in-sample" in again.output
