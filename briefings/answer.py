@@ -86,10 +86,10 @@ from briefings.text import STOPWORDS, fold_accents, stem, terms
 # Abstention: the best candidate needs this linear score (on the scale of the shipped reader
 # weights), and this much lead over a different answer. `python bench/qa_quick.py --sweep`
 # prints the trade-off on the development questions: the evidence checks do most of the work.
-# Measured with READ_SENTENCES on qa_dev and two sets of 90 questions written by someone who
-# had not seen the engine (270 in all): reading 8 sentences instead of 5 and asking 7 instead of
-# 6.5 answers as many right and abstains as often where it should, with 21 wrong answers
-# instead of 27. Raise either to be more careful.
+# Set together with READ_SENTENCES, on qa_dev and two sets of 90 questions written by someone
+# who had not seen the engine (270 in all): reading 8 sentences instead of 5 and asking 7
+# instead of 6.5 answers as many right and abstains as often where it should, with 21 wrong
+# answers instead of 27. Raise either to be more careful.
 ABSTAIN_BELOW = 7.0
 MIN_MARGIN = 0.35
 MIN_COVERAGE = 0.45
