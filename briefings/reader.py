@@ -826,7 +826,7 @@ _NOT_PERSON = (
         "street house court cup open championship championships games awards award festival hospital centre "
         "center world tournament indoor indoors nations trophy classic prix olympics olympic series "
         "stadium road airport station province county region state island islands valley mountains "
-        "reserve square "
+        "reserve square prize prizes medal medals "
         "meanwhile however but and then when after before during while although last next this that".split()
     )
 )

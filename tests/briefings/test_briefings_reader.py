@@ -128,7 +128,14 @@ def test_events_and_places_are_not_people() -> None:
     assert person_like(tokenize("Ivan Ljubicic")) and person_like(tokenize("Wayne Bridge"))
     for name in ("Kelly Holmes", "Tom Parsons", "Ricki Lake"):  # a surname ending in "s", or a place word
         assert person_like(tokenize(name)), name
-    for name in ("World Indoor Tournament", "Six Nations", "European Indoors", "Heathrow Airport", "Sichuan Province"):
+    for name in (
+        "World Indoor Tournament",
+        "Six Nations",
+        "European Indoors",
+        "Heathrow Airport",
+        "Sichuan Province",
+        "Orange Prize",
+    ):
         assert not person_like(tokenize(name)), name
     # A title or a firm's plural is not part of a name: "Martin Sorrell", not his title with it.
     for name in ("Chief Executive Martin Sorrell", "Hibernian Investment Managers"):
