@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -1134,20 +1134,12 @@ class Reranker:
     names: dict[str, int]  # linear feature name -> column (after RERANK_COLUMNS)
     k: int = 15
 
-    @property
-    def width(self) -> int:
-        return _FIXED_COLUMNS + len(self.names)
-
     def score(self, row: Sequence[float]) -> float:
         return self._compiled(row)
 
-    @property
+    @cached_property
     def _compiled(self) -> Callable[[Sequence[float]], float]:
-        compiled = self.__dict__.get("_function")
-        if compiled is None:
-            compiled = _compile_trees(self.trees)
-            object.__setattr__(self, "_function", compiled)
-        return compiled
+        return _compile_trees(self.trees)  # once per reranker, on its first score
 
 
 def _tree_source(tree: Tree, node: int = 0) -> str:

@@ -18,7 +18,7 @@ from bot.delivery import Outbox, RetryPolicy
 from bot.digests import DigestComposer
 from bot.messages import ChatRef, Reply
 from bot.schedule import DigestScheduler
-from briefings.models import ArticleInput, Story, Subscription, SubscriptionStatus
+from briefings.models import ArticleInput, Delivery, DeliveryStatus, Story, Subscription, SubscriptionStatus
 from briefings.newsroom import Newsroom
 from briefings.ports import BotStore
 
@@ -220,3 +220,32 @@ async def delivery_bot(
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+def delivery_row(
+    subscription_id: str,
+    key: str,
+    period_end: datetime,
+    status: DeliveryStatus,
+    *,
+    next_attempt_at: datetime | None = None,
+    last_error: str | None = None,
+    story_ids: tuple[str, ...] = (),
+    sent_at: datetime | None = None,
+) -> Delivery:
+    """A delivery row due at the end of its period, created then, not yet stored."""
+    return Delivery(
+        id="",
+        subscription_id=subscription_id,
+        idempotency_key=key,
+        period_start=None,
+        period_end=period_end,
+        due_at=period_end,
+        status=status,
+        attempts=0,
+        next_attempt_at=next_attempt_at,
+        last_error=last_error,
+        story_ids=story_ids,
+        created_at=period_end,
+        sent_at=sent_at,
+    )

@@ -8,7 +8,7 @@ import asyncio
 import random
 from datetime import timedelta
 
-from delivery_helpers import Clock, RecordingAdapter, make_subscription, settings, utc
+from delivery_helpers import Clock, RecordingAdapter, delivery_row, make_subscription, settings, utc
 
 from bot.delivery import Outbox, RetryPolicy
 from bot.digests import DigestComposer
@@ -22,23 +22,7 @@ LEASE = timedelta(seconds=30)
 
 async def add_due(store: BotStore, clock: Clock, chat_id: str, key: str) -> Delivery:
     subscription = await store.upsert_subscription(make_subscription(clock, chat_id=chat_id, send_empty=True))
-    delivery, _ = await store.create_delivery(
-        Delivery(
-            id="",
-            subscription_id=subscription.id,
-            idempotency_key=key,
-            period_start=None,
-            period_end=EIGHT,
-            due_at=EIGHT,
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            next_attempt_at=None,
-            last_error=None,
-            story_ids=(),
-            created_at=EIGHT,
-            sent_at=None,
-        )
-    )
+    delivery, _ = await store.create_delivery(delivery_row(subscription.id, key, EIGHT, DeliveryStatus.PENDING))
     return delivery
 
 

@@ -14,14 +14,24 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from delivery_helpers import Bot, Clock, RecordingAdapter, delivery_bot, make_subscription, publish_story, settings, utc
+from delivery_helpers import (
+    Bot,
+    Clock,
+    RecordingAdapter,
+    delivery_bot,
+    delivery_row,
+    make_subscription,
+    publish_story,
+    settings,
+    utc,
+)
 
 from bot.app import BotApp
 from bot.config import SettingsError, load_settings
 from bot.delivery import SAME_DAY_SPREAD, Outbox, minimum_retention, minimum_retention_days
 from bot.digests import SENT_LOOKBACK, DigestComposer
 from bot.schedule import CATCH_UP_LOOKBACK, fire_time
-from briefings.models import Delivery, DeliveryStatus
+from briefings.models import DeliveryStatus
 from briefings.newsroom import Newsroom
 from briefings.ports import BotStore
 
@@ -121,26 +131,6 @@ class RecordingPrunes:
         return removed
 
 
-def row(
-    subscription_id: str, key: str, period_end: datetime, status: DeliveryStatus, retry_at: datetime | None = None
-) -> Delivery:
-    return Delivery(
-        id="",
-        subscription_id=subscription_id,
-        idempotency_key=key,
-        period_start=None,
-        period_end=period_end,
-        due_at=period_end,
-        status=status,
-        attempts=0,
-        next_attempt_at=retry_at,
-        last_error=None,
-        story_ids=(),
-        created_at=period_end,
-        sent_at=None,
-    )
-
-
 async def test_the_running_outbox_prunes_old_rows_in_batches(
     sql_store: BotStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,11 +139,11 @@ async def test_the_running_outbox_prunes_old_rows_in_batches(
     subscription = await sql_store.upsert_subscription(make_subscription(clock, chat_id="3"))
     for number in range(10):
         old = clock() - timedelta(days=31, hours=number)
-        await sql_store.create_delivery(row(subscription.id, f"old {number}", old, DeliveryStatus.SKIPPED))
+        await sql_store.create_delivery(delivery_row(subscription.id, f"old {number}", old, DeliveryStatus.SKIPPED))
     # (a failed row waiting for its retry: the worker leaves it alone until then)
-    await sql_store.create_delivery(row(subscription.id, "old failed", clock() - timedelta(days=40),
-                                        DeliveryStatus.FAILED, retry_at=clock() + timedelta(hours=1)))
-    await sql_store.create_delivery(row(subscription.id, "recent", clock() - timedelta(days=29),
+    await sql_store.create_delivery(delivery_row(subscription.id, "old failed", clock() - timedelta(days=40),
+                                        DeliveryStatus.FAILED, next_attempt_at=clock() + timedelta(hours=1)))
+    await sql_store.create_delivery(delivery_row(subscription.id, "recent", clock() - timedelta(days=29),
                                         DeliveryStatus.SKIPPED))
     store = RecordingPrunes(sql_store)
     outbox = Outbox(store, {}, DigestComposer(Newsroom(store, clock=clock), store), settings(), clock,  # type: ignore[arg-type]

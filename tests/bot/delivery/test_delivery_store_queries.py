@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from delivery_helpers import Clock, make_subscription, utc
+from delivery_helpers import Clock, delivery_row, make_subscription, utc
 
 from briefings.models import Delivery, DeliveryStatus
 from briefings.ports import BotStore
@@ -17,19 +17,13 @@ async def add_delivery(
     store: BotStore, subscription_id: str, key: str, period_end, status, **fields
 ) -> Delivery:
     delivery, _ = await store.create_delivery(
-        Delivery(
-            id="",
-            subscription_id=subscription_id,
-            idempotency_key=key,
-            period_start=None,
-            period_end=period_end,
-            due_at=period_end,
-            status=status,
-            attempts=0,
-            next_attempt_at=None,
+        delivery_row(
+            subscription_id,
+            key,
+            period_end,
+            status,
             last_error=fields.get("last_error"),
             story_ids=tuple(fields.get("story_ids", ())),
-            created_at=period_end,
             sent_at=fields.get("sent_at"),
         )
     )
