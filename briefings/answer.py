@@ -45,8 +45,10 @@ from briefings.questions import (
     COUNTRIES,
     EXPANSION,
     HEAD_NOUNS,
+    MONEY,
     NATIONALITIES,
     NUMBER,
+    ORG_NOUNS,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -948,7 +950,7 @@ class AnswerEngine:
             share = predicate_share(
                 question,
                 sentence_stems | before_stems | _TIME_QUALIFIERS,
-                ignore=relation_stems | analysis.descriptors,
+                ignore=relation_stems | analysis.descriptors | _paid_as_trade(analysis, sentence_stems),
             )
             if share is not None and share < _predicate_needed(len(question.predicate)):
                 if view.coverage > best_coverage:
@@ -998,6 +1000,11 @@ class AnswerEngine:
         if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
             role_asked = role_from_verb = next((s for s in question.predicate if s in _ROLE_TITLES), None)
         role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
+        kind_asked = (
+            question.focus
+            if analysis.expected == ORGANISATION and question.focus in _SPECIFIC_KINDS
+            else None
+        )
         found: list[Candidate] = []
         asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
         entity_names = [n for n in (frozenset(terms(e)) for e in analysis.entities) if n]
@@ -1020,6 +1027,8 @@ class AnswerEngine:
                 return False
             if role_asked and _titled_otherwise(candidate, role_asked):
                 return False  # "which blogger": not "President Mohammed Khatami"
+            if kind_asked and _kind_otherwise(candidate, kind_asked, question.all_stems):
+                return False  # "which dictionary publisher": not "research firm Pew Internet"
             if role_modifier and _titled_with_other_modifier(candidate, role_asked, role_modifier):
                 return False  # "finance minister": not "Economics Minister Aburizal Bakrie"
             if asked_countries and analysis.expected == PERSON and _of_another_country(candidate, asked_countries):
@@ -1172,6 +1181,22 @@ def _with_direction(candidate: Candidate) -> str:
     before = candidate.sentence.text[: candidate.start]
     match = _DIRECTION_BEFORE_RE.search(before)
     return f"{match.group(1)}{candidate.text}" if match else candidate.text
+
+
+_PAYMENT_WORDS = frozenset(stem(w) for w in "pay paid paying spend spent cost costs price".split())
+_TRADE_WORDS = frozenset(
+    stem(w) for w in "buy bought buying purchase purchased acquire acquired takeover sell sold selling".split()
+)
+
+
+def _paid_as_trade(analysis: QuestionAnalysis, sentence_stems: set[str]) -> frozenset[str]:
+    """"How much did Diageo pay for Chalone?" is answered by "Diageo ... agreed to buy Chalone for $260m".
+
+    In a money question the payment is what the amount is; a sentence telling of the sale says it.
+    """
+    if analysis.expected != MONEY or not sentence_stems & _TRADE_WORDS:
+        return frozenset()
+    return _PAYMENT_WORDS
 
 
 # "The new chief executive": the sentence may say "newly-appointed", or nothing of the kind, so
@@ -1370,6 +1395,24 @@ def _titled_otherwise(candidate: Candidate, focus: str) -> bool:
     if title is None or title.is_punct or title.stem not in _ROLE_TITLES:
         return False
     return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
+
+
+_ORG_KINDS = frozenset(stem(w) for w in ORG_NOUNS)
+# Asked for "which company" or "which group", any kind of business answers; a publisher is one kind.
+_SPECIFIC_KINDS = _ORG_KINDS - frozenset(stem(w) for w in "company firm group organisation organization body".split())
+
+
+def _kind_otherwise(candidate: Candidate, kind: str, asked: frozenset[str]) -> bool:
+    """Whether a name comes right after a description of another kind of organisation: asked
+    for a dictionary publisher, "research firm Pew Internet" is something else."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0 or not tokens[at].text.isalpha() or not tokens[at].text.islower() or tokens[at].stem not in _ORG_KINDS:
+        return False
+    described = [tokens[at]]
+    if at > 0 and tokens[at - 1].text.isalpha() and tokens[at - 1].low not in STOPWORDS:
+        described.append(tokens[at - 1])  # "research firm", "Italian carmaker"
+    return not any(t.stem == kind or t.stem in asked for t in described)
 
 
 # The countries a nationality or a country's name stands for (a country with several names

@@ -100,6 +100,7 @@ _ORG_NOUNS = frozenset(
     "insurer lender charity watchdog regulator institute website operator committee association federation "
     "department ministry provider supplier distributor".split()
 )
+ORG_NOUNS = _ORG_NOUNS
 _PERSON_NOUNS = frozenset(
     "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
     "director writer author chairman chief executive leader president spokesman politician star "
@@ -479,6 +480,12 @@ _IDIOMS = {
     "took over": "takeover",
     "put into": "invested in",
     "put in": "invested in",
+    "get hold of": "acquire",
+    "got hold of": "acquired",
+    "go to the polls": "vote",
+    "goes to the polls": "votes",
+    "going to the polls": "voting",
+    "went to the polls": "voted",
 }
 _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 
@@ -630,6 +637,7 @@ __all__ = [
     "COUNTRIES",
     "HEAD_NOUNS",
     "NATIONALITIES",
+    "ORG_NOUNS",
     "RELATION_FAMILIES",
     "RELATION_SYNONYMS",
     "QuestionAnalysis",

@@ -128,10 +128,13 @@ def _token_parts(text: str) -> tuple[str, str, bool, bool, bool]:
         or low in _NUMBER_WORDS
         or (not text.isalpha() and _DIGIT_RE.search(text) is not None)
     )
-    return low, _stem_word(low), is_punct, first.isupper(), is_num
+    is_cap = first.isupper() or _NAME_PARTICLE_RE.match(text) is not None
+    return low, _stem_word(low), is_punct, is_cap, is_num
 
 
 _DIGIT_RE = re.compile(r"\d")
+# "Ghazi al-Gosaibi", "Mohamed el-Baradei": a surname led by a lower-case article is still a name.
+_NAME_PARTICLE_RE = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ul)-[A-Z]")
 
 
 def tokenize(sentence: str) -> list[Token]:
@@ -971,7 +974,15 @@ PARAPHRASES = _paraphrases(
     "leave left exit quit; pay paid paying payment; cost costs price; found founded establish "
     "established; direct directed director; write wrote written writer author; sentence sentenced jailed "
     "prison; replace replaced succeed succeeded; join joined signed sign; increase rise rose grew grow; "
-    "fall fell drop dropped decline declined; visit visited travel travelled flew fly trip"
+    "fall fell drop dropped decline declined; visit visited travel travelled flew fly trip; "
+    "vote voted voting election elections ballot; lose loss losses; found start started; "
+    # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
+    "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
+    "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "
+    "stand stood; strike struck; become became; catch caught; fight fought; seek sought; sing sang sung; "
+    "speak spoke spoken; steal stole stolen; break broke broken; know knew known; see saw seen; "
+    "hear heard; lend lent; fly flew flown; draw drew drawn; shoot shot; bear bore; "
+    "withdraw withdrew withdrawn; oversee oversaw overseen; think thought; feel felt"
 )
 
 

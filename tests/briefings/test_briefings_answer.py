@@ -845,6 +845,56 @@ async def test_a_question_s_verb_said_in_other_words(newsroom: Newsroom, clock: 
     assert (await newsroom.ask("When does The Korla Tales open in Spain?")).text == "12 January"
 
 
+async def test_a_price_paid_is_told_as_a_sale(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Selmouth Foods has agreed to buy the Varn dairy group Korla for $310m in cash.\n\n"
+        "Korla had sales of $95m last year.",
+        "Selmouth buys Korla",
+        clock.now,
+    )
+    assert (await newsroom.ask("how much is selmouth foods paying for korla?")).text == "$310m"
+    # The sale says what was paid, not what was spent on anything else.
+    assert (await newsroom.ask("How much did Selmouth Foods spend on advertising?")).text is None
+
+
+async def test_irregular_verbs_and_idioms_are_the_question_s_words(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Actor Pim Daal made 4.2m euros last year, a survey of film pay showed.\n\n"
+        "Singer Ola Berg will go on running Korla, which he founded with Erik Lund in 1999.\n\n"
+        "Varn will remain under a caretaker council until elections on 9 May.",
+        "Film pay survey",
+        clock.now,
+    )
+    assert (await newsroom.ask("how much money did pim daal make last year?")).text == "4.2m euros"
+    assert (await newsroom.ask("Who did Ola Berg start the Korla label with?")).text == "Erik Lund"
+    assert (await newsroom.ask("when is varn going to the polls?")).text == "9 May"
+
+
+async def test_a_name_may_begin_with_a_lower_case_article(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn's Labour Minister Samir al-Harbi said the ministry would hire 300 more inspectors.",
+        "Varn hires inspectors",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which Varn minister said his ministry would hire more inspectors?")).text == (
+        "Samir al-Harbi"
+    )
+
+
+async def test_another_kind_of_organisation_is_not_the_kind_asked(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The word 'vlog' has been chosen as the word of the year by a Varn dictionary publisher.\n\n"
+        "Varn research firm Delta Polls said 'vlog' was the word of the year chosen most by its readers.",
+        "Vlog is word of the year",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which Varn dictionary publisher chose 'vlog' as its word of the year?")).text is None
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
