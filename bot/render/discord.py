@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.messages import BulletList, Button, Paragraph, Reply, Span, Tone
-from bot.render.common import citation_text, fact_text, joins_previous
+from bot.render.common import citation_text, fact_text, inside_clusters
 from briefings.models import Briefing, Citation
 
 if TYPE_CHECKING:
@@ -167,26 +167,30 @@ def split_text(text: str, limit: int) -> list[str]:
     if limit < 2:
         raise ValueError("limit must be at least 2")
     chunks: list[str] = []
-    rest = text
+    inside = inside_clusters(text)
+    rest, done = text, 0  # ``rest`` is ``text[done:]``
     while units(rest) > limit:
         cut = _prefix_fitting(rest, limit)
         window = rest[:cut]
         at = window.rfind("\n")
         if at <= 0:
             at = window.rfind(" ")
-        cut = at + 1 if at > 0 else _hard_cut(rest, cut)
+        cut = at + 1 if at > 0 else _hard_cut(rest, cut, inside, done)
         chunks.append(rest[:cut])
         rest = rest[cut:]
+        done += cut
     if rest or not chunks:
         chunks.append(rest)
     return chunks
 
 
-def _hard_cut(text: str, cut: int) -> int:
+def _hard_cut(text: str, cut: int, inside: set[int], offset: int) -> int:
     """Where to cut ``text`` at or before ``cut`` when there is no line break or space: not
-    inside a visible character (unless it alone is longer than the chunk), and not between a
-    backslash and the character it escapes (an odd run of backslashes before the cut)."""
-    for candidate in (_cluster_start(text, cut), cut):
+    inside a visible character (``text`` is part of a longer text from ``offset`` on, and
+    ``inside`` that text's :func:`~bot.render.common.inside_clusters`) unless it alone is longer
+    than the chunk, and not between a backslash and the character it escapes (an odd run of
+    backslashes before the cut)."""
+    for candidate in (_cluster_start(cut, inside, offset), cut):
         backslashes = len(text[:candidate]) - len(text[:candidate].rstrip("\\"))
         candidate -= backslashes % 2
         if candidate > 0:
@@ -194,9 +198,10 @@ def _hard_cut(text: str, cut: int) -> int:
     return cut
 
 
-def _cluster_start(text: str, cut: int) -> int:
-    """The latest index at or before ``cut`` where a cut splits no visible character, or 0."""
-    while 0 < cut < len(text) and (joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
+def _cluster_start(cut: int, inside: set[int], offset: int) -> int:
+    """The latest index at or before ``cut`` where a cut splits no visible character, or 0 (see
+    :func:`_hard_cut`)."""
+    while cut > 0 and cut + offset in inside:
         cut -= 1
     return cut
 
@@ -337,12 +342,16 @@ class _MarkdownSplitter:
         n = self.size
         self.cost = [units(raw) for raw in raws]
         self.space = [kinds[k] == _TEXT and raws[k].isspace() for k in range(n)]
-        self.joins = [False] * n  # a cut just before this text atom would split a visible character
-        previous = ""
-        for k in range(n):
-            if kinds[k] == _TEXT:
-                self.joins[k] = joins_previous(raws[k][0]) or previous == "\u200d"
-                previous = raws[k][-1]
+        # A cut just before this text atom would split a visible character. Characters are those
+        # of the text atoms one after the other, through marks (an escape's backslash counts as
+        # a character too: it is never a joiner or a regional indicator).
+        self.joins = [False] * n
+        atoms = [k for k in range(n) if kinds[k] == _TEXT]
+        inside = inside_clusters("".join(raws[k] for k in atoms))
+        at = 0
+        for k in atoms:
+            self.joins[k] = at in inside
+            at += len(raws[k])
         self.next_text = [n] * (n + 1)  # the first text atom at or after k
         self.newlines = [0] * n  # line breaks in the run of whitespace starting at k
         for k in range(n - 1, -1, -1):
@@ -481,13 +490,17 @@ class _MarkdownSplitter:
 
     def lone(self, start: int, stack: tuple[int, ...], line_start: bool) -> tuple[str, int, tuple[int, ...]]:
         """A piece of the one visible character at ``start`` in the marks that fit around it (cut
-        inside only when that character alone is longer than a piece)."""
+        inside only when that character alone is longer than a piece), and the elements open
+        after it. A character whose parts are formatted differently (a flag with its second half
+        in bold) is shown whole in the marks open at its start: the marks inside it are left out,
+        and so is code around it, whose backticks would show the escapes of the rest."""
         t = self.t
-        end = start + 1  # (the character ends at a mark too, where its parts would be shown differently)
-        while end < self.size and t.kinds[end] == _TEXT and self.joins[end]:
-            end += 1
-        atoms = list(range(start, end))
-        kept = self.kept(stack, sum(self.units_of(k) for k in atoms))
+        end = start + 1
+        while end < self.size and self.next_text[end] < self.size and self.joins[self.next_text[end]]:
+            end = self.next_text[end] + 1
+        atoms = [k for k in range(start, end) if t.kinds[k] == _TEXT]
+        around = stack if len(atoms) == end - start else tuple(e for e in stack if not t.codes[e])
+        kept = self.kept(around, sum(self.units_of(k) for k in atoms))
         shown = [
             _SPECIAL.sub(r"\\\1", t.raws[k]) if t.elems[k] >= 0 and t.elems[k] not in kept else self.render(k)
             for k in atoms
@@ -505,6 +518,8 @@ class _MarkdownSplitter:
             body.append(written)
         if not body:
             raise ValueError(f"cannot split markdown into pieces of {self.limit} UTF-16 units")
+        for k in range(start, end):
+            stack = self.after(stack, k)
         return prefix + "".join(body) + "".join(t.closers[e] for e in reversed(kept)), end, stack
 
 

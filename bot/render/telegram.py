@@ -37,7 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from bot.messages import BulletList, Paragraph, Reply, Span, Tone
-from bot.render.common import citation_text, fact_text, joins_previous
+from bot.render.common import citation_text, fact_text, inside_clusters
 
 MESSAGE_LIMIT = 4096
 MAX_FACTS_PER_CARD = 6
@@ -242,6 +242,7 @@ class _Splitter:
         self.tag_starts = [begin for begin, kind in zip(self.starts, self.kinds, strict=True) if kind != _TEXT]
         self.tag_numbers = [number for number, kind in enumerate(self.kinds) if kind != _TEXT]
         self.astral = [match.start() for match in _ASTRAL.finditer(markup)]
+        self.inside = inside_clusters(self.visible)  # visible indices where a cut splits a character
 
     # --- measuring ------------------------------------------------------------------------------
 
@@ -365,28 +366,19 @@ class _Splitter:
             offset = self.ends[number]
         return None
 
-    def previous_text_char(self, offset: int, floor: int) -> str:
-        """The character(s) of the last text atom before ``offset``, not before ``floor``."""
-        while offset > floor:
-            offset = self.atom_before(offset)
-            kind, char, _ = self.atom_at(offset)
-            if kind == _TEXT:
-                return char
-        return ""
-
-    def cuttable(self, offset: int, floor: int) -> bool:
-        """True when a cut at the atom boundary ``offset`` splits no character cluster (only
-        text after ``floor`` is looked at)."""
-        kind, char, _ = self.atom_at(offset)
-        if kind == _OPEN:
-            return True
-        return kind == _TEXT and not joins_previous(char) and self.previous_text_char(offset, floor) != "\u200d"
+    def cuttable(self, offset: int) -> bool:
+        """True when a cut at the atom boundary ``offset`` (a text atom or an opening tag) splits
+        no character cluster. Clusters are those of the visible text, through tags: a flag whose
+        second half is bold is one character still, and is not cut before the ``<b>``."""
+        if self.atom_at(offset)[0] == _CLOSE:
+            return False
+        return self.to_visible(offset) not in self.inside
 
     def hard_cut(self, first_text: int, overflow: int) -> int | None:
         """The latest atom boundary in ``(first_text, overflow]`` where a cut splits no cluster."""
         offset = overflow
         while offset > first_text:
-            if self.cuttable(offset, first_text):
+            if self.cuttable(offset):
                 return offset
             offset = self.atom_before(offset)
         return None
@@ -396,7 +388,7 @@ class _Splitter:
         cut splits no cluster (the closing tags right after it included), or the end."""
         end = len(self.markup)
         offset = self.atom_at(start)[2]
-        while offset < end and not self.cuttable(offset, start):
+        while offset < end and not self.cuttable(offset):
             offset = self.atom_at(offset)[2]
         return offset
 
