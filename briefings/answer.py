@@ -440,6 +440,10 @@ def cue_positions(
                 owner = before.group(1) if before else None
                 if owner and owner.split()[0].lower() in STOPWORDS | QUESTION_WORDS:
                     owner = " ".join(owner.split()[1:]) or None
+                if before is not None and modifier is None:
+                    ahead = low[: before.start()].split()
+                    if ahead and ahead[-1].strip("-") in _CUE_MODIFIERS:
+                        continue  # "former Yukos boss": the qualifier comes before the owner
             if owner and targets and not _matches(owner, targets):
                 continue
             positions.append(match.start())
@@ -985,8 +989,15 @@ class AnswerEngine:
         for rank, (view, _, _) in enumerate(views):
             view.rank = rank
 
+        asks_country = analysis.expected == PLACE and analysis.focus in _COUNTRY_NOUNS
+
         def keep(candidate: Candidate) -> bool:
-            return analysis.expected == "other" or fits(candidate, analysis.expected)
+            return (
+                analysis.expected == "other"
+                or fits(candidate, analysis.expected)
+                # "Which country will Slovakia meet?": "play Argentina" names a place it need not introduce.
+                or (asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
+            )
 
         count_of = _counted_words(analysis) if analysis.expected == "number" else None
         def written_lower(word: str) -> bool:
@@ -1046,8 +1057,10 @@ class AnswerEngine:
                 and not _described_in(candidate, role_from_verb, articles.get(view.key.article_id))
             ):
                 return False  # "appointed children's commissioner": not someone named captain
-            if analysis.focus == "old" and not candidate.text[:1].isdigit():
-                return False  # an age is written in figures
+            if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
+                return False  # an age is written in figures, and is not a share or a sum
+            if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
+                return False  # "Tuesday's Ecofin" is a meeting; "Bolton boss Sam Allardyce" is no club
             if count_of is not None and not _counts(candidate, count_of):
                 return False  # "how many fighters": a number that counts something else
             if analysis.expected in _NAMED_TYPES and (
@@ -1518,6 +1531,22 @@ _TEAM_NOUNS = frozenset("team side squad nation country".split())
 _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split())
 
 
+_COUNTRY_NOUNS = frozenset({"country", "nation"})
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
+    """A name that opens with a weekday ("Tuesday's Ecofin") names an occasion; an organisation
+    or a place asked for is not a name written right after a person's role ("boss Sam Allardyce")."""
+    tokens = candidate.sentence.tokens
+    if tokens[candidate.first].low.removesuffix("'s").removesuffix("’s") in _WEEKDAYS:
+        return True
+    if expected not in {ORGANISATION, PLACE} or candidate.first == 0:
+        return False
+    before = tokens[candidate.first - 1]
+    return before.text.islower() and before.stem in _ROLE_TITLES
+
+
 def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:
     """Whether a candidate's kind can answer at all, past what its shape fits:
     - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
@@ -1531,6 +1560,8 @@ def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fr
     if analysis.expected == ORGANISATION:
         return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
     if analysis.expected == PLACE:
+        if analysis.focus in _COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
+            return False  # "which country": Argentina, not Perth
         return not ({name} | _NATION_OF.get(name, set())) & nations
     if analysis.expected == OTHER and candidate.shape == "lower":
         return any(ch.isdigit() or ch in "./@" for ch in candidate.text)

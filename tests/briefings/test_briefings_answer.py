@@ -895,6 +895,36 @@ async def test_another_kind_of_organisation_is_not_the_kind_asked(newsroom: News
     assert (await newsroom.ask("Which Varn dictionary publisher chose 'vlog' as its word of the year?")).text is None
 
 
+async def test_answers_of_the_wrong_kind_are_refused(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Chile will meet Norway in the final of the Korla Cup in Selmouth after beating Ostland.\n\n"
+        "Erik Lund, 52, has stepped down as chairman of Korla Mills, whose sales rose 7%.\n\n"
+        "Selmouth boss Sam Reed has signed Tarnside defender Ivo Brand on a five-month deal.\n\n"
+        "Ministers were meeting at Tuesday's Varncouncil in Selmouth.",
+        "Chile reach final",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which country will Chile meet in the Korla Cup final?")).text == "Norway"
+    assert (await newsroom.ask("how old is erik lund?")).text == "52"
+    assert (await newsroom.ask("Which club did Ivo Brand leave to sign for Selmouth?")).text == "Tarnside"
+    assert (await newsroom.ask("Where were ministers meeting?")).text == "Selmouth"
+
+
+async def test_a_former_holder_of_a_role_is_not_its_holder(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "A close associate of former Korvask boss Ivan Petrov has told a court the charges are false.",
+        "Korvask case",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who's the MD at Korvask?")).text is None
+    await _add(
+        newsroom, "Korvask's managing director Olga Berg said the firm would appeal.", "Korvask appeal", clock.now
+    )
+    assert (await newsroom.ask("Who's the MD at Korvask?")).text == "Olga Berg"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
