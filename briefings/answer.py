@@ -386,9 +386,9 @@ def _other_names(view: SentenceView, known: set[str]) -> int:
 
 def _matches(name: str, targets: Sequence[str]) -> bool:
     """Whether ``name`` names one of ``targets`` (same terms, or most of them)."""
-    name_terms = set(terms(name))
+    name_terms = _without_company_words(terms(name))
     for target in targets:
-        target_terms = set(terms(target))
+        target_terms = _without_company_words(terms(target))
         if not target_terms or not name_terms:
             continue
         if name_terms == target_terms:
@@ -399,6 +399,15 @@ def _matches(name: str, targets: Sequence[str]) -> bool:
         if _last_word_names(name, target) or _last_word_names(target, name):
             return True
     return False
+
+
+_COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())
+
+
+def _without_company_words(name_terms: Iterable[str]) -> set[str]:
+    """A name's terms without the words any firm's name may add ("Menatep Group" is Menatep)."""
+    found = set(name_terms)
+    return found - _COMPANY_WORDS or found
 
 
 def _last_word_names(short: str, full: str) -> bool:

@@ -247,6 +247,13 @@ def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
     ]
 
 
+# A lower-case noun right after a name that ends the match: the name was only the start of it.
+_NAME_GOES_ON_RE = re.compile(
+    r"\s+(?!(?:and|or|but|to|in|at|for|of|on|with|from|since|until|after|before|as|by|is|was|are|were|has|had|"
+    r"have|will|would|said|says|who|which|that|when|where|while|since|last|this|next|today|yesterday)\b)[a-z]{3,}\b"
+)
+
+
 def role_facts(sentence: str) -> list[ExtractedFact]:
     """Roles stated in a sentence: (person, relation, organisation)."""
     found: dict[tuple[str, str, str], ExtractedFact] = {}
@@ -263,6 +270,8 @@ def role_facts(sentence: str) -> list[ExtractedFact]:
                 relation = VERB_RELATIONS.get(groups["verb"].lower())
             if relation is None:
                 continue
+            if match.end("y") == match.end() and _NAME_GOES_ON_RE.match(sentence, match.end()):
+                continue  # "chairs the Commons work and pensions committee": not the Commons
             person = _trim_name(groups["x"])
             org = _strip_possessive(_trim_name(groups["y"]))
             if person.endswith(("'s", "'")):

@@ -63,7 +63,7 @@ RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 _QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b"), STANDS_FOR),
     (re.compile(r"\bdeputy (?:leader|head)\b"), "deputy_leader_of"),
-    (re.compile(r"\bchief executive\b|\bceo\b|\bmanaging director\b|\bmd\b"), "chief_executive_of"),
+    (re.compile(r"\bchief executive\b|\bceo\b|\bmanaging director\b"), "chief_executive_of"),
     (re.compile(r"\bchair(?:man|woman|person|s|ed)?\b"), "chairs"),
     (re.compile(r"\bspokes(?:man|woman|person|people)\b"), "spokesperson_of"),
     (re.compile(r"\bfound(?:ed|er|ers)\b|\bset up\b|\bestablished\b"), "founded"),
@@ -480,6 +480,7 @@ _IDIOMS = {
     "took over": "takeover",
     "put into": "invested in",
     "put in": "invested in",
+    "md": "managing director",
     "get hold of": "acquire",
     "got hold of": "acquired",
     "go to the polls": "vote",

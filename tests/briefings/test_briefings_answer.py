@@ -920,8 +920,9 @@ async def test_a_former_holder_of_a_role_is_not_its_holder(newsroom: Newsroom, c
     )
     assert (await newsroom.ask("Who's the MD at Korvask?")).text is None
     await _add(
-        newsroom, "Korvask's managing director Olga Berg said the firm would appeal.", "Korvask appeal", clock.now
+        newsroom, "Korvask Group's managing director Olga Berg said the firm would appeal.", "Korvask appeal", clock.now
     )
+    # "Korvask Group" is Korvask; "MD" is its managing director.
     assert (await newsroom.ask("Who's the MD at Korvask?")).text == "Olga Berg"
 
 

@@ -71,6 +71,13 @@ def test_former_roles_and_unnamed_roles_are_not_facts() -> None:
     assert role_facts("The former leader of the Free Citizens Party, Anna Berg, spoke.") == []
 
 
+def test_a_name_that_goes_on_in_lower_case_is_not_the_organisation() -> None:
+    # The committee is "the Varn Commons work and pensions committee", not the Varn Commons.
+    assert role_facts("Tom Reed, who chairs the Varn Commons work and pensions committee, said so.") == []
+    facts = _triples(role_facts("Tom Reed, who chairs the Varn Commons, said so."))
+    assert facts == {("Tom Reed", "chairs", "Varn Commons")}
+
+
 def test_extract_facts_removes_repeats() -> None:
     sentences = ["Anna Berg, leader of the Free Citizens Party, spoke."] * 2
     assert len(extract_facts(sentences)) == 1
