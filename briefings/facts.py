@@ -226,6 +226,29 @@ def acronym_facts(sentence: str) -> list[ExtractedFact]:
     return found
 
 
+# "Raw T - which stands for Realise And Witness Talent -", "the ICC, short for International ...".
+_EXPLAINED_RE = re.compile(
+    r"(?P<acr>\b(?!(?:The|A|An|In|On|At)\s)[A-Z][A-Za-z&]{0,9}(?:\s[A-Z][A-Za-z&]{0,3})?)\s*(?:,|-|–|—|\()\s*(?:which\s+)?"
+    r"(?:stands\s+for|is\s+short\s+for|short\s+for)\s+(?:the\s+)?"
+    r"(?P<exp>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|the|for|and|&|de|du|on|in|to))*)"
+)
+
+
+def explained_acronym_facts(sentence: str) -> list[ExtractedFact]:
+    """Acronyms explained after them: "Raw T - which stands for Realise And Witness Talent"."""
+    found = []
+    for match in _EXPLAINED_RE.finditer(sentence):
+        acronym = match.group("acr")
+        words = match.group("exp").split()
+        while words and words[-1].lower() in _CONNECTORS:
+            words.pop()  # "... Witness Talent and": the connector starts what follows
+        letters = "".join(ch for ch in acronym if ch.isalpha()).upper()
+        every_initial = "".join(w[0].upper() for w in words if w[:1].isalpha())
+        if words and letters in {_initials(words), every_initial}:
+            found.append(ExtractedFact(acronym, STANDS_FOR, " ".join(words), sentence))
+    return found
+
+
 def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
     """The role patterns that can match ``sentence`` (all of them unless it is ASCII).
 
@@ -299,6 +322,8 @@ def extract_facts(sentences: Iterable[str]) -> list[ExtractedFact]:
 def sentence_facts(sentence: str) -> list[ExtractedFact]:
     """Every fact one sentence states, by every pattern (no quick pre-check)."""
     facts = acronym_facts(sentence) if "(" in sentence else []
+    if " for " in sentence:
+        facts += explained_acronym_facts(sentence)
     return facts + role_facts(sentence)
 
 
@@ -343,4 +368,9 @@ def may_state_facts(sentence: str) -> bool:
     if "(" in sentence or not sentence.isascii():  # non-ASCII: case rules beyond lower()
         return True
     low = sentence.lower()
-    return any(word in low for word in _ROLE_WORDS) or any(word in low for word in _VERB_WORDS)
+    return (
+        any(word in low for word in _ROLE_WORDS)
+        or any(word in low for word in _VERB_WORDS)
+        or "short for" in low
+        or "stands for" in low
+    )

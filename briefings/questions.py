@@ -593,6 +593,13 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
     return "".join(out)
 
 
+_STAND_FOR_RE = re.compile(
+    r"\b(?:what|wat)\s+(?:does|do|did|is)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
+    r"([\w&.-]+(?:\s+[\w&.-]+)?)\s+(?:stand\s+for|short\s+for|mean)\b",
+    re.IGNORECASE,
+)
+
+
 def analyse_question(question: str, previous: Answer | None = None) -> QuestionAnalysis:
     """Expected answer type, names, relation and search terms of a question."""
     text = _recase_countries(_IDIOM_RE.sub(lambda m: _IDIOMS[m.group(0).lower()], normalise(question)))
@@ -603,6 +610,9 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
     # the role only describes X, and the sentence with the date need not repeat it.
     relation = _asked_relation(text) if expected not in {MONEY, NUMBER, PERCENTAGE, DATE} else None
     entities = question_entities(text)
+    spelled = _STAND_FOR_RE.search(text) if relation == STANDS_FOR else None
+    if spelled:
+        entities = [spelled.group(1)]  # "what does raw t stand for": the whole of "raw t", any case
     words = set(re.findall(r"[a-z']+", low))
     used_previous = False
     if previous is not None and previous.subject and (words & PRONOUNS):

@@ -926,6 +926,17 @@ async def test_a_former_holder_of_a_role_is_not_its_holder(newsroom: Newsroom, c
     assert (await newsroom.ask("Who's the MD at Korvask?")).text == "Olga Berg"
 
 
+async def test_an_acronym_asked_in_lower_case(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Reed signed a new act, Fab K - which stands for Friends And Brothers Kollective - on Monday.",
+        "Reed signs Fab K",
+        clock.now,
+    )
+    answer = await newsroom.ask("what does fab k stand for, the band tom reed signed?")
+    assert answer.text == "Friends And Brothers Kollective"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,

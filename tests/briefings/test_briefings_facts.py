@@ -78,6 +78,20 @@ def test_a_name_that_goes_on_in_lower_case_is_not_the_organisation() -> None:
     assert facts == {("Tom Reed", "chairs", "Varn Commons")}
 
 
+def test_an_acronym_explained_after_it() -> None:
+    facts = extract_facts(
+        [
+            "I went to see this band, Fab K - which stands for Friends And Brothers Kollective - last year.",
+            "The VCA, short for the Varn Cricket Association, met on Monday.",
+            "He voted for Tom Reed.",
+        ]
+    )
+    assert _triples(facts) == {
+        ("Fab K", STANDS_FOR, "Friends And Brothers Kollective"),
+        ("VCA", STANDS_FOR, "Varn Cricket Association"),
+    }
+
+
 def test_extract_facts_removes_repeats() -> None:
     sentences = ["Anna Berg, leader of the Free Citizens Party, spoke."] * 2
     assert len(extract_facts(sentences)) == 1
