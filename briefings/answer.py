@@ -775,6 +775,21 @@ class AnswerEngine:
         articles = {
             a.id: a for a in await self._store.articles(list(dict.fromkeys(h.article_id for h in hits)))
         }
+        if analysis.expected == PLACE and question.predicate.keys() & _BASED_WORDS:
+            based = _based_in([*analysis.entities, *(n for names in expansions.values() for n in names)], hits)
+            if based is not None:
+                place, saying = based
+                cited = _dedupe([articles[h.article_id] for h in saying if h.article_id in articles])
+                return Answer(
+                    question=analysis.question,
+                    text=place,
+                    evidence=saying[0].text,
+                    citations=tuple(Citation.from_article(a) for a in cited),
+                    as_of=max((w for w in (_when(a) for a in cited) if w is not None), default=None),
+                    confidence=0.9,
+                    closest_story=await self._story_or_none(saying[0].story_id),
+                    subject=subject,
+                )
         relation_cues: tuple[str, ...] = ()
         if analysis.relation is not None and analysis.relation != STANDS_FOR:
             relation_cues = RELATION_FAMILIES[analysis.relation][1]
@@ -1226,6 +1241,34 @@ def _paid_as_trade(analysis: QuestionAnalysis, sentence_stems: set[str]) -> froz
 # "The new chief executive": the sentence may say "newly-appointed", or nothing of the kind, so
 # these words count as said.
 _TIME_QUALIFIERS = frozenset(stem(w) for w in "new current present latest".split())
+
+
+_BASED_WORDS = frozenset({stem("based"), stem("headquartered")})
+
+
+def _based_in(names: Sequence[str], hits: Sequence[SentenceHit]) -> tuple[str, list[SentenceHit]] | None:
+    """Where "Frankfurt-based Deutsche Boerse" says a named firm is based: the place and the
+    sentences that say so. None when no sentence does, or when they disagree."""
+    found: dict[str, list[SentenceHit]] = {}
+    for name in names:
+        if len(name) < 3:
+            continue
+        pattern = re.compile(
+            rf"\b((?:[A-Z][\w.'’]*\s){{0,2}}[A-Z][\w.'’]*)-based\s+(?:[a-z][\w-]*\s+){{0,3}}{re.escape(name)}\b"
+        )
+        for hit in hits:
+            match = pattern.search(hit.text)
+            if match is None:
+                continue
+            words = match.group(1).split()
+            while words and words[0].lower() in STOPWORDS:
+                words.pop(0)  # "The New York-based ...": the place is "New York"
+            if words:
+                found.setdefault(" ".join(words), []).append(hit)
+    if len(found) != 1:
+        return None
+    place, saying = next(iter(found.items()))
+    return place, saying
 
 
 def _predicate_needed(count: int) -> float:

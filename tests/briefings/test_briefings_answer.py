@@ -937,6 +937,20 @@ async def test_an_acronym_asked_in_lower_case(newsroom: Newsroom, clock: Clock) 
     assert answer.text == "Friends And Brothers Kollective"
 
 
+async def test_a_firm_described_as_based_somewhere(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Port Selmouth-based grain trader Korla Mills has bid £40m for the Tarn Exchange.\n\n"
+        "The deal would move the exchange's headquarters to London, critics fear.",
+        "Korla Mills bids for exchange",
+        clock.now,
+    )
+    answer = await newsroom.ask("Which city is Korla Mills based in?")
+    assert answer.text == "Port Selmouth"
+    assert answer.citations and answer.evidence.startswith("Port Selmouth-based")
+    assert (await newsroom.ask("where is korla mills headquartered?")).text == "Port Selmouth"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
