@@ -1085,6 +1085,8 @@ class AnswerEngine:
                 return False  # "appointed children's commissioner": not someone named captain
             if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
                 return False  # an age is written in figures, and is not a share or a sum
+            if analysis.expected == PERSON and _takes_plural_verb(candidate):
+                return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
                 return False  # "Tuesday's Ecofin" is a meeting; "Bolton boss Sam Allardyce" is no club
             if count_of is not None and not _counts(candidate, count_of):
@@ -1289,10 +1291,16 @@ def _modifier(candidate: Candidate) -> bool:
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
 
 
+_COUNT_QUALIFIERS = frozenset("other more further new extra additional".split())
+
+
 def _counts_things(candidate: Candidate) -> bool:
     """Whether a number counts things ("400 customers"): a plural noun comes right after it."""
     tokens = candidate.sentence.tokens
-    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    at = candidate.last
+    if at < len(tokens) and tokens[at].low in _COUNT_QUALIFIERS:
+        at += 1  # "two other clubs", "three more games"
+    after = tokens[at] if at < len(tokens) else None
     return after is not None and after.text.islower() and after.low.endswith("s") and after.low not in STOPWORDS
 
 
@@ -1587,6 +1595,12 @@ _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split(
 
 _COUNTRY_NOUNS = frozenset({"country", "nation"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _takes_plural_verb(candidate: Candidate) -> bool:
+    """A name followed by "are" or "were" is a team or a firm (in British usage), never one person."""
+    tokens = candidate.sentence.tokens
+    return candidate.last < len(tokens) and tokens[candidate.last].low in {"are", "were"}
 
 
 def _after_weekday_or_role(candidate: Candidate, expected: str) -> bool:

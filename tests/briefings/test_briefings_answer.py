@@ -951,6 +951,19 @@ async def test_a_firm_described_as_based_somewhere(newsroom: Newsroom, clock: Cl
     assert (await newsroom.ask("where is korla mills headquartered?")).text == "Port Selmouth"
 
 
+async def test_a_team_or_a_count_is_not_the_person_or_the_sum(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Selmouth Rovers are closing in on a £2m deal for Varn's Ivo Brand after his agent flew to Tarn.\n\n"
+        "His agent says he has received an offer for Brand which dwarfs Selmouth's and that two other clubs "
+        "want to talk.",
+        "Rovers in talks over Brand",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who is Ivo Brand's agent?")).text is None
+    assert (await newsroom.ask("How much are Selmouth offering Ivo Brand to stay?")).text is None
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
