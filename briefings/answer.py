@@ -603,6 +603,10 @@ class AnswerEngine:
         relations, cues = RELATION_FAMILIES[analysis.relation]
         if analysis.relation != "deputy_leader_of" and _asked_modifier(analysis.text, cues):
             return None  # a stored role has no qualifier: "assistant manager" is read from sentences
+        if analysis.focus and analysis.expected == PERSON and not any(
+            stem(analysis.focus) in terms(cue) for cue in (*cues, *RELATION_SYNONYMS.get(analysis.relation, ()))
+        ):
+            return None  # "which judge is in charge of the case": not the stored boss of Balco
         if analysis.relation == STANDS_FOR:
             entity = analysis.entities[0]
         else:
@@ -1083,8 +1087,12 @@ class AnswerEngine:
                 and not _described_in(candidate, role_from_verb, articles.get(view.key.article_id))
             ):
                 return False  # "appointed children's commissioner": not someone named captain
+            if analysis.expected in {MONEY, NUMBER} and _vague_amount(candidate.text):
+                return False  # "millions of pounds" says no sum
             if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
                 return False  # an age is written in figures, and is not a share or a sum
+            if relation_cues and analysis.expected == PERSON and _role_elsewhere(candidate, targets):
+                return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
@@ -1410,8 +1418,29 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
             after = tokens[candidate.last + numbers[0] + 1 : candidate.last + numbers[0] + 3]
             if any(t.stem in counted for t in after):
                 return True
+    if after and after[0].stem not in counted and _plural_noun(after[0]):
+        return False  # "people in 13 countries" counts countries, not the people asked about
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     return any(t.stem in counted for t in near)
+
+
+_VAGUE_AMOUNTS = frozenset("hundreds thousands millions billions dozens tens scores many several".split())
+
+
+def _vague_amount(text: str) -> bool:
+    """"Millions", "tens of thousands": an order of size, not an amount."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return not any(ch.isdigit() for ch in text) and bool(words) and all(w in _VAGUE_AMOUNTS | {"of"} for w in words)
+
+
+def _plural_noun(token: Token) -> bool:
+    low = token.low
+    return token.text.isalpha() and token.text.islower() and low.endswith("s") and not low.endswith("ss") and (
+        low not in STOPWORDS and low not in _NOT_PLURAL_NOUNS
+    )
+
+
+_NOT_PLURAL_NOUNS = frozenset("is was has does goes says makes takes gives its this thus plus always perhaps".split())
 
 
 # Units a number measures in; a number right before one measures, it does not count.
@@ -1595,6 +1624,21 @@ _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split(
 
 _COUNTRY_NOUNS = frozenset({"country", "nation"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+_APPOSED_ROLE_RE = re.compile(
+    r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+){0,3}?(?:director[- ]general|chief executive|chairman|chairwoman|"
+    r"president|leader|head|boss|chief|director|founder|owner|manager|coach|spokesman|spokeswoman|editor|"
+    r"secretary[- ]general|governor|minister|captain)\s+(?:of|at|for)\s+(?:the\s+)?"
+    r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
+)
+
+
+def _role_elsewhere(candidate: Candidate, targets: Sequence[str]) -> bool:
+    """Whether the sentence gives the person a role in an organisation the question does not name:
+    "Digby Jones, director general of the UK's CBI" when Cadbury Schweppes's head is asked for."""
+    match = _APPOSED_ROLE_RE.match(candidate.sentence.text[candidate.end :])
+    return match is not None and bool(targets) and not _matches(_bare_name(match.group(1)), targets)
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:

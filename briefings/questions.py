@@ -200,7 +200,7 @@ _MONEY_CUES = re.compile(
     r"\b(?:cost|costs|pay|paid|paying|spend|spent|spending|worth|price|fund|funds|given|give|gave|hand|"
     r"handed|raise|raised|earn|earned|sell|sold|profit|profits|loss|losses|fine|fined|charge|invest|"
     r"invested|bid|bids|offer|offers|offered|offering|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash|"
-    r"lend|lent|loan|loaned|borrow|borrowed|donate|donated)\b"
+    r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages)\b"
 )
 
 

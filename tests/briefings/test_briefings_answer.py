@@ -964,6 +964,25 @@ async def test_a_team_or_a_count_is_not_the_person_or_the_sum(newsroom: Newsroom
     assert (await newsroom.ask("How much are Selmouth offering Ivo Brand to stay?")).text is None
 
 
+async def test_a_number_or_a_name_that_belongs_to_something_else(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn poll found that a majority of people in 13 countries thought the economy was doing well.\n\n"
+        "The Varn Film Fund spends millions of pounds on short films, said its chief executive Ola Berg.\n\n"
+        "Korvask boss Ivan Petrov says the case against him is false.\n\n"
+        "The visit was led by Tom Reed, director general of the Varn Chamber of Trade, and included "
+        "Selmouth Foods.",
+        "Varn poll",
+        clock.now,
+    )
+    assert (await newsroom.ask("how many people took part in the Varn poll?")).text is None
+    # A bonus is a sum, and "millions of pounds" is none.
+    assert analyse_question("How much of a bonus did the Varn Film Fund chief executive get?").expected == "money"
+    assert (await newsroom.ask("How much of a bonus did the Varn Film Fund chief executive get?")).text is None
+    assert (await newsroom.ask("Which judge is in charge of the Korvask case?")).text is None
+    assert (await newsroom.ask("who runs selmouth foods?")).text is None
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
