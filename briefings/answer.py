@@ -1020,6 +1020,7 @@ class AnswerEngine:
             view.rank = rank
 
         asks_country = analysis.expected == PLACE and analysis.focus in _COUNTRY_NOUNS
+        asks_now = _NOW_RE.search(analysis.question) is not None
 
         def keep(candidate: Candidate) -> bool:
             return (
@@ -1093,6 +1094,8 @@ class AnswerEngine:
                 return False  # an age is written in figures, and is not a share or a sum
             if relation_cues and analysis.expected == PERSON and _role_elsewhere(candidate, targets):
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
+            if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
+                return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
@@ -1639,6 +1642,21 @@ def _role_elsewhere(candidate: Candidate, targets: Sequence[str]) -> bool:
     "Digby Jones, director general of the UK's CBI" when Cadbury Schweppes's head is asked for."""
     match = _APPOSED_ROLE_RE.match(candidate.sentence.text[candidate.end :])
     return match is not None and bool(targets) and not _matches(_bare_name(match.group(1)), targets)
+
+
+_NOW_RE = re.compile(r"\b(?:this year|these days|currently|right now|at the moment|at present)\b", re.IGNORECASE)
+_PAST_RE = re.compile(r"\b(?:previous|past|earlier|former) years?\b|\bin the past\b|\bpreviously\b", re.IGNORECASE)
+
+
+def _told_as_past(candidate: Candidate, article: Article | None) -> bool:
+    """Whether the sentence gives the candidate for an earlier time than the question asks about:
+    "Artists who decorated the tree in previous years include Tracey Emin in 2002"."""
+    text = candidate.sentence.text
+    if _PAST_RE.search(text):
+        return True
+    year = re.match(r"\s+in ((?:19|20)\d\d)\b", text[candidate.end :])
+    when = _when(article)
+    return year is not None and when is not None and int(year.group(1)) < when.year
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:

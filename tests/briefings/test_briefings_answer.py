@@ -983,6 +983,18 @@ async def test_a_number_or_a_name_that_belongs_to_something_else(newsroom: Newsr
     assert (await newsroom.ask("who runs selmouth foods?")).text is None
 
 
+async def test_a_question_about_now_is_not_answered_from_the_past(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn Gallery has unveiled its Christmas tree, which visitors may decorate themselves.\n\n"
+        "Artists who have decorated the Varn Gallery tree in previous years include Ola Berg in 2002.",
+        "Gallery unveils tree",
+        clock.now,
+    )
+    assert (await newsroom.ask("who is decorating the varn gallery christmas tree this year")).text is None
+    assert (await newsroom.ask("Who has decorated the Varn Gallery tree before?")).text == "Ola Berg"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
