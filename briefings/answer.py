@@ -782,18 +782,7 @@ class AnswerEngine:
         if analysis.expected == PLACE and question.predicate.keys() & _BASED_WORDS:
             based = _based_in([*analysis.entities, *(n for names in expansions.values() for n in names)], hits)
             if based is not None:
-                place, saying = based
-                cited = _dedupe([articles[h.article_id] for h in saying if h.article_id in articles])
-                return Answer(
-                    question=analysis.question,
-                    text=place,
-                    evidence=saying[0].text,
-                    citations=tuple(Citation.from_article(a) for a in cited),
-                    as_of=max((w for w in (_when(a) for a in cited) if w is not None), default=None),
-                    confidence=0.9,
-                    closest_story=await self._story_or_none(saying[0].story_id),
-                    subject=subject,
-                )
+                return await self._read_answer(analysis, *based, articles, 0.9, subject)
         relation_cues: tuple[str, ...] = ()
         if analysis.relation is not None and analysis.relation != STANDS_FOR:
             relation_cues = RELATION_FAMILIES[analysis.relation][1]
@@ -1205,17 +1194,34 @@ class AnswerEngine:
                 if theirs > mine:
                     best, runner_up = runner_up, best
                 superseded = (runner_up.text,)
-        cited = [articles[h.article_id] for h in best.hits if h.article_id in articles]
-        evidence_hit = best.hits[0]
-        story = await self._story_or_none(evidence_hit.story_id)
+        return await self._read_answer(
+            analysis, best.text, best.hits, articles, confidence, subject, evidence=best.candidate.sentence.text,
+            superseded=superseded,
+        )
+
+    async def _read_answer(
+        self,
+        analysis: QuestionAnalysis,
+        text: str,
+        saying: Sequence[SentenceHit],
+        articles: dict[str, Article],
+        confidence: float,
+        subject: str | None,
+        *,
+        evidence: str | None = None,
+        superseded: tuple[str, ...] = (),
+    ) -> Answer:
+        """An answer read from sentences: the first one that says it is the evidence, and every
+        article that says it is cited; "as of" the newest."""
+        cited = _dedupe([articles[h.article_id] for h in saying if h.article_id in articles])
         return Answer(
             question=analysis.question,
-            text=best.text,
-            evidence=best.candidate.sentence.text,
-            citations=tuple(Citation.from_article(a) for a in _dedupe(cited)),
+            text=text,
+            evidence=evidence or saying[0].text,
+            citations=tuple(Citation.from_article(a) for a in cited),
             as_of=max((w for w in (_when(a) for a in cited) if w is not None), default=None),
             confidence=confidence,
-            closest_story=story,
+            closest_story=await self._story_or_none(saying[0].story_id),
             superseded=superseded,
             subject=subject,
         )
@@ -1311,8 +1317,7 @@ def _counts_things(candidate: Candidate) -> bool:
     at = candidate.last
     if at < len(tokens) and tokens[at].low in _COUNT_QUALIFIERS:
         at += 1  # "two other clubs", "three more games"
-    after = tokens[at] if at < len(tokens) else None
-    return after is not None and after.text.islower() and after.low.endswith("s") and after.low not in STOPWORDS
+    return at < len(tokens) and _plural_noun(tokens[at])
 
 
 def _says_kind(candidate: Candidate, focus: str) -> bool:
@@ -1437,6 +1442,7 @@ def _vague_amount(text: str) -> bool:
 
 
 def _plural_noun(token: Token) -> bool:
+    """A lower-case word that looks like a plural noun ("clubs", "countries")."""
     low = token.low
     return token.text.isalpha() and token.text.islower() and low.endswith("s") and not low.endswith("ss") and (
         low not in STOPWORDS and low not in _NOT_PLURAL_NOUNS
