@@ -342,11 +342,12 @@ def _common_abbreviation(word: str) -> bool:
     return (word.isupper() and len(word) <= 2) or re.fullmatch(r"[A-Z]{2,4}s", word) is not None
 
 
-def _other_names(view: SentenceView, known: set[str]) -> int:
+def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = frozenset()) -> int:
     """How many names a sentence holds that the question does not: runs of capitalised words,
     not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
     hold some of the question's words count: in "His album Egypt won the award, while the
-    newcomer prize went to Chango Spasiuk", the second clause is about something else."""
+    newcomer prize went to Chango Spasiuk", the second clause is about something else. A name
+    right after one of ``roles`` (the question's "chief executive") is the one the question means."""
     tokens = view.tokens
     clause_of: list[int] = []
     clause = 0
@@ -379,6 +380,7 @@ def _other_names(view: SentenceView, known: set[str]) -> int:
             run
             and (not asked or clause_of[run[0]] in asked)
             and not any(tokens[i].stem in known for i in run)
+            and not (run[0] > 0 and tokens[run[0] - 1].stem in roles)  # "chief executive John Beaumont"
             and not (len(run) == 1 and _adjectival(tokens[run[0]].text))
         ):
             count += 1
@@ -795,6 +797,7 @@ class AnswerEngine:
         )
         targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
         entity_stems = {t for e in analysis.entities for t in terms(e)}
+        asked_roles = frozenset(question.all_stems & _ROLE_TITLES)
 
         question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
         # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
@@ -905,7 +908,7 @@ class AnswerEngine:
             if (
                 (elsewhere or (topical and analysis.expected not in _NAMED_TYPES))
                 and not _points_back(hit.text)
-                and _other_names(view, entity_stems) > (1 if analysis.expected in _NAMED_TYPES else 0)
+                and _other_names(view, entity_stems, asked_roles) > (1 if analysis.expected in _NAMED_TYPES else 0)
             ):
                 # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
                 # sentence names something else where the question's name would be.
@@ -927,7 +930,7 @@ class AnswerEngine:
             described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
             if described and len(described) == len(analysis.descriptors) and article is not None:
                 have = said.stems(article)
-                if not any(d in have for d in described):
+                if not any(d in have or _countries_of(d) & have for d in described):
                     dropped["description missing"] += 1
                     continue
             # A number or year the question gives ("in 2005") must be there too.
@@ -973,7 +976,7 @@ class AnswerEngine:
             share = predicate_share(
                 question,
                 sentence_stems | before_stems | _TIME_QUALIFIERS,
-                ignore=relation_stems | analysis.descriptors | _paid_as_trade(analysis, sentence_stems),
+                ignore=relation_stems | analysis.descriptors | _money_words_said(analysis, view, sentence_stems),
             )
             if share is not None and share < _predicate_needed(len(question.predicate)):
                 if view.coverage > best_coverage:
@@ -1247,14 +1250,18 @@ _TRADE_WORDS = frozenset(
 )
 
 
-def _paid_as_trade(analysis: QuestionAnalysis, sentence_stems: set[str]) -> frozenset[str]:
-    """"How much did Diageo pay for Chalone?" is answered by "Diageo ... agreed to buy Chalone for $260m".
+_WORTH_WORDS = frozenset(stem(w) for w in "worth value valued cost costs price".split())
 
-    In a money question the payment is what the amount is; a sentence telling of the sale says it.
-    """
-    if analysis.expected != MONEY or not sentence_stems & _TRADE_WORDS:
+
+def _money_words_said(analysis: QuestionAnalysis, view: SentenceView, sentence_stems: set[str]) -> frozenset[str]:
+    """The money words of a money question that a sentence says by giving the sum:
+    - "How much did Diageo pay for Chalone?" is answered by "Diageo ... agreed to buy Chalone
+      for $260m": the payment is what the amount of a sale is;
+    - "How much is the prize worth?" by "The new £60,000 award": a sum is a worth and a cost."""
+    if analysis.expected != MONEY:
         return frozenset()
-    return _PAYMENT_WORDS
+    said = _WORTH_WORDS if any(t.text[:1] in "$£€" for t in view.tokens) else frozenset()
+    return said | _PAYMENT_WORDS if sentence_stems & _TRADE_WORDS else said
 
 
 # "The new chief executive": the sentence may say "newly-appointed", or nothing of the kind, so
@@ -1598,6 +1605,19 @@ def _nationalities() -> dict[str, frozenset[str]]:
         for country in _NATIONALITY_NAMES.get(nationality, countries):
             found[country].add(tokenize(nationality)[0].stem)
     return {country: frozenset(stems) for country, stems in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_stems() -> dict[str, frozenset[str]]:
+    return {
+        tokenize(nationality)[0].stem: frozenset(tokenize(c)[0].stem for c in countries)
+        for nationality, countries in _NATION_OF.items()
+    }
+
+
+def _countries_of(nationality_stem: str) -> frozenset[str]:
+    """The stems of the countries a nationality's stem stands for ("japan" for "japanes")."""
+    return _country_stems().get(nationality_stem, frozenset())
 
 
 def _nationality_stems(country: str) -> frozenset[str]:

@@ -256,9 +256,11 @@ def expected_type(low: str) -> tuple[str, str | None]:
     ):
         return PERCENTAGE, None
     if re.search(
-        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)?\s+(?:the\s+|its\s+|their\s+)?(?:[a-z&.-]+'s\s+)?"
+        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)?\s+(?:the\s+|its\s+|their\s+)?"
+        r"(?:(?:[a-z&.-]+\s+){0,2}[a-z&.-]+(?:'s|’s|')\s+)?"
         r"(?:(?:average|total|asking|starting|typical|current|annual|combined|estimated|retail)\s+)?"
-        r"(?:price|cost|value|valuation|fee|salary|wage|budget|fine|bill|profit|turnover|revenue)s?\b",
+        r"(?:price|cost|value|valuation|fee|salary|wage|budget|fine|bill|profit|turnover|revenue|"
+        r"(?:net |operating )?income|earnings|takings|debt|bonus|pay)s?\b",
         low,
     ) or re.search(r"\bwhat does .{0,40}\bcost\b", low):
         return MONEY, None

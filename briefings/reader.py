@@ -976,6 +976,7 @@ PARAPHRASES = _paraphrases(
     "prison; replace replaced succeed succeeded; join joined signed sign; increase rise rose grew grow; "
     "fall fell drop dropped decline declined; visit visited travel travelled flew fly trip; "
     "vote voted voting election elections ballot; lose loss losses; found start started; "
+    "talks summit; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

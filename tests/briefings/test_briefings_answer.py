@@ -995,6 +995,28 @@ async def test_a_question_about_now_is_not_answered_from_the_past(newsroom: News
     assert (await newsroom.ask("Who has decorated the Varn Gallery tree before?")).text == "Ola Berg"
 
 
+async def test_descriptions_and_sums_said_another_way(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla Motors, majority-owned by Japan's Tarumi, said steel costs had hit its profits.\n\n"
+        "The Varn Book Trust was criticised over its spending.\n\n"
+        "Chief executive Ola Berg was paid a bonus of £44,500, despite a fall in sales.\n\n"
+        "The new £70,000 Selmouth award is open to writers of every nationality.\n\n"
+        "Officials met at a two-day summit at Tarn House, the minister's country home.",
+        "Korla profits hit",
+        clock.now,
+    )
+    # "Japanese" is said as "Japan's"; the chief executive the question means is not another name.
+    assert (await newsroom.ask("which japanese firm owns most of korla motors?")).text == "Tarumi"
+    assert (await newsroom.ask("How much of a bonus did the Varn Book Trust's chief executive get?")).text == (
+        "£44,500"
+    )
+    # A sum says what a prize is worth; a summit is where talks are held.
+    assert analyse_question("what was Korla Motors' net income for 2004?").expected == "money"
+    assert (await newsroom.ask("How much is the new Selmouth award worth?")).text == "£70,000"
+    assert (await newsroom.ask("Where were the two-day talks held?")).text == "Tarn House"
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
