@@ -12,9 +12,15 @@ the cross-validation they are trained on the other folds' scores from nested lin
 left out both the held-out fold and the fold being scored, and the shipped trees on the
 out-of-fold scores of the k fold models.
 
-Run: python bench/train_reader.py [--data FILE] [--folds 5] [--rerank] [--write]
+Run: python bench/train_reader.py [--data FILE] [--folds 5] [--rerank] [--no-syntax] [--write]
 --write saves the weights trained on the whole file to briefings/data/reader_weights.json, and
 with --rerank the trees to briefings/data/reader_trees.json. Training the trees needs lightgbm.
+
+The candidates of :func:`briefings.reader.read` also carry the tagger's phrase features
+(``briefings.reader.syntax_features``); the news engine's do not. So the file holds two sets:
+"syntax_weights", trained with them (read() and the trees use these; the figures above are
+theirs), and "weights", trained on the same data without them (the news engine's). --no-syntax
+leaves the phrase features out altogether, to compare, and writes one set.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from briefings.reader import (  # noqa: E402
     TOP_SENTENCES,
     Candidate,
     SentenceView,
+    is_syntax_feature,
     normalise_answer,
     paragraph_candidates,
     question_view,
@@ -83,7 +90,7 @@ def f1_score(prediction: str, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def build(data: dict, top_sentences: int = TOP_SENTENCES) -> list[dict]:
+def build(data: dict, top_sentences: int = TOP_SENTENCES, syntax: bool = True) -> list[dict]:
     """Per question: article index, candidate texts, feature dicts, positive flags, gold answers."""
     items = []
     for article_index, article in enumerate(data["data"]):
@@ -95,7 +102,7 @@ def build(data: dict, top_sentences: int = TOP_SENTENCES) -> list[dict]:
                 analysis = analyse_question(qa["question"])
                 question = with_sentence_idf(question_view(analysis), sentences)
                 views = rank_sentences([sentence_view(s, question) for s in sentences])
-                found = paragraph_candidates(question, views, top_sentences)
+                found = paragraph_candidates(question, views, top_sentences, syntax=syntax)
                 items.append(
                     {
                         "article": article_index,
@@ -307,11 +314,12 @@ def main() -> None:
     parser.add_argument("--rerank", action="store_true", help="also train and score the second-stage trees")
     parser.add_argument("--k", type=int, default=RERANK_K, help="candidates the trees reorder")
     parser.add_argument("--rounds", type=int, default=TREE_ROUNDS, help="trees")
+    parser.add_argument("--no-syntax", action="store_true", help="leave out the tagger's features (to compare)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
     started = time.perf_counter()
-    items = build(data)
+    items = build(data, syntax=not args.no_syntax)
     reach = sum(any(it["positive"]) for it in items) / len(items)
     print(
         f"{len(items)} questions, candidates built in {time.perf_counter() - started:.0f}s; "
@@ -363,19 +371,22 @@ def main() -> None:
             f"F1 {sum(n * f for n, _, f in tree_results) / total:.1f}"
         )
     if args.write:
+        # Two sets: "weights" without the tagger's features, for the news engine's candidates
+        # (which have none), and "syntax_weights" with them, for read() and the trees.
         names = feature_names(items)
-        w = train(items, names, args.epochs)
-        weights = {name: round(float(w[i]), 3) for name, i in names.items() if abs(w[i]) >= 0.005}
+        plain_names = {name: i for i, name in enumerate(n for n in names if not is_syntax_feature(n))}
+        payload: dict[str, object] = {"trained_on": args.data.name}
+        for key, wanted in (("weights", plain_names), ("syntax_weights", names)):
+            if key == "syntax_weights" and len(wanted) == len(plain_names):
+                break  # --no-syntax: one set
+            w = train(items, wanted, args.epochs)
+            weights = {name: round(float(w[i]), 3) for name, i in wanted.items() if abs(w[i]) >= 0.005}
+            payload[key] = weights
+            em, f1 = evaluate(items, weights)
+            print(f"{key}: {len(weights)} weights; on their own training data EM {em:.1f} F1 {f1:.1f}")
         WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
-        WEIGHTS.write_text(
-            json.dumps({"trained_on": args.data.name, "weights": weights}, indent=1, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
-        em, f1 = evaluate(items, weights)
-        print(
-            f"wrote {WEIGHTS.relative_to(ROOT)} ({len(weights)} weights); on its own training data "
-            f"EM {em:.1f} F1 {f1:.1f}"
-        )
+        WEIGHTS.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS.relative_to(ROOT)}")
         if args.rerank:
             columns = tree_columns(items, out_of_fold, args.k)
             booster = fit_trees(items, out_of_fold, columns, args.k, args.rounds)

@@ -11,7 +11,9 @@ file the hand-set weights below are used. For :func:`read`, a second stage of bo
 trees (``briefings/data/reader_trees.json``, walked in plain Python) reorders the linear model's
 best few; :func:`score_candidates`, which the news engine uses, keeps the linear scores alone.
 
-No neural model and no downloaded data: everything is regular expressions, stems and sums.
+No neural model and no downloaded data: everything is regular expressions, stems and sums, and
+for :func:`read` the part-of-speech tags and phrase chunks of the rule-based tagger that TextBlob
+ships with its package (see :func:`syntax_features`).
 """
 
 from __future__ import annotations
@@ -1028,19 +1030,38 @@ class ReaderModel:
 
 
 def load_model() -> ReaderModel:
-    """The shipped weights, or the hand-set ones if the package has no weights file."""
-    return _cached_model()
+    """The shipped weights for candidates without the tagger's features (the news engine's), or
+    the hand-set ones if the package has no weights file."""
+    return _cached_models()[0]
+
+
+def load_reader_model() -> ReaderModel:
+    """The shipped weights :func:`read` scores with: trained with :func:`syntax_features`
+    (``syntax_weights`` in the same file), or :func:`load_model`'s if the file has none."""
+    return _cached_models()[1]
+
+
+def is_syntax_feature(name: str) -> bool:
+    """Whether a feature comes from :func:`syntax_features`."""
+    return name.startswith("syn:") or "|syn:" in name
 
 
 @lru_cache(maxsize=1)
-def _cached_model() -> ReaderModel:
+def _cached_models() -> tuple[ReaderModel, ReaderModel]:
     try:
         raw = resources.files("briefings").joinpath("data/reader_weights.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError, ModuleNotFoundError):
-        return ReaderModel(dict(_DEFAULT_WEIGHTS))
+        default = ReaderModel(dict(_DEFAULT_WEIGHTS))
+        return default, default
     data = json.loads(raw)
-    weights = {str(k): float(v) for k, v in data["weights"].items()}
-    return ReaderModel(weights, trained=True, trained_on=data.get("trained_on"))
+    trained_on = data.get("trained_on")
+    plain = ReaderModel({str(k): float(v) for k, v in data["weights"].items()}, trained=True, trained_on=trained_on)
+    # Two sets, because a sum learnt with the phrase features leans on them: without them (as in
+    # the news engine's candidates) its other weights would score worse than weights learnt alone.
+    if not data.get("syntax_weights"):
+        return plain, plain
+    weights = {str(k): float(v) for k, v in data["syntax_weights"].items()}
+    return plain, ReaderModel(weights, trained=True, trained_on=trained_on)
 
 
 def score_candidates(found: list[Candidate], model: ReaderModel) -> list[Candidate]:
@@ -1345,19 +1366,27 @@ def read(
     linear model's order, with its best few reordered by the shipped trees when there are some."""
     question = with_sentence_idf(question_view(analysis), sentences)
     views = rank_sentences([sentence_view(s, question, key=i) for i, s in enumerate(sentences)])
-    ranked = score_candidates(paragraph_candidates(question, views, top_sentences), model or load_model())
+    ranked = score_candidates(paragraph_candidates(question, views, top_sentences), model or load_reader_model())
     # The trees learnt from the shipped weights' scores: other weights keep their own order.
     return rerank(ranked, load_reranker() if model is None else None)
 
 
 def paragraph_candidates(
-    question: QuestionView, views: Sequence[SentenceView], top_sentences: int = TOP_SENTENCES
+    question: QuestionView,
+    views: Sequence[SentenceView],
+    top_sentences: int = TOP_SENTENCES,
+    *,
+    syntax: bool = True,
 ) -> list[Candidate]:
-    """The candidates of the best ``top_sentences`` of ranked sentences (unscored)."""
+    """The candidates of the best ``top_sentences`` of ranked sentences (unscored), with the
+    paragraph's features and (unless ``syntax`` is false) the tagger's :func:`syntax_features`."""
     found: list[Candidate] = []
     stems = [{t.stem for t in view.tokens} for view in views]
     for index, view in enumerate(views[:top_sentences]):
+        parsed = syntax_of(view) if syntax else None
         for candidate in candidates(view, question):
+            if parsed is not None:
+                candidate.features.update(syntax_features(candidate, question, parsed))
             # An answer is seldom the paragraph's running subject, named in sentence after sentence.
             head = view.tokens[candidate.last - 1].stem
             elsewhere = sum(1 for i, other in enumerate(stems) if i != index and head in other)
@@ -1366,6 +1395,266 @@ def paragraph_candidates(
             candidate.features["cov_gap"] = views[0].coverage - view.coverage
             found.append(candidate)
     return found
+
+
+# --- shallow syntax (SQuAD reading only) -------------------------------------------------------
+#
+# Part-of-speech tags and phrase chunks from the Brill tagger and rule chunker that TextBlob
+# bundles (pattern's English lexicon, shipped inside the package: nothing is downloaded). They
+# give :func:`read`'s candidates the signals of constituent structure that the word classes of
+# ``_tag`` only guess at: is the span exactly a noun phrase, does it cut one, is it the object of
+# the question's verb. Only :func:`paragraph_candidates` adds them, so the news engine's
+# :func:`candidates` and scores do not depend on them (nor on the tagger's import time).
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """Tags and chunks of one sentence, one entry per reader token (a token the tagger sees as two
+    pieces, "Levi's" as "Levi" + "'s", has a tag and a chunk for each end)."""
+
+    head: tuple[str, ...]  # Penn tag of the token's first piece
+    tail: tuple[str, ...]  # and of its last piece ("POS" for "Levi's")
+    chunk_in: tuple[int, ...]  # the chunk number of the first piece, -1 outside every chunk
+    chunk_out: tuple[int, ...]  # the chunk number of the last piece
+    kinds: tuple[str, ...]  # chunk number -> NP, VP, PP, ADJP, ADVP, ...
+    spans: tuple[tuple[int, int], ...]  # chunk number -> its reader tokens [first, last)
+    pnp: tuple[bool, ...]  # the token is in a prepositional noun phrase ("in [the Bay Area]")
+    unit: tuple[int, ...]  # the token's phrase counted from the left (chunks, and tokens outside them)
+
+
+_PIECE_RE = re.compile(r"(.*[A-Za-z])(n't|N'T|['’][sS])")
+
+
+def _pieces(text: str) -> list[str]:
+    """The tagger's tokens for one reader token: a possessive or "n't" split off, as in the Penn
+    treebank the lexicon comes from."""
+    text = "".join(text.split()) or "_"
+    match = _PIECE_RE.fullmatch(text)
+    if match:
+        return [match.group(1), match.group(2).replace("’", "'")]
+    return [text]
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Callable[[list[str]], list[list[str]]] | None:
+    """[word, tag, chunk, pnp] for each of a sentence's pieces, or None without TextBlob."""
+    try:
+        from textblob.en import parser  # imported on first use: it takes a second (nltk)
+    except ImportError:  # pragma: no cover - textblob is a dependency
+        return None
+
+    def tag_and_chunk(pieces: list[str]) -> list[list[str]]:
+        tagged = parser.find_tags(pieces)
+        for row in tagged:
+            if _DIGIT_RE.match(row[0]) or (row[0][:1] in "$£€" and _DIGIT_RE.search(row[0])):
+                row[1] = "CD"  # "on 4 July": the contextual rules can make a number a preposition
+        return parser.find_chunks(tagged)
+
+    return tag_and_chunk
+
+
+def syntax_of(view: SentenceView) -> Syntax | None:
+    """The sentence's tags and chunks (cached by its text), or None without the tagger."""
+    return _syntax(tuple(t.text for t in view.tokens))
+
+
+@lru_cache(maxsize=20_000)
+def _syntax(texts: tuple[str, ...]) -> Syntax | None:
+    parse = _tagger()
+    if parse is None or not texts:
+        return None
+    pieces: list[str] = []
+    owner: list[int] = []
+    for index, text in enumerate(texts):
+        for piece in _pieces(text):
+            pieces.append(piece)
+            owner.append(index)
+    rows = parse(pieces)
+    if len(rows) != len(pieces) or any(len(row) < 4 for row in rows):
+        return None
+    iobs = [row[2] for row in rows]
+    after_pp: set[int] = set()
+    for i, row in enumerate(rows):
+        if row[1] == "CD" and iobs[i] == "O":
+            # "in [1950]", "[Super Bowl 50]": the chunker leaves a bare number outside every phrase.
+            if i > 0 and iobs[i - 1].endswith("NP") and rows[i - 1][1] in {"CD", "NNP", "NNPS"}:
+                iobs[i] = "I-NP"
+            else:
+                iobs[i] = "B-NP"
+                if i > 0 and iobs[i - 1].endswith("PP"):
+                    after_pp.add(i)
+    for i in range(1, len(rows)):
+        if rows[i][1] == "POS" and iobs[i - 1].endswith("NP"):
+            # "[Levi 's Stadium]": the chunker cuts at a possessive; one noun phrase here.
+            iobs[i] = "I-NP"
+            if i + 1 < len(rows) and iobs[i + 1] == "B-NP":
+                iobs[i + 1] = "I-NP"
+    kinds: list[str] = []
+    numbers: list[int] = []
+    previous = "O"
+    for iob in iobs:
+        if iob == "O":
+            numbers.append(-1)
+        else:
+            kind = iob[2:]
+            if iob.startswith("B-") or previous == "O" or previous[2:] != kind:
+                kinds.append(kind)
+            numbers.append(len(kinds) - 1)
+        previous = iob
+    in_pnp = {number for row, number in zip(rows, numbers, strict=True) if number >= 0 and row[3] != "O"}
+    in_pnp.update(numbers[i] for i in after_pp)
+    n = len(texts)
+    head = [""] * n
+    tail = [""] * n
+    chunk_in = [-1] * n
+    chunk_out = [-1] * n
+    pnp = [False] * n
+    seen = [False] * n
+    for piece, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        index = owner[piece]
+        if not seen[index]:
+            seen[index] = True
+            head[index] = row[1]
+            chunk_in[index] = number
+        tail[index] = row[1]
+        chunk_out[index] = number
+        pnp[index] = pnp[index] or row[3] != "O" or number in in_pnp
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for index in range(n):
+        for number in (chunk_in[index], chunk_out[index]):
+            if number >= 0:
+                first.setdefault(number, index)
+                last[number] = index + 1
+    spans = tuple((first.get(i, 0), last.get(i, 0)) for i in range(len(kinds)))
+    unit = [0] * n
+    for index in range(1, n):
+        joined = chunk_in[index] >= 0 and chunk_in[index] == chunk_out[index - 1]
+        unit[index] = unit[index - 1] + (0 if joined else 1)
+    return Syntax(
+        tuple(head), tuple(tail), tuple(chunk_in), tuple(chunk_out), tuple(kinds), spans, tuple(pnp), tuple(unit)
+    )
+
+
+def _coarse(tag: str) -> str:
+    """Penn tags in a dozen classes (plural and proper nouns kept apart)."""
+    if tag in {"NNP", "NNPS"}:
+        return "NNP"
+    if tag in {"NN", "NNS"}:
+        return tag
+    if tag.startswith("VB") or tag == "MD":
+        return "VBN" if tag in {"VBN", "VBD"} else "VBG" if tag == "VBG" else "VB"
+    if tag.startswith("JJ"):
+        return "JJ"
+    if tag.startswith("RB"):
+        return "RB"
+    if tag.startswith("PRP") or tag.startswith("W"):
+        return "PRP"
+    if tag in {"DT", "PDT"}:
+        return "DT"
+    if tag in {"IN", "TO", "CD", "CC", "POS"}:
+        return tag
+    return "PUNCT" if not tag[:1].isalpha() else "X"
+
+
+_NP_OPENERS = frozenset({"DT", "PDT", "PRP$", "POS", "WP$"})
+_NEAR_KINDS = frozenset({"PP", "NP", "ADVP", "PRT"})
+
+
+def syntax_features(c: Candidate, q: QuestionView, syntax: Syntax) -> dict[str, float]:
+    """Constituent features of a candidate: its tags, whether it is a whole noun phrase or cuts
+    one, the chunks around it, and whether it is the subject or object of the question's verb."""
+    f: dict[str, float] = {}
+    first, last = c.first, c.last
+    n = len(syntax.head)
+    wh = q.analysis.wh
+    head, tail = syntax.head, syntax.tail
+    tags = [_coarse(head[i]) for i in range(first, last)]
+    lead = _coarse(head[first])
+    end = _coarse(tail[last - 1])
+    f[f"syn:first={lead}"] = 1.0
+    f[f"syn:last={end}"] = 1.0
+    f[f"w:{wh}|syn:last={end}"] = 1.0
+    f[f"syn:prev={_coarse(tail[first - 1]) if first > 0 else 'START'}"] = 1.0
+    f[f"syn:next={_coarse(head[last]) if last < n else 'END'}"] = 1.0
+    if all(t == "NNP" or t == "PUNCT" for t in tags) and tags[0] == "NNP":
+        f["syn:all_nnp"] = 1.0
+    if "CD" in tags:
+        f["syn:has_cd"] = 1.0
+    verbs = sum(1 for t in tags if t.startswith("VB"))
+    if verbs:
+        f["syn:has_verb"] = 1.0
+        f[f"w:{wh}|syn:has_verb"] = 1.0
+    # Chunk structure: which chunks the span touches and whether it meets their edges.
+    numbers = {syntax.chunk_in[i] for i in range(first, last)} | {syntax.chunk_out[i] for i in range(first, last)}
+    inside = syntax.chunk_in[first]
+    outside = syntax.chunk_out[last - 1]
+    starts = inside >= 0 and (first == 0 or syntax.chunk_out[first - 1] != inside)
+    if inside >= 0 and not starts:
+        # "the [Carolina Panthers]": a chunk's determiners may stay out of the answer.
+        lo = syntax.spans[inside][0]
+        starts = all(head[i] in _NP_OPENERS for i in range(lo, first))
+    ends = outside >= 0 and (last == n or syntax.chunk_in[last] != outside)
+    f["syn:starts_chunk"] = 1.0 if starts else 0.0
+    f["syn:ends_chunk"] = 1.0 if ends else 0.0
+    whole = starts and ends and len(numbers) == 1
+    kind = syntax.kinds[inside] if whole else None
+    if whole:
+        f[f"syn:whole={kind}"] = 1.0
+        f[f"w:{wh}|syn:whole={kind}"] = 1.0
+    else:
+        chunks = len(numbers - {-1}) + (1 if -1 in numbers else 0)
+        f[f"syn:chunks={min(chunks, 4)}"] = 1.0
+        if not starts:
+            f["syn:cuts_left"] = 1.0
+        if not ends:
+            f["syn:cuts_right"] = 1.0
+    if not whole and starts and ends and -1 not in numbers and all(syntax.kinds[k] in {"NP", "PP"} for k in numbers):
+        # A noun phrase with its prepositional tail: "the University [of Notre Dame]".
+        f["syn:np_pp"] = 1.0
+    if all(syntax.pnp[i] for i in range(first, last)):
+        f["syn:in_pnp"] = 1.0
+        f[f"w:{wh}|syn:in_pnp"] = 1.0
+        before = syntax.chunk_out[first - 1] if first > 0 else -1
+        if before >= 0 and syntax.kinds[before] == "PP":
+            prep = c.sentence.tokens[syntax.spans[before][0]].low
+            f[f"syn:pnp_after={prep}"] = 1.0
+    left = syntax.chunk_out[first - 1] if first > 0 else -1
+    right = syntax.chunk_in[last] if last < n else -1
+    left_kind = syntax.kinds[left] if left >= 0 else "O"
+    right_kind = syntax.kinds[right] if right >= 0 else "O"
+    f[f"syn:lchunk={left_kind}"] = 1.0
+    f[f"syn:rchunk={right_kind}"] = 1.0
+    # Distance to the question's words in phrases rather than tokens: "[the 1995 season] of [the
+    # league]" puts "1995" one phrase from "league", however long the phrases.
+    unit = syntax.unit
+    outside_q = [i for i in c.sentence.matched if i < first or i >= last]
+    if outside_q:
+        gap = min(unit[first] - unit[i] if i < first else unit[i] - unit[last - 1] for i in outside_q)
+        f["syn:phrase_dist_log"] = math.log1p(gap)
+        f[f"w:{wh}|syn:phrase_dist={min(gap, 3)}"] = 1.0
+        if gap == 0:
+            f["syn:q_in_phrase"] = 1.0  # a question word shares the candidate's chunk
+    # The question's verb in the sentence: its object follows, its subject precedes it.
+    tokens = c.sentence.tokens
+    for number, kind_of in enumerate(syntax.kinds):
+        if kind_of != "VP":
+            continue
+        lo, hi = syntax.spans[number]
+        if not any(tokens[i].stem in q.weights and head[i].startswith("VB") for i in range(lo, hi)):
+            continue
+        if first == hi or (inside >= 0 and syntax.spans[inside][0] == hi and starts):
+            f["syn:after_qverb"] = 1.0  # "founded [the company]"
+            f[f"w:{wh}|syn:after_qverb"] = 1.0
+        elif hi < first <= hi + 4 and all(
+            syntax.chunk_in[i] >= 0 and syntax.kinds[syntax.chunk_in[i]] in _NEAR_KINDS for i in range(hi, first)
+        ):
+            f["syn:near_after_qverb"] = 1.0  # "was founded by [Paley]"
+            f[f"w:{wh}|syn:near_after_qverb"] = 1.0
+        if last == lo or (last < lo and all(head[i] in {"RB", "MD", ","} for i in range(last, lo))):
+            f["syn:before_qverb"] = 1.0
+            f[f"w:{wh}|syn:before_qverb"] = 1.0
+    return f
 
 
 # --- answer normalisation (the SQuAD v1.1 rules) ----------------------------------------------
@@ -1392,7 +1681,9 @@ __all__ = [
     "Tree",
     "candidates",
     "fits",
+    "is_syntax_feature",
     "load_model",
+    "load_reader_model",
     "load_reranker",
     "normalise_answer",
     "person_like",
@@ -1410,6 +1701,8 @@ __all__ = [
     "softmax_top",
     "span_shape",
     "stems_of",
+    "syntax_features",
+    "syntax_of",
     "tokenize",
     "widen_to_range",
 ]

@@ -7,7 +7,9 @@ import pytest
 from briefings.questions import analyse_question
 from briefings.reader import (
     candidates,
+    is_syntax_feature,
     load_model,
+    load_reader_model,
     paragraph_candidates,
     person_like,
     question_view,
@@ -106,6 +108,30 @@ def test_paragraph_candidates_mark_the_paragraphs_recurring_words() -> None:
     assert found["Hale & Sons"].features["head_elsewhere_any"] == 0.0
 
 
+def test_paragraph_candidates_get_the_taggers_phrase_features() -> None:
+    sentence = "Ada Morrow bought the old mill in 1950 from the county council."
+    question = question_view(analyse_question("Who bought the old mill?"))
+    views = rank_sentences([sentence_view(sentence, question)])
+    found = {c.text: c.features for c in paragraph_candidates(question, views)}
+    # A whole noun phrase, the subject of the question's verb.
+    assert found["Ada Morrow"]["syn:whole=NP"] == 1.0
+    assert found["Ada Morrow"]["syn:before_qverb"] == 1.0
+    assert found["Ada Morrow"]["syn:first=NNP"] == 1.0 and found["Ada Morrow"]["syn:all_nnp"] == 1.0
+    # A noun phrase without its article is still whole; one inside "from ..." is in a PNP.
+    assert found["county council"]["syn:whole=NP"] == 1.0
+    assert found["county council"]["syn:in_pnp"] == 1.0
+    assert found["1950"]["syn:whole=NP"] == 1.0 and found["1950"]["syn:has_cd"] == 1.0
+    # Spans that cut a phrase or run across several are not whole phrases.
+    for text in ("Morrow", "Morrow bought the old mill", "old mill in 1950"):
+        assert not any(name.endswith("syn:whole=NP") for name in found[text]), text
+    assert found["Morrow"]["syn:cuts_left"] == 1.0
+    assert found["old mill in 1950"]["syn:chunks=3"] == 1.0
+    assert found["old mill in 1950"]["syn:after_qverb"] == 1.0  # it starts the verb's object
+    # The news engine's candidates (and paragraphs read without syntax) have none of them.
+    plain = [*candidates(views[0], question), *paragraph_candidates(question, views, syntax=False)]
+    assert plain and not any("syn:" in name for c in plain for name in c.features)
+
+
 def test_read_prefers_the_answer_of_the_sentence_that_asks_it() -> None:
     paragraph = [
         "Larch Mill stands by the river near Kettleby.",
@@ -122,6 +148,11 @@ def test_the_shipped_model_is_trained_and_knows_the_new_features() -> None:
     assert any(name.startswith("w:who|lgap=") for name in model.weights)
     assert "head_elsewhere" in model.weights
     assert any(name.startswith("lb=") for name in model.weights)
+    # The news engine's weights know nothing of the tagger; read()'s were trained with its features.
+    assert not any(is_syntax_feature(name) for name in model.weights)
+    syntax = load_reader_model()
+    assert syntax.trained and syntax is not model
+    assert "syn:ends_chunk" in syntax.weights and any(name.startswith("syn:whole=") for name in syntax.weights)
 
 
 def test_events_and_places_are_not_people() -> None:

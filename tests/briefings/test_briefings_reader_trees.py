@@ -11,6 +11,7 @@ from briefings.questions import analyse_question
 from briefings.reader import (
     RERANK_COLUMNS,
     Tree,
+    is_syntax_feature,
     load_model,
     load_reranker,
     paragraph_candidates,
@@ -169,5 +170,6 @@ def test_read_works_with_and_without_the_shipped_trees(monkeypatch: pytest.Monke
     monkeypatch.undo()
     shipped = load_reranker()  # the package ships its trees (installed, not only in the checkout)
     assert shipped is not None and shipped.k >= 2 and shipped.trees
+    assert any(is_syntax_feature(name) for name in shipped.names)  # they read the tagger's features too
     ranked = read(analyse_question("When did Ada Morrow buy Larch Mill?"), paragraph)
     assert ranked[0].text == "1950" and ranked[0].rerank_score is not None
