@@ -1433,8 +1433,12 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
             after = tokens[candidate.last + numbers[0] + 1 : candidate.last + numbers[0] + 3]
             if any(t.stem in counted for t in after):
                 return True
-    if after and after[0].stem not in counted and _plural_noun(after[0]):
-        return False  # "people in 13 countries" counts countries, not the people asked about
+    if (
+        after
+        and _plural_noun(after[0])
+        and not any(t.stem in counted for t in tokens[candidate.last : candidate.last + 3])
+    ):
+        return False  # "people in 13 countries" counts countries; "nine overseas embassies" counts embassies
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     return any(t.stem in counted for t in near)
 

@@ -976,6 +976,10 @@ async def test_a_number_or_a_name_that_belongs_to_something_else(newsroom: Newsr
         clock.now,
     )
     assert (await newsroom.ask("how many people took part in the Varn poll?")).text is None
+    await _add(
+        newsroom, "Nine overseas embassies and consulates will close, Varn's foreign minister said.", "Cuts", clock.now
+    )
+    assert (await newsroom.ask("How many Varn embassies and consulates are closing?")).text == "Nine"
     # A bonus is a sum, and "millions of pounds" is none.
     assert analyse_question("How much of a bonus did the Varn Film Fund chief executive get?").expected == "money"
     assert (await newsroom.ask("How much of a bonus did the Varn Film Fund chief executive get?")).text is None
