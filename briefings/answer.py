@@ -43,6 +43,7 @@ from briefings.ports import NewsroomStore
 from briefings.questions import (
     CALENDAR,
     COUNTRIES,
+    DATE,
     EXPANSION,
     HEAD_NOUNS,
     MONEY,
@@ -1013,6 +1014,7 @@ class AnswerEngine:
 
         asks_country = analysis.expected == PLACE and analysis.focus in _COUNTRY_NOUNS
         asks_now = _NOW_RE.search(analysis.question) is not None
+        asked_sex = _sex_of(analysis.question)
 
         def keep(candidate: Candidate) -> bool:
             return (
@@ -1088,6 +1090,12 @@ class AnswerEngine:
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
             if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
                 return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
+            if analysis.expected == DATE and _date_of_saying(candidate, question.predicate.keys()):
+                return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves
+            if asked_sex and _other_sex(view.text, asked_sex):
+                return False  # "European male athlete of 2004": not the woman athlete of 2004
+            if analysis.expected in {ORGANISATION, PLACE, OTHER} and _titled_person(candidate):
+                return False  # "which theatre": not "Sir Cameron Mackintosh"
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
@@ -1145,6 +1153,8 @@ class AnswerEngine:
         for candidate in ranked:
             if analysis.expected in {"number", "money", "percentage", "date"}:
                 candidate.text = widen_to_range(candidate)
+            if analysis.expected == DATE:
+                candidate.text = _with_its_date(candidate)
             elif analysis.expected == "place":
                 candidate.text = _with_direction(candidate)
             if analysis.expected in _NAMED_TYPES:
@@ -1687,6 +1697,65 @@ def _told_as_past(candidate: Candidate, article: Article | None) -> bool:
     year = re.match(r"\s+in ((?:19|20)\d\d)\b", text[candidate.end :])
     when = _when(article)
     return year is not None and when is not None and int(year.group(1)) < when.year
+
+
+_DAY_DATE_RE = re.compile(
+    r"^,?\s+(?:the\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)|(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+\d{1,2}(?:st|nd|rd|th)?)\b"
+)
+
+
+def _with_its_date(candidate: Candidate) -> str:
+    """"Tuesday, 14 June" rather than "Tuesday": a weekday followed by its date answers as both."""
+    if candidate.text.lower() not in _WEEKDAYS:
+        return candidate.text
+    match = _DAY_DATE_RE.match(candidate.sentence.text[candidate.end :])
+    return f"{candidate.text}, {match.group(1)}" if match else candidate.text
+
+
+_SEX_WORDS = {
+    "male": re.compile(r"\b(?:male|men|men's|man's|boys|boys')\b", re.IGNORECASE),
+    "female": re.compile(r"\b(?:female|women|women's|woman|woman's|girls|girls'|ladies|ladies')\b", re.IGNORECASE),
+}
+
+
+def _sex_of(text: str) -> str | None:
+    """Which of men's and women's events or prizes a text names, when it names one only."""
+    named = [sex for sex, words in _SEX_WORDS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def _other_sex(sentence: str, asked: str) -> bool:
+    """Whether a sentence is about the other sex's event or prize than the question's."""
+    told = _sex_of(sentence)
+    return told is not None and told != asked
+
+
+_SAYING = frozenset(stem(w) for w in "said says told tells announced added confirmed reported revealed".split())
+
+
+def _date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
+    """Whether a date is when something was said ("..., Mr Walsh told AP on Wednesday"), and the
+    question does not ask when it was said."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 1 or tokens[at].low != "on" or _SAYING & set(asked):
+        return False
+    return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
+
+
+_PERSON_TITLES = frozenset("sir dame lord lady mr mrs ms dr".split())
+
+
+def _titled_person(candidate: Candidate) -> bool:
+    """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
+    the ground, is not)."""
+    words = candidate.text.split()
+    if len(words) >= 2 and words[0].lower().rstrip(".") in _PERSON_TITLES and words[1][:1].isupper():
+        return True
+    tokens = candidate.sentence.tokens
+    return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in _PERSON_TITLES
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:

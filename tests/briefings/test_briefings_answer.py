@@ -1021,6 +1021,24 @@ async def test_descriptions_and_sums_said_another_way(newsroom: Newsroom, clock:
     assert (await newsroom.ask("Where were the two-day talks held?")).text == "Tarn House"
 
 
+async def test_dates_and_people_read_in_their_place(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Korla Band will play in a tent on Selmouth Green on Tuesday, 14 June.\n\n"
+        "Ivo Brand has been voted Varn Athletics woman athlete of 2004 in the body's annual poll.\n\n"
+        "\"What I do after I leave Tarn Air is too early to say,\" Mr Reed told reporters on Wednesday.\n\n"
+        "The Korla musical has been staged by theatre impresario Sir Tom Vale.",
+        "Korla Band to play Selmouth",
+        clock.now,
+    )
+    # A weekday answers with its date; a man's prize is not a woman's.
+    assert (await newsroom.ask("when is the korla band playing selmouth green")).text == "Tuesday, 14 June"
+    assert (await newsroom.ask("Who was voted Varn Athletics male athlete of 2004?")).text is None
+    # When something was said is not when it happens; a titled man is not a theatre.
+    assert (await newsroom.ask("When is Mr Reed leaving Tarn Air?")).text is None
+    assert (await newsroom.ask("Which theatre is the Korla musical on at?")).text is None
+
+
 async def test_a_title_keeps_its_capitalised_the(newsroom: Newsroom, clock: Clock) -> None:
     await _add(
         newsroom,
