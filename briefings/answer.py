@@ -66,7 +66,9 @@ from briefings.questions import (
     adjectival as _adjectival,
 )
 from briefings.reader import (
+    DAYS,
     PARAPHRASES,
+    PERSON_TITLES,
     Candidate,
     QuestionView,
     ReaderModel,
@@ -1666,7 +1668,6 @@ _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split(
 
 
 _COUNTRY_NOUNS = frozenset({"country", "nation"})
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 _APPOSED_ROLE_RE = re.compile(
@@ -1708,7 +1709,7 @@ _DAY_DATE_RE = re.compile(
 
 def _with_its_date(candidate: Candidate) -> str:
     """"Tuesday, 14 June" rather than "Tuesday": a weekday followed by its date answers as both."""
-    if candidate.text.lower() not in _WEEKDAYS:
+    if candidate.text.lower() not in DAYS:
         return candidate.text
     match = _DAY_DATE_RE.match(candidate.sentence.text[candidate.end :])
     return f"{candidate.text}, {match.group(1)}" if match else candidate.text
@@ -1745,17 +1746,14 @@ def _date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
 
 
-_PERSON_TITLES = frozenset("sir dame lord lady mr mrs ms dr".split())
-
-
 def _titled_person(candidate: Candidate) -> bool:
     """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
     the ground, is not)."""
     words = candidate.text.split()
-    if len(words) >= 2 and words[0].lower().rstrip(".") in _PERSON_TITLES and words[1][:1].isupper():
+    if len(words) >= 2 and words[0].lower().rstrip(".") in PERSON_TITLES and words[1][:1].isupper():
         return True
     tokens = candidate.sentence.tokens
-    return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in _PERSON_TITLES
+    return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:
@@ -1768,7 +1766,7 @@ def _after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
     """A name that opens with a weekday ("Tuesday's Ecofin") names an occasion; an organisation
     or a place asked for is not a name written right after a person's role ("boss Sam Allardyce")."""
     tokens = candidate.sentence.tokens
-    if tokens[candidate.first].low.removesuffix("'s").removesuffix("’s") in _WEEKDAYS:
+    if tokens[candidate.first].low.removesuffix("'s").removesuffix("’s") in DAYS:
         return True
     if expected not in {ORGANISATION, PLACE} or candidate.first == 0:
         return False

@@ -93,14 +93,13 @@ _PLACE_NOUNS = frozenset(
     "city town country state region province constituency place capital venue stadium village "
     "county island nation continent district airport location area river mountain street".split()
 )
-_ORG_NOUNS = frozenset(
+ORG_NOUNS = frozenset(
     "company firm club team group airline party band publisher magazine publication laboratory lab bank organisation "
     "organization network channel newspaper university side carrier chain broadcaster studio label "
     "agency union body retailer supermarket manufacturer maker carmaker school college church consultancy "
     "insurer lender charity watchdog regulator institute website operator committee association federation "
     "department ministry provider supplier distributor".split()
 )
-ORG_NOUNS = _ORG_NOUNS
 _PERSON_NOUNS = frozenset(
     "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
     "director writer author chairman chief executive leader president spokesman politician star "
@@ -112,7 +111,7 @@ _PERSON_NOUNS = frozenset(
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
     _PLACE_NOUNS
-    | _ORG_NOUNS
+    | ORG_NOUNS
     | _PERSON_NOUNS
     | frozenset(
         "line lines route brand store stores shop model family fans supporters shares stake deal workers staff "
@@ -218,7 +217,7 @@ def _noun_kind(word: str) -> str | None:
     """The answer type a noun asks for ("city": place, "airline": organisation), if known."""
     for kind, nouns in (
         (PLACE, _PLACE_NOUNS),
-        (ORGANISATION, _ORG_NOUNS),
+        (ORGANISATION, ORG_NOUNS),
         (PERSON, _PERSON_NOUNS),
         (DATE, _DATE_NOUNS),
         (NUMBER, _NUMBER_NOUNS),

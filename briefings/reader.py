@@ -56,7 +56,7 @@ _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
@@ -324,7 +324,7 @@ def span_shape(tokens: Sequence[Token]) -> str:
         return "percent"
     if any(t.text[0] in "$£€" for t in tokens) or any(t in _CURRENCY_WORDS for t in lows):
         return "money"
-    if any(t in _MONTHS or t in _DAYS for t in lows):
+    if any(t in _MONTHS or t in DAYS for t in lows):
         return "date"
     digits = [t for t in tokens if t.is_num]
     if digits:
@@ -368,7 +368,7 @@ def _extends(tokens: list[Token], index: int, shape_of: str) -> bool:
     if shape_of in {"number", "money", "percent", "year"}:
         return token.is_num or token.low in _SCALE_WORDS or token.low in _CURRENCY_WORDS
     if shape_of == "date":
-        return token.low in _MONTHS or token.low in _DAYS or token.is_num
+        return token.low in _MONTHS or token.low in DAYS or token.is_num
     return False
 
 
@@ -821,7 +821,7 @@ _NUMERIC_WORDS = (
 _NOT_PERSON = (
     _ORG_WORDS
     | _MONTHS
-    | _DAYS
+    | DAYS
     | frozenset(
         "north south east west northern southern eastern western new united national international "
         "minister secretary chancellor chairman spokesman leader president general prime mr mrs ms dr "
@@ -836,13 +836,13 @@ _NOT_PERSON = (
     )
 )
 _PLACE_INTRO = frozenset("of capital city town village county state province region".split())
-_PERSON_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof".split())
+PERSON_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof".split())
 
 
 def person_like(tokens: Sequence[Token]) -> bool:
     """Two to four capitalised words that are not an organisation, a month or a title phrase."""
     words = [t for t in tokens if not t.is_punct]
-    if words and words[0].low.rstrip(".") in _PERSON_TITLES:
+    if words and words[0].low.rstrip(".") in PERSON_TITLES:
         return 1 <= len(words) - 1 <= 3 and all(w.is_cap for w in words[1:])
     if not 2 <= len(words) <= 4:
         return False
@@ -883,7 +883,7 @@ def fits(candidate: Candidate, expected: str) -> bool:
         return all(
             t.is_num
             or t.low in _MONTHS
-            or t.low in _DAYS
+            or t.low in DAYS
             or t.low in _NUMERIC_WORDS
             or t.low in {"of", "between", "and", "early", "late", "mid"}
             for t in span
@@ -907,7 +907,7 @@ def fits(candidate: Candidate, expected: str) -> bool:
             return False
         if len(span) == 1 and len(span[0].low) > 5 and span[0].low.endswith(("ese", "ian", "ish", "ean")):
             return False  # "Lebanese", "Italian": a nationality, not a place
-        return not any(t.low in _MONTHS or t.low in _DAYS for t in span)
+        return not any(t.low in _MONTHS or t.low in DAYS for t in span)
     return True
 
 
@@ -1671,6 +1671,8 @@ def normalise_answer(text: str) -> str:
 
 __all__ = [
     "COMPATIBLE",
+    "DAYS",
+    "PERSON_TITLES",
     "RERANK_COLUMNS",
     "RERANK_RELATIVE",
     "Candidate",
