@@ -41,6 +41,7 @@ from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
 from briefings.questions import (
+    AUXILIARIES,
     CALENDAR,
     COUNTRIES,
     DATE,
@@ -52,6 +53,7 @@ from briefings.questions import (
     ORG_NOUNS,
     ORGANISATION,
     OTHER,
+    PERCENTAGE,
     PERSON,
     PLACE,
     QUESTION_WORDS,
@@ -137,9 +139,10 @@ def _name_stems(name: str) -> list[str]:
     return [t.stem for t in tokenize(name) if not t.is_punct and t.low not in STOPWORDS]
 
 
-def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]) -> bool:
+def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str], text: str | None = None) -> bool:
     """Whether a name of the question is there: most of its words, or its distinctive last word
-    ("Markova" for "Dame Alicia Markova")."""
+    ("Markova" for "Dame Alicia Markova"), which in ``text``, when given, must not be part of
+    another name ("Martin O'Neill" does not name Aston Martin)."""
     wanted = _name_stems(entity)
     if not wanted:
         return True
@@ -149,7 +152,27 @@ def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]
         return True
     if _nationality_stems(entity.lower()) & have:
         return True  # "Chinese banks" for China
-    return _distinctive_last(entity) in have
+    last = _distinctive_last(entity)
+    if last not in have:
+        return False
+    return text is None or last in extra_terms or _stands_alone(last, entity, text)
+
+
+def _stands_alone(last: str, entity: str, text: str) -> bool:
+    """Whether a name's last word (a stem) is written in ``text`` other than inside a longer
+    name: the capitalised words around it must be the name's own."""
+    own = {t.low for t in tokenize(entity)}
+    tokens = tokenize(text)
+    opening = _opening_index(tokens)  # the first word is capitalised whatever it is
+    for index, token in enumerate(tokens):
+        if token.stem != last:
+            continue
+        around = [i for i in (index - 1, index + 1) if 0 <= i < len(tokens) and i != opening]
+        if not any(
+            tokens[i].is_cap and not tokens[i].is_punct and tokens[i].low not in own | _NOT_NAMES for i in around
+        ):
+            return True
+    return False
 
 
 def _shortened(word: str, have: set[str]) -> bool:
@@ -411,6 +434,12 @@ def _matches(name: str, targets: Sequence[str]) -> bool:
 _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())
 
 
+# The last words of firms' names.
+_FIRM_ENDINGS = _COMPANY_WORDS | frozenset(
+    stem(w) for w in "laboratories labs bank airways airlines motors pharmaceuticals industries".split()
+)
+
+
 def _without_company_words(name_terms: Iterable[str]) -> set[str]:
     """A name's terms without the words any firm's name may add ("Menatep Group" is Menatep)."""
     found = set(name_terms)
@@ -539,9 +568,10 @@ class AnswerEngine:
                 analysis = await self._with_names_recased(analysis, previous)
             subject = analysis.entities[0] if analysis.entities else None
             expansions, known = await self._expansions(analysis.entities)
-            answer = await self._from_facts(analysis, expansions, subject, known)
-            if answer is not None:
-                return answer
+            if _unit_asked(analysis.text) is None:  # a division's head is not its company's
+                answer = await self._from_facts(analysis, expansions, subject, known)
+                if answer is not None:
+                    return answer
             return await self._from_sentences(analysis, expansions, subject)
 
     async def _with_names_recased(self, analysis: QuestionAnalysis, previous: Answer | None) -> QuestionAnalysis:
@@ -849,6 +879,7 @@ class AnswerEngine:
             return named(entity, lambda word: said.has(article, word) or said.has(article, _singular(word)))
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
+        unit_asked = _unit_asked(analysis.text)
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
@@ -880,7 +911,7 @@ class AnswerEngine:
             topical: set[str] = set()
             in_sentence = 0
             for entity in analysis.entities:
-                if _entity_present(entity, sentence_stems, set(title_stems)):
+                if _entity_present(entity, sentence_stems, set(title_stems), hit.text):
                     in_sentence += 1
                     continue
                 if _optional_name(entity, analysis):
@@ -948,6 +979,9 @@ class AnswerEngine:
                 for s in missing_numbers
             ):
                 dropped["number missing"] += 1
+                continue
+            if unit_asked is not None and not _mentions(view, unit_asked):
+                dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"
                 continue
             years_elsewhere = set(missing_numbers)
             cue_at: list[int] = []
@@ -1049,6 +1083,7 @@ class AnswerEngine:
         question_low = analysis.text.lower()
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
         asked_nations = _nations_named(analysis.text)
+        asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
             if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
@@ -1092,12 +1127,18 @@ class AnswerEngine:
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
             if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
                 return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
+            if asked_years and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and _of_another_year(
+                candidate, asked_years
+            ):
+                return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"
             if analysis.expected == DATE and _date_of_saying(candidate, question.predicate.keys()):
                 return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves
             if asked_sex and _other_sex(view.text, asked_sex):
                 return False  # "European male athlete of 2004": not the woman athlete of 2004
             if analysis.expected in {ORGANISATION, PLACE, OTHER} and _titled_person(candidate):
                 return False  # "which theatre": not "Sir Cameron Mackintosh"
+            if analysis.expected == PERSON and _place_not_person(candidate, articles.get(view.key.article_id)):
+                return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
@@ -1161,6 +1202,8 @@ class AnswerEngine:
                 candidate.text = _with_direction(candidate)
             if analysis.expected in _NAMED_TYPES:
                 candidate.text = _bare_name(candidate.text)
+            if analysis.expected == PERSON:
+                candidate.text = _without_opening_noun(candidate, written_lower)
             if analysis.expected != PERSON:
                 candidate.text = _with_title_the(candidate)
             key = _answer_key(candidate.text)
@@ -1199,10 +1242,13 @@ class AnswerEngine:
             and analysis.relation is not None
             and runner_up.score >= self._threshold
             and runner_up.candidate.sentence.coverage >= best.candidate.sentence.coverage - 1e-9
+            and not _has_word(runner_up.candidate.sentence.text.lower(), best.text.lower())
         ):
             # Two well-supported answers to a role question from two reports: the newer report
             # wins and the older is mentioned. Two names in one article are not a change over
-            # time (one is usually somebody else's role), so nothing is called "earlier" then.
+            # time (one is usually somebody else's role), so nothing is called "earlier" then; nor
+            # when the other answer's own sentence names this one ("Arsenal boss Arsene Wenger would
+            # consider signing Adrian Mutu").
             other_article = articles.get(runner_up.hits[0].article_id)
             mine, theirs = _when(best_article), _when(other_article)
             if best_article is not other_article and mine is not None and theirs is not None and mine != theirs:
@@ -1284,6 +1330,19 @@ _TIME_QUALIFIERS = frozenset(stem(w) for w in "new current present latest".split
 _BASED_WORDS = frozenset({stem("based"), stem("headquartered")})
 
 
+_UNIT_RE = re.compile(
+    r"(?:'s|’s)\s+(?:[a-z&-]+\s+){0,4}?(division|unit|arm|department|subsidiary|lab|laboratory|wing|branch|bureau)\b",
+    re.IGNORECASE,
+)
+
+
+def _unit_asked(question: str) -> str | None:
+    """The stem of the part of an organisation a question asks about ("Microsoft's home and
+    entertainment division"), whose head is not the organisation's."""
+    match = _UNIT_RE.search(question)
+    return stem(match.group(1).lower()) if match else None
+
+
 def _based_in(names: Sequence[str], hits: Sequence[SentenceHit]) -> tuple[str, list[SentenceHit]] | None:
     """Where "Frankfurt-based Deutsche Boerse" says a named firm is based: the place and the
     sentences that say so. None when no sentence does, or when they disagree."""
@@ -1360,6 +1419,20 @@ def _opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) ->
     return low in STOPWORDS or low in _DISCOURSE_WORDS or low.endswith(("ing", "ed", "ly")) or written_lower(low)
 
 
+def _without_opening_noun(candidate: Candidate, written_lower: Callable[[str], bool]) -> str:
+    """"Stephen Fry" of "Actor Stephen Fry is joining the cast": a name that opens the sentence
+    without its first word, when that word is capitalised only there (the articles write it in
+    lower case) and a name of two words or more is left."""
+    tokens = candidate.sentence.tokens
+    first = candidate.first
+    if first != _opening_index(tokens) or candidate.last - first < 3 or not written_lower(tokens[first].low):
+        return candidate.text
+    rest = tokens[first + 1 : candidate.last]
+    if not all(t.is_cap for t in rest):
+        return candidate.text
+    return candidate.sentence.text[rest[0].start : candidate.end]
+
+
 # Words that open a sentence to link it to the last one (a closed class of English).
 _DISCOURSE_WORDS = frozenset(
     "elsewhere meanwhile however moreover furthermore nevertheless nonetheless instead overall "
@@ -1420,10 +1493,17 @@ def _counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
     focus = analysis.focus
     if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
         return None
-    match = re.search(rf"\bhow many ((?:[a-z-]+ ){{0,2}}){re.escape(focus)}\b", analysis.question.lower())
+    match = re.search(
+        rf"\bhow many ((?:[a-z-]+ ){{0,2}}){re.escape(focus)}((?: [a-z-]+){{0,2}})", analysis.question.lower()
+    )
     if match is None:
         return None
-    words = [*match.group(1).split(), focus]
+    after = []
+    for word in match.group(2).split():  # "sports utility vehicles": the head may come later
+        if word in STOPWORDS or word in AUXILIARIES:
+            break
+        after.append(word)
+    words = [*match.group(1).split(), focus, *after]
     return frozenset(tokenize(w)[0].stem for w in words if w not in STOPWORDS and tokenize(w))
 
 
@@ -1448,14 +1528,41 @@ def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     if (
         after
         and _plural_noun(after[0])
-        and not any(t.stem in counted for t in tokens[candidate.last : candidate.last + 3])
+        and not any(_is_counted(t, counted) for t in tokens[candidate.last : candidate.last + 3])
     ):
         return False  # "people in 13 countries" counts countries; "nine overseas embassies" counts embassies
+    head = _counted_head(tokens, candidate.last)
+    if (
+        head is not None
+        and not _is_counted(head, counted)
+        and not any(t.text.islower() and _is_counted(t, counted) for t in tokens[candidate.last : candidate.last + 3])
+    ):
+        return False  # "several hundred UK citizens" counts citizens: "UK" only says whose
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
-    return any(t.stem in counted for t in near)
+    return any(_is_counted(t, counted) for t in near)
 
 
-_VAGUE_AMOUNTS = frozenset("hundreds thousands millions billions dozens tens scores many several".split())
+def _is_counted(token: Token, counted: frozenset[str]) -> bool:
+    """Whether a word is one of what is counted, or says it another way ("jobs" for staff)."""
+    return token.stem in counted or any(p in counted for p in PARAPHRASES.get(token.stem, ()))
+
+
+def _counted_head(tokens: Sequence[Token], at: int) -> Token | None:
+    """The plural noun a number's phrase ends on ("UK citizens", "overseas embassies"): the last
+    plural noun of the up to three words after the number, before any function word or mark."""
+    head = None
+    for token in tokens[at : at + 3]:
+        if token.is_punct or token.is_num or token.low in STOPWORDS:
+            break
+        if _plural_noun(token):
+            head = token
+    return head
+
+
+_VAGUE_AMOUNTS = frozenset(
+    "hundreds thousands millions billions dozens tens scores many several "
+    "hundred thousand million billion dozen".split()
+)
 
 
 def _vague_amount(text: str) -> bool:
@@ -1644,12 +1751,15 @@ def _nationality_stems(country: str) -> frozenset[str]:
 def _in_question(candidate: Candidate, question_low: str) -> bool:
     """Whether the question itself says the candidate: as whole words, or, for an acronym, as
     part of a longer one ("ID" in "RFID")."""
-    text = _bare_name(candidate.text).lower()
+    bare = _bare_name(candidate.text)
+    text = bare.lower()
     if len(text) < 2:
         return False
     if candidate.shape == "acronym":
         return text in question_low
-    return _has_word(question_low, text)
+    if re.fullmatch(r"[A-Z]{2,}s", bare):
+        text = text[:-1]  # "DVDs" of "dvd"
+    return _has_word(question_low, text) or _has_word(question_low, _singular(text))
 
 
 def _nations_named(text: str) -> frozenset[str]:
@@ -1746,6 +1856,21 @@ def _date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
 
 
+def _of_another_year(candidate: Candidate, years: set[str]) -> bool:
+    """Whether a figure is said to be another year's: "in 2003" right after it (past a bracketed
+    conversion, "£3.24bn ($6.13bn) in 2003"), when the question asks about other years."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if at < len(tokens) and tokens[at].text == "(":
+        while at < len(tokens) and tokens[at].text != ")":
+            at += 1
+        at += 1
+    if at + 1 >= len(tokens) or tokens[at].low not in {"in", "for", "during"}:
+        return False
+    year = tokens[at + 1].text
+    return _YEAR_RE.fullmatch(year) is not None and year not in years
+
+
 def _titled_person(candidate: Candidate) -> bool:
     """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
     the ground, is not)."""
@@ -1754,6 +1879,30 @@ def _titled_person(candidate: Candidate) -> bool:
         return True
     tokens = candidate.sentence.tokens
     return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
+
+
+# The last words of the names of places, never of people.
+_PLACE_ENDINGS = frozenset(
+    "park stadium road street square avenue lane arena airport racecourse centre center palace wharf "
+    "bridge circuit ground".split()
+)
+
+
+def _place_not_person(candidate: Candidate, article: Article | None) -> bool:
+    """"Celtic Park", and "San Jose" in "the final in San Jose": a name that ends as a place's
+    does, or that the sentence puts somewhere ("in", "at", "near") and the article never calls
+    by its last word alone, as it calls a person ("Blair said")."""
+    words = candidate.text.split()
+    if len(words) >= 2 and words[-1].lower() in _PLACE_ENDINGS:
+        return True
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0 or tokens[at].low not in {"in", "at", "near"} or candidate.text.endswith(("'s", "’s")):
+        return False
+    if len(words) < 2 or article is None:
+        return len(words) >= 2
+    alone = re.compile(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b")
+    return alone.search(article.text) is None
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:
@@ -1771,7 +1920,16 @@ def _after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
     if expected not in {ORGANISATION, PLACE} or candidate.first == 0:
         return False
     before = tokens[candidate.first - 1]
-    return before.text.islower() and before.stem in _ROLE_TITLES
+    return before.text.islower() and before.stem in _PERSON_NOUNS
+
+
+# What a name written right after is a person: roles, and players' and artists' callings.
+_PERSON_NOUNS = _ROLE_TITLES | frozenset(
+    stem(w)
+    for w in "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
+    "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
+    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer".split()
+)
 
 
 def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:
@@ -1779,20 +1937,36 @@ def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fr
     - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
     - a company, a channel or an agency is not a country ("Argentina"); a team may be one;
     - "which German city": not Germany itself, nor any country the question names;
-    - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes")."""
+    - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
+      "what is the name of ..." not a sum or a date."""
     name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
         return not (counting and candidate.shape in {"money", "percent"})
     if analysis.expected == ORGANISATION:
+        if name.split()[-1] in _PAPER_ENDINGS and analysis.focus not in _PAPER_NOUNS:
+            return False  # "which drinks group": not the Financial Times, which reported it
         return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
     if analysis.expected == PLACE:
         if analysis.focus in _COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
             return False  # "which country": Argentina, not Perth
         return not ({name} | _NATION_OF.get(name, set())) & nations
+    if analysis.expected == OTHER and _NAME_ASKED_RE.search(analysis.question) and (
+        candidate.shape in {"money", "percent", "number", "year", "date"} or _NUMBER_START_RE.match(candidate.text)
+    ):
+        return False  # a name is no sum
     if analysis.expected == OTHER and candidate.shape == "lower":
         return any(ch.isdigit() or ch in "./@" for ch in candidate.text)
+    if analysis.expected == OTHER and stem(name.split()[-1]) in _FIRM_ENDINGS:
+        return False  # "what drug": not "Forest Laboratories", a firm (a firm is asked as one)
     return True
+
+
+# Newspapers' names end so; they are the news's sources, seldom what a question asks about.
+_PAPER_ENDINGS = frozenset("times journal post telegraph herald gazette tribune chronicle".split())
+_PAPER_NOUNS = frozenset("newspaper paper daily publication title magazine".split())
+_NAME_ASKED_RE = re.compile(r"\bname\b|\bcalled\b", re.IGNORECASE)
+_NUMBER_START_RE = re.compile(r"[$£€]?\d")
 
 
 def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:

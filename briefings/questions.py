@@ -199,7 +199,8 @@ _MONEY_CUES = re.compile(
     r"\b(?:cost|costs|pay|paid|paying|spend|spent|spending|worth|price|fund|funds|given|give|gave|hand|"
     r"handed|raise|raised|earn|earned|sell|sold|profit|profits|loss|losses|fine|fined|charge|invest|"
     r"invested|bid|bids|offer|offers|offered|offering|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash|"
-    r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages)\b"
+    r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages|deficit|surplus|"
+    r"turnover)\b"
 )
 
 
@@ -239,7 +240,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
             following = re.findall(r"[a-z'-]+", low[match.start(2) :])[:3]
             nouns = []
             for word in following:
-                if word in STOPWORDS or word in _AUXILIARIES:
+                if word in STOPWORDS or word in AUXILIARIES:
                     break
                 nouns.append(word)
             noun = next((w for w in nouns if w.endswith("s") and not w.endswith("ss")), noun)
@@ -249,6 +250,8 @@ def expected_type(low: str) -> tuple[str, str | None]:
             if _MONEY_CUES.search(low):
                 return MONEY, noun
             return NUMBER, noun
+        if kind in {"big", "large", "high"} and _MONEY_CUES.search(low):
+            return MONEY, kind  # "how big was the budget deficit": a sum
         return NUMBER, kind
     if re.search(
         r"\bwhat (?:percentage|proportion|percent)\b|\bwhat share\b|\bwhat (?:is|was) the (?:[a-z]+ ){0,2}rate\b", low
@@ -283,7 +286,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
         rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
         following: list[str] = []
         for word in rest[:5]:
-            if word in _AUXILIARIES or (word in STOPWORDS and following):
+            if word in AUXILIARIES or (word in STOPWORDS and following):
                 break
             if word in {"the", "a", "an"}:
                 continue
@@ -322,7 +325,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
 
 
 _PAST_VERBS = frozenset("won got made took sold bought paid gave led ran began became left lost wrote".split())
-_AUXILIARIES = frozenset(
+AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
 
@@ -444,8 +447,8 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
         stop = tokens[index][0] if index >= 0 else ""
         stop_low = stop.lower().replace("’", "'")
         run.reverse()
-        verb_first = stop_low in QUESTION_WORDS - _AUXILIARIES
-        if stop_low in _AUXILIARIES - {"did", "does", "do"} and index > 0:
+        verb_first = stop_low in QUESTION_WORDS - AUXILIARIES
+        if stop_low in AUXILIARIES - {"did", "does", "do"} and index > 0:
             # "Who will play James Bond": after "who will" comes a verb; after "did" the subject.
             verb_first = tokens[index - 1][0].lower() in {"who", "what", "which"}
         if verb_first:
@@ -645,6 +648,7 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
 
 __all__ = [
     "ANSWER_TYPES",
+    "AUXILIARIES",
     "CALENDAR",
     "COUNTRIES",
     "HEAD_NOUNS",

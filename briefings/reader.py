@@ -918,12 +918,15 @@ _RANGE_RE = re.compile(
 
 
 def widen_to_range(candidate: Candidate) -> str:
-    """A number that is one end of a range ("between 40,000 and 50,000") answers as the range."""
+    """A number that is one end of a range ("between 40,000 and 50,000", "100-120") answers as the
+    range, written as the sentence writes it."""
     text = candidate.sentence.text
     for match in _RANGE_RE.finditer(text):
         if match.start(1) <= candidate.start < match.end(2) and candidate.end <= match.end(2) + 1:
-            joiner = text[match.end(1) : match.start(2)].strip()
-            return f"{match.group(1).strip()} {joiner} {match.group(2).strip()}"
+            years = [_YEAR_RE.fullmatch(match.group(i).strip()) is not None for i in (1, 2)]
+            if years[0] != years[1]:
+                break  # "in 2003 to £2.89bn": a year and a sum are no range
+            return text[match.start(1) : match.end(2)].strip()
     return candidate.text
 
 
@@ -978,7 +981,8 @@ PARAPHRASES = _paraphrases(
     "prison; replace replaced succeed succeeded; join joined signed sign; increase rise rose grew grow; "
     "fall fell drop dropped decline declined; visit visited travel travelled flew fly trip; "
     "vote voted voting election elections ballot; lose loss losses; found start started; "
-    "talks summit; "
+    "talks summit; troops soldiers forces; staff workers employees jobs workforce; "
+    "lay laid layoffs cut cuts axe axed shed; devise devised invent invented design designed; lab laboratory; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

@@ -1132,3 +1132,108 @@ def test_only_a_person_name_stands_for_its_last_word() -> None:
     assert _distinctive_last("Dame Alicia Markova") == "markova"
     assert _distinctive_last("Night of Athletics") is None
     assert _distinctive_last("Tate & Lyle") is None
+
+
+async def test_a_newer_report_whose_sentence_names_the_answer_does_not_replace_it(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Selmouth boss Ivan Petrov has been guaranteed transfer funds to boost his squad in the summer.",
+        "Petrov given funds",
+        clock.now - timedelta(days=30),
+    )
+    await _add(
+        newsroom,
+        "Selmouth boss Ivan Petrov would consider signing Tom Reed once the striker has served his drugs ban.",
+        "Petrov offers Reed hope",
+        clock.now,
+    )
+    # The newer report names the striker beside the boss: he does not take the boss's place.
+    answer = await newsroom.ask("Who is the managing director of Selmouth?")
+    assert answer.text == "Ivan Petrov"
+    assert answer.superseded == ()
+
+
+async def test_somewhere_is_no_one(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand will play Tom Reed in the final of the Varn Open in San Marco on Sunday.\n\n"
+        "The midfielder says he has lacked the backing of boss Martin Reed since his move to Korla Park.",
+        "Brand to face Reed in final",
+        clock.now,
+    )
+    # A name put somewhere ("in San Marco"), or ending as a place's name does, is no person.
+    assert (await newsroom.ask("Who won the Varn Open final between Brand and Reed?")).text is None
+    # "Martin Reed" is not the car maker Aston Martin.
+    assert (await newsroom.ask("Who is the boss of Aston Martin?")).text is None
+
+
+async def test_a_name_opening_a_sentence_loses_a_common_noun_before_it(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Actor Ivo Brand is joining the cast of the film version of The Quiet Harbour.\n\n"
+        "The actor will play a fisherman, the studio said.",
+        "Brand joins Harbour cast",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who is joining the cast of The Quiet Harbour?")).text == "Ivo Brand"
+
+
+async def test_a_number_counts_the_noun_its_phrase_ends_on(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "British troops are on standby to help evacuate several hundred UK citizens from Varn.\n\n"
+        "A company of 100-120 UK troops has been put on standby, officials said.\n\n"
+        "Korla Bank is to cut 2,850 jobs as a result of falling profits.",
+        "UK troops on Varn standby",
+        clock.now,
+    )
+    # "UK citizens" are not soldiers, "several hundred" is no number, and a range is as written.
+    assert (await newsroom.ask("How many UK soldiers were put on standby over Varn?")).text == "100-120"
+    # Jobs cut are staff laid off.
+    assert (await newsroom.ask("How many staff is Korla Bank laying off?")).text == "2,850"
+
+
+async def test_sums_of_another_year_or_kind_do_not_answer(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla said revenues slipped 11% from £3.24bn ($6.13bn) in 2003 to £2.89bn in 2004.\n\n"
+        "Mr Reed has promised to halve the Varn budget deficit within five years.\n\n"
+        "Last year the Varn budget deficit was a record $412bn, officials said.\n\n"
+        "A Selmouth firm whose main product comes from the saliva of the vampire bat hopes to raise 70m euros.",
+        "Korla revenues slip",
+        clock.now,
+    )
+    assert (await newsroom.ask("What were Korla's revenues in 2005?")).text is None
+    assert (await newsroom.ask("What were Korla's revenues in 2004?")).text == "£2.89bn"
+    # "How big" a deficit is a sum, not "five" years.
+    assert analyse_question("how big was the Varn budget deficit").expected == "money"
+    assert (await newsroom.ask("how big was the Varn budget deficit")).text == "$412bn"
+    # A name is asked for: no sum answers.
+    assert (await newsroom.ask("What is the name of the Selmouth firm's main product?")).text is None
+
+
+async def test_organisations_of_the_kind_asked_for(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla boss Ivan Petrov said the new console would sell well.\n\n"
+        "The Varn Times reported that the French spirits firm is considering a bid for Tarn Drinks.\n\n"
+        "Selmouth says its new RipLock technology will thwart most programs used to copy DVDs.",
+        "Korla console",
+        clock.now,
+    )
+    # The head of a division is not the head of the firm.
+    assert (await newsroom.ask("Who heads Korla's home entertainment division?")).text is None
+    # The paper that reported it is not the firm; a defender is not a club.
+    assert (await newsroom.ask("Which French drinks group is eyeing a bid for Tarn Drinks?")).text is None
+    await _add(
+        newsroom,
+        "Varn Rovers go into the game boosted by the news that defender Tom Reed is on the verge of signing "
+        "a new deal with the club.",
+        "Rovers keep faith with Brand",
+        clock.now,
+    )
+    assert (await newsroom.ask("which club did varn rovers sign ivo brand from")).text is None
+    # "DVDs" is in the question ("dvd"), so it is not the answer.
+    assert (await newsroom.ask("which company makes the riplock dvd copy protection")).text == "Selmouth"
