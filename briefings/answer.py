@@ -41,7 +41,6 @@ from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
 from briefings.questions import (
-    AUXILIARIES,
     CALENDAR,
     COUNTRIES,
     DATE,
@@ -1084,6 +1083,7 @@ class AnswerEngine:
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
         asked_nations = _nations_named(analysis.text)
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
+        asks_actual = _ACTUAL_RE.search(analysis.question) is not None and not _FORECAST_RE.search(analysis.question)
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
             if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
@@ -1137,6 +1137,12 @@ class AnswerEngine:
                 return False  # "European male athlete of 2004": not the woman athlete of 2004
             if analysis.expected in {ORGANISATION, PLACE, OTHER} and _titled_person(candidate):
                 return False  # "which theatre": not "Sir Cameron Mackintosh"
+            if analysis.expected in {ORGANISATION, PLACE} and _called_mister(
+                candidate, articles.get(view.key.article_id)
+            ):
+                return False  # "which party": not Charles Kennedy, whom the article calls "Mr Kennedy"
+            if asks_actual and _forecast(candidate):
+                return False  # "how many has Boeing sold so far": not "expected to sell about 500"
             if analysis.expected == PERSON and _place_not_person(candidate, articles.get(view.key.article_id)):
                 return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
@@ -1493,17 +1499,10 @@ def _counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
     focus = analysis.focus
     if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
         return None
-    match = re.search(
-        rf"\bhow many ((?:[a-z-]+ ){{0,2}}){re.escape(focus)}((?: [a-z-]+){{0,2}})", analysis.question.lower()
-    )
+    match = re.search(rf"\bhow many ((?:[a-z0-9-]+ ){{0,2}}){re.escape(focus)}\b", analysis.question.lower())
     if match is None:
         return None
-    after = []
-    for word in match.group(2).split():  # "sports utility vehicles": the head may come later
-        if word in STOPWORDS or word in AUXILIARIES:
-            break
-        after.append(word)
-    words = [*match.group(1).split(), focus, *after]
+    words = [*match.group(1).split(), focus]
     return frozenset(tokenize(w)[0].stem for w in words if w not in STOPWORDS and tokenize(w))
 
 
@@ -1869,6 +1868,37 @@ def _of_another_year(candidate: Candidate, years: set[str]) -> bool:
         return False
     year = tokens[at + 1].text
     return _YEAR_RE.fullmatch(year) is not None and year not in years
+
+
+_ACTUAL_RE = re.compile(r"\bso far\b|\b(?:has|have|had|did)\b", re.IGNORECASE)
+_FORECAST_RE = re.compile(
+    r"\b(?:expect|expects|expected|forecast|forecasts|predict|predicts|predicted|will|could|might|plan|plans|"
+    r"hope|hopes|aim|aims|target)\b",
+    re.IGNORECASE,
+)
+_FORECAST_WORDS = frozenset(
+    stem(w) for w in "expect expects expected forecast forecasts predict predicts predicted hopes aims target".split()
+)
+
+
+def _forecast(candidate: Candidate) -> bool:
+    """Whether a figure is what someone expects, not what has happened: "expected to sell about
+    500" a few words before it, in its clause."""
+    tokens = candidate.sentence.tokens
+    for token in reversed(tokens[max(0, candidate.first - 6) : candidate.first]):
+        if token.text in {",", ";", ".", "-", "–"}:
+            return False
+        if token.stem in _FORECAST_WORDS:
+            return True
+    return False
+
+
+def _called_mister(candidate: Candidate, article: Article | None) -> bool:
+    """Whether the article calls the name's last word "Mr", "Mrs" or "Ms" ("Mr Kennedy"): a person."""
+    words = candidate.text.split()
+    if len(words) < 2 or article is None or not words[-1][:1].isupper():
+        return False
+    return re.search(rf"\b(?:Mr|Mrs|Ms)\.? {re.escape(words[-1])}\b", article.text) is not None
 
 
 def _titled_person(candidate: Candidate) -> bool:

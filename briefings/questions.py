@@ -235,15 +235,17 @@ def expected_type(low: str) -> tuple[str, str | None]:
     match = re.search(r"\bhow (many|much|old|long|far|big|tall|large|high|often)\b\s*([a-z]+)?", low)
     if match:
         kind, noun = match.group(1), match.group(2)
-        if kind == "many" and noun:
-            # "how many visa applications": the counted noun is the head, the plural word.
-            following = re.findall(r"[a-z'-]+", low[match.start(2) :])[:3]
+        if kind == "many":
+            # "how many visa applications": the counted noun is the head, the plural word (past a
+            # model number: "how many 777-200LR planes").
+            following = re.findall(r"[a-z0-9'-]+", low[match.end(1) :])[:3]
             nouns = []
             for word in following:
-                if word in STOPWORDS or word in AUXILIARIES:
+                if word in STOPWORDS or word in _AUXILIARIES:
                     break
                 nouns.append(word)
-            noun = next((w for w in nouns if w.endswith("s") and not w.endswith("ss")), noun)
+            # The last plural of the run is the head: "sports utility vehicles" counts vehicles.
+            noun = next((w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), noun)
         if kind == "many":
             return NUMBER, noun
         if kind == "much":
@@ -286,7 +288,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
         rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
         following: list[str] = []
         for word in rest[:5]:
-            if word in AUXILIARIES or (word in STOPWORDS and following):
+            if word in _AUXILIARIES or (word in STOPWORDS and following):
                 break
             if word in {"the", "a", "an"}:
                 continue
@@ -325,7 +327,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
 
 
 _PAST_VERBS = frozenset("won got made took sold bought paid gave led ran began became left lost wrote".split())
-AUXILIARIES = frozenset(
+_AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
 
@@ -447,8 +449,8 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
         stop = tokens[index][0] if index >= 0 else ""
         stop_low = stop.lower().replace("’", "'")
         run.reverse()
-        verb_first = stop_low in QUESTION_WORDS - AUXILIARIES
-        if stop_low in AUXILIARIES - {"did", "does", "do"} and index > 0:
+        verb_first = stop_low in QUESTION_WORDS - _AUXILIARIES
+        if stop_low in _AUXILIARIES - {"did", "does", "do"} and index > 0:
             # "Who will play James Bond": after "who will" comes a verb; after "did" the subject.
             verb_first = tokens[index - 1][0].lower() in {"who", "what", "which"}
         if verb_first:
@@ -648,7 +650,6 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
 
 __all__ = [
     "ANSWER_TYPES",
-    "AUXILIARIES",
     "CALENDAR",
     "COUNTRIES",
     "HEAD_NOUNS",

@@ -1237,3 +1237,23 @@ async def test_organisations_of_the_kind_asked_for(newsroom: Newsroom, clock: Cl
     assert (await newsroom.ask("which club did varn rovers sign ivo brand from")).text is None
     # "DVDs" is in the question ("dvd"), so it is not the answer.
     assert (await newsroom.ask("which company makes the riplock dvd copy protection")).text == "Selmouth"
+
+
+async def test_a_forecast_does_not_answer_what_has_happened(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla said it expected to sell about 500 of its KX-200LR planes over the next 20 years.\n\n"
+        "Korla has delivered 36 sports utility vehicles to Tarn Motors so far.\n\n"
+        "Varn Party officials met Tom Reed on Monday to discuss the merger. Mr Reed later said the talks had "
+        "gone well.",
+        "Korla forecast",
+        clock.now,
+    )
+    # The counted noun is the last plural of its phrase, past a model number.
+    assert analyse_question("How many KX-200LR planes has Korla sold so far?").focus == "planes"
+    assert analyse_question("How many sports utility vehicles has Korla delivered?").focus == "vehicles"
+    assert (await newsroom.ask("How many KX-200LR planes has Korla sold so far?")).text is None
+    assert (await newsroom.ask("How many KX-200LR planes does Korla expect to sell?")).text == "500"
+    assert (await newsroom.ask("How many sports utility vehicles has Korla delivered?")).text == "36"
+    # Someone the article calls "Mr Reed" is no firm.
+    assert (await newsroom.ask("Which firm did Varn Party officials meet on Monday?")).text is None
