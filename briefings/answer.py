@@ -104,6 +104,7 @@ MIN_COVERAGE = 0.45
 MIN_PREDICATE = 0.5
 SEARCH_LIMIT = 40
 STORIES_READ = 6
+HEADLINE_SUPPORT = 0.3  # what an answer the article's title repeats gains (as another outlet would add)
 READ_SENTENCES = 8
 MAX_ALIASES = 3
 LEAD_CHARS = 300
@@ -367,6 +368,11 @@ def _common_abbreviation(word: str) -> bool:
     return (word.isupper() and len(word) <= 2) or re.fullmatch(r"[A-Z]{2,4}s", word) is not None
 
 
+# How many other names a sentence may hold when a name of the question is not in it: by whether
+# the article names it only elsewhere (or is about it), and whether the answer is itself a name.
+_OTHER_NAMES_ALLOWED = {(True, True): 1, (True, False): 0, (False, True): 2, (False, False): 0}
+
+
 def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = frozenset()) -> int:
     """How many names a sentence holds that the question does not: runs of capitalised words,
     not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
@@ -401,6 +407,9 @@ def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = fr
         ):
             run.append(index)
             continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if run and token is not None and token.low in {"of", "&"} and following is not None and following.is_cap:
+            continue  # "Office of National Statistics" is one name
         if (
             run
             and (not asked or clause_of[run[0]] in asked)
@@ -829,7 +838,7 @@ class AnswerEngine:
         )
         targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
         entity_stems = {t for e in analysis.entities for t in terms(e)}
-        asked_roles = frozenset(question.all_stems & _ROLE_TITLES)
+        asked_roles = frozenset(question.all_stems & _PERSON_NOUNS)
 
         question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
         # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
@@ -939,12 +948,15 @@ class AnswerEngine:
                 dropped["name missing"] += 1
                 continue
             if (
-                (elsewhere or (topical and analysis.expected not in _NAMED_TYPES))
+                (elsewhere or topical)
                 and not _points_back(hit.text)
-                and _other_names(view, entity_stems, asked_roles) > (1 if analysis.expected in _NAMED_TYPES else 0)
+                and _other_names(view, entity_stems, asked_roles) > _OTHER_NAMES_ALLOWED[
+                    (bool(elsewhere), analysis.expected in _NAMED_TYPES)
+                ]
             ):
                 # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
-                # sentence names something else where the question's name would be.
+                # sentence names something else where the question's name would be. A name the
+                # article is about may go unsaid, but not in a sentence about three others.
                 dropped["other names"] += 1
                 continue
             if (
@@ -1107,6 +1119,12 @@ class AnswerEngine:
             if asked_countries and analysis.expected == PERSON and _of_another_country(candidate, asked_countries):
                 return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
             if (
+                analysis.expected == ORGANISATION
+                and asked_nations
+                and _of_another_country(candidate, sorted(asked_nations))
+            ):
+                return False  # "which German company": not "Hexal's US affiliate Eon Labs"
+            if (
                 focus_person
                 and not focus_said
                 and not _described(candidate)
@@ -1184,6 +1202,10 @@ class AnswerEngine:
             # "Which university ...": "Cornell University" says it is one.
             headed = [c for c in found if _says_kind(c, question.focus)]
             found = headed or found
+        if analysis.expected == ORGANISATION and asked_nations:
+            # "Which German company ...": "Germany's Hexal" says it is one.
+            national = [c for c in found if (_titling_nation(c) or set()) & asked_nations]
+            found = national or found
         if analysis.expected == "number" and "how much" in analysis.question.lower():
             # "How much will members share?": an amount, not the count of members beside it.
             amounts = [c for c in found if c.shape in {"money", "percent"}]
@@ -1225,6 +1247,10 @@ class AnswerEngine:
                 entry.score += 0.3
         if analysis.expected in _NAMED_TYPES:
             _merge_contained(merged)
+        for entry in merged.values():
+            # The headline repeats it ("Dutch bank to lay off 2,850 staff"): the story's point.
+            if any(_headlined(entry.text, articles.get(h.article_id)) for h in entry.hits):
+                entry.score += HEADLINE_SUPPORT
         order = sorted(merged.values(), key=lambda s: s.score, reverse=True)
         best = order[0]
         runner_up = next((s for s in order[1:] if not _same_answer(s.text, best.text)), None)
@@ -2002,15 +2028,24 @@ _NUMBER_START_RE = re.compile(r"[$£€]?\d")
 def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
     """Asked about Indonesia's minister, "French Finance Minister Herve Gaymard" is France's: a
     nationality or country among the words that title the name, none of the countries asked."""
+    nation = _titling_nation(candidate)
+    return nation is not None and not any(country in nation for country in countries)
+
+
+def _titling_nation(candidate: Candidate) -> set[str] | None:
+    """The countries of the nationality or country among the few words that title a name
+    ("Argentina's economy minister", "French finance minister", "Germany's Hexal"), if any."""
     tokens = candidate.sentence.tokens
     index = candidate.first - 1
+    if candidate.last - candidate.first >= 2 and tokens[candidate.first].low.endswith(("'s", "’s")):
+        index = candidate.first  # "Germany's Hexal" taken whole
     while index >= 0 and index >= candidate.first - 4 and not tokens[index].is_punct:
         low = tokens[index].low.removesuffix("'s").removesuffix("’s")
         nation = _NATION_OF.get(low) or ({low} if low in COUNTRIES else None)
-        if nation is not None:  # "Argentina's economy minister", "French finance minister"
-            return not any(country in nation for country in countries)
+        if nation is not None:
+            return nation
         index -= 1  # a region or a body ("EU", "UN envoy") says no country
-    return False
+    return None
 
 
 _NOT_PORTFOLIOS = _CUE_MODIFIERS | frozenset("new current first next last present previous chief".split())
@@ -2106,6 +2141,11 @@ def _merge_contained(merged: dict[str, _Scored]) -> None:
             if all(h.article_id != hit.article_id for h in target.hits):
                 target.hits.append(hit)
                 target.score += 0.3
+
+
+def _headlined(text: str, article: Article | None) -> bool:
+    """Whether an article's title says the answer, as whole words."""
+    return article is not None and bool(article.title) and _has_word(article.title.lower(), text.lower())
 
 
 def _answer_key(text: str) -> str:

@@ -1257,3 +1257,51 @@ async def test_a_forecast_does_not_answer_what_has_happened(newsroom: Newsroom, 
     assert (await newsroom.ask("How many sports utility vehicles has Korla delivered?")).text == "36"
     # Someone the article calls "Mr Reed" is no firm.
     assert (await newsroom.ask("Which firm did Varn Party officials meet on Monday?")).text is None
+
+
+async def test_a_sentence_about_three_others_does_not_answer_for_the_name_it_leaves_out(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand suffered a first-round defeat at the Varn Championships on Monday.\n\n"
+        "Martinez, 32, beat Shinobu Asagoe 6-4 6-4 and 18-year-old Mirza beat Jelena Kostanic 6-3 6-1.\n\n"
+        "Brand blamed her defeat by Tia Vale on injuries.",
+        "Shock at the Varn Championships",
+        clock.now,
+    )
+    # The article is about Brand, but the middle sentence is about four other players.
+    assert (await newsroom.ask("Who beat Ivo Brand in the first round at Varn?")).text == "Tia Vale"
+    await _add(
+        newsroom,
+        "Varn Watch says official figures on migration are wrong.\n\n"
+        "Sir Tom Reed, chairman of the organisation, says there is no need for an independent body because "
+        "Office of National Statistics data are accurate.",
+        "Migration figures wrong",
+        clock.now,
+    )
+    # "Office of National Statistics" is one name, not two.
+    assert (await newsroom.ask("Who is the chairman of Varn Watch?")).text == "Sir Tom Reed"
+
+
+async def test_an_answer_of_the_nationality_asked_for_and_its_headline(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Swiss drugmaker Korla has announced purchases to make its generics unit a leader.\n\n"
+        "Korla, which last month forecast record sales for 2005, said it had bought all of Germany's Tarn.\n\n"
+        "It also acquired 67.7% of Tarn's US affiliate Selmouth Labs, and offered to buy the remaining shares "
+        "for $31 each.",
+        "Korla buys Tarn",
+        clock.now,
+    )
+    # "Germany's Tarn" says it is German; "Tarn's US affiliate" is American.
+    assert (await newsroom.ask("which german company did korla buy")).text == "Tarn"
+    await _add(
+        newsroom,
+        "Varn Bank, the country's largest lender, is to cut 2,850 jobs as a result of falling profits.\n\n"
+        "The bank said 1,000 of the jobs would go in its home market.",
+        "Varn bank to lay off 2,850 staff",
+        clock.now,
+    )
+    # The headline says the same figure: the story's point.
+    assert (await newsroom.ask("How many staff is Varn Bank laying off?")).text == "2,850"
