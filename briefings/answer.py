@@ -1192,11 +1192,13 @@ class AnswerEngine:
             # sentence that matches says what happened, the next one opens with who it happened to.
             window = sentence_view(f"{hit.text} {following}", question, key=hit, extra_stems=view.extra_stems)
             window.coverage, window.bigram_share, window.rank = view.coverage, view.bigram_share, view.rank
-            opening = len(hit.text) + 1
+            # It may open with a description of them first: "The Californian man, Nicholas Lee Jacobsen, ...".
+            described = _DESCRIBED_OPENING_RE.match(following)
+            openings = {len(hit.text) + 1, len(hit.text) + 1 + (described.end() if described else 0)}
             found.extend(
                 c
                 for c in candidates(window, question, keep=keep)
-                if c.start == opening and acceptable(c, window, [], focus_said)
+                if c.start in openings and acceptable(c, window, [], focus_said)
             )
         if analysis.expected in {"organisation", "place"} and question.focus:
             # "Which university ...": "Cornell University" says it is one.
@@ -1375,6 +1377,10 @@ def _unit_asked(question: str) -> str | None:
     return stem(match.group(1).lower()) if match else None
 
 
+# "The Californian man, ": a description that a name in apposition follows.
+_DESCRIBED_OPENING_RE = re.compile(r"(?:The|A|An)\s+(?:[\w-]+\s+){0,3}[a-z][\w-]*,\s+(?=[A-Z])")
+
+
 def _based_in(names: Sequence[str], hits: Sequence[SentenceHit]) -> tuple[str, list[SentenceHit]] | None:
     """Where "Frankfurt-based Deutsche Boerse" says a named firm is based: the place and the
     sentences that say so. None when no sentence does, or when they disagree."""
@@ -1516,6 +1522,8 @@ def _whole_of_part(candidate: Candidate) -> bool:
     if "of" not in before:
         return False
     of_at = first - len(before) + before.index("of")
+    if of_at > 0 and (tokens[of_at - 1].text.endswith("%") or tokens[of_at - 1].low in {"percent", "cent"}):
+        return False  # "20% of the remaining 1,500 pandas": a share of the whole, which is the count
     return of_at > 0 and tokens[of_at - 1].is_num and tokens[of_at - 1].text[:1].isdigit()
 
 

@@ -120,6 +120,7 @@ HEAD_NOUNS = (
 )
 _DATE_NOUNS = frozenset("year date day month time century decade era period".split())
 _NUMBER_NOUNS = frozenset("number amount percentage".split())
+_KIND_NOUNS = _PLACE_NOUNS | ORG_NOUNS | _PERSON_NOUNS | _DATE_NOUNS | _NUMBER_NOUNS
 
 _NAME_RE = re.compile(
     r"(?<![\w'’.&-])"  # not the end of a longer word ("LR" of "777-200LR")
@@ -532,7 +533,8 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
     A run counts as written as a name where every word but joiners ("of", "van") is capitalised;
     where it opens a sentence, which capitalises any word, it counts for half. Longer runs are
     tried first; a run is recased when it is written as a name more often than not. The noun
-    after "which" or "what" is the kind asked for ("which channel"), never a name.
+    after "which" or "what" is the kind asked for ("which channel", "which chinese province"),
+    never a name.
     """
     corpus = "\n".join(texts)
     if not corpus:
@@ -582,6 +584,12 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
                 continue
             if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
                 continue
+            if (
+                index > 1
+                and words[index - 2].group(0).lower() in {"which", "what"}
+                and phrase[0].lower() in _KIND_NOUNS
+            ):
+                continue  # "which chinese province": the kind asked for, past its description
             form = written_as_name(phrase, after_name=index > 0 and words[index - 1].start() < last)
             if form is None:
                 continue

@@ -1305,3 +1305,26 @@ async def test_an_answer_of_the_nationality_asked_for_and_its_headline(newsroom:
     )
     # The headline says the same figure: the story's point.
     assert (await newsroom.ask("How many staff is Varn Bank laying off?")).text == "2,850"
+
+
+async def test_a_whole_a_share_is_taken_of_and_a_name_after_its_description(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Korla Nature Reserve in the Tarn Province of southwest Varn is home to 20% of the remaining 1,500 "
+        "snow leopards in the world.\n\n"
+        "A man is facing charges of hacking into computers at the Varn arm of phone firm Selmouth.\n\n"
+        "The Californian man, Nicholas Lee Vale, was arrested in October.",
+        "Reserve helps leopards",
+        clock.now,
+    )
+    # "20% of the remaining 1,500": the share is of the whole, and the whole is the count.
+    assert (await newsroom.ask("how many snow leopards are left in the world")).text == "1,500"
+    # The next sentence names him after a description of him.
+    assert (await newsroom.ask("Who is accused of hacking into Selmouth's computers?")).text == "Nicholas Lee Vale"
+
+
+def test_the_kind_asked_for_is_no_name_past_its_description() -> None:
+    stored = ["The Korla Reserve in the Tarn Province of Varn is home to leopards."]
+    assert recase_names("which varnese province is the korla reserve in", stored) == (
+        "which varnese province is the Korla Reserve in"
+    )
