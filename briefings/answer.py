@@ -888,6 +888,7 @@ class AnswerEngine:
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
         unit_asked = _unit_asked(analysis.text)
+        asked_period = next(iter(_periods(analysis.text)), None)
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
@@ -990,6 +991,9 @@ class AnswerEngine:
                 for s in missing_numbers
             ):
                 dropped["number missing"] += 1
+                continue
+            if asked_period is not None and _other_period(hit.text, asked_period):
+                dropped["other period"] += 1  # "in its first week": not "in its first two days"
                 continue
             if unit_asked is not None and not _mentions(view, unit_asked):
                 dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"
@@ -1377,6 +1381,32 @@ def _unit_asked(question: str) -> str | None:
     return stem(match.group(1).lower()) if match else None
 
 
+_PERIOD_RE = re.compile(
+    r"\b(first|last|past|next|opening)\s+(?:(\w+)\s+)?(day|week|weekend|month|quarter|year)s?\b", re.IGNORECASE
+)
+_ONE_WORDS = frozenset({"", "one", "1", "a"})
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
+
+
+def _periods(text: str) -> set[tuple[str, str, str]]:
+    """The spans of time a text counts from an edge: "its first week" is (first, one, week),
+    "the last three months" (last, three, month)."""
+    out = set()
+    for match in _PERIOD_RE.finditer(text):
+        count = (match.group(2) or "").lower()
+        if count and not (count.isdigit() or count in _COUNT_WORDS or count in _ONE_WORDS):
+            count = ""  # "the first full week": a description, not a count
+        out.add((match.group(1).lower(), "one" if count in _ONE_WORDS else count, match.group(3).lower()))
+    return out
+
+
+def _other_period(sentence: str, asked: tuple[str, str, str]) -> bool:
+    """Whether a sentence tells of another span from the same edge ("its first two days" when
+    asked about its first week), and not of the one asked about."""
+    said = _periods(sentence)
+    return asked not in said and any(period[0] == asked[0] for period in said)
+
+
 # "The Californian man, ": a description that a name in apposition follows.
 _DESCRIBED_OPENING_RE = re.compile(r"(?:The|A|An)\s+(?:[\w-]+\s+){0,3}[a-z][\w-]*,\s+(?=[A-Z])")
 
@@ -1448,11 +1478,15 @@ def _says_kind(candidate: Candidate, focus: str) -> bool:
 def _opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) -> bool:
     """A lone word capitalised only because it opens the sentence ("According to ...",
     "Elsewhere, ..."): a function word, a word with a verb's or adverb's ending, or one that the
-    articles at hand also write in lower case, as names never are."""
+    articles at hand also write in lower case, as names never are; or a phrase whose other words
+    are all in lower case."""
     tokens = candidate.sentence.tokens
     opening = _opening_index(tokens)
-    if candidate.first != opening or candidate.last != opening + 1:
+    if candidate.first != opening:
         return False
+    if candidate.last > opening + 1:
+        # "Hundreds of ballot papers": a plain phrase, whose first word only opens the sentence.
+        return all(t.text.isalpha() and t.text.islower() for t in tokens[opening + 1 : candidate.last])
     low = tokens[opening].low
     return low in STOPWORDS or low in _DISCOURSE_WORDS or low.endswith(("ing", "ed", "ly")) or written_lower(low)
 
