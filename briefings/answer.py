@@ -373,6 +373,9 @@ def _common_abbreviation(word: str) -> bool:
 _OTHER_NAMES_ALLOWED = {(True, True): 1, (True, False): 0, (False, True): 2, (False, False): 0}
 
 
+_NAME_JOINERS = frozenset("of & von van de der den da di du la le".split())
+
+
 def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = frozenset()) -> int:
     """How many names a sentence holds that the question does not: runs of capitalised words,
     not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
@@ -408,8 +411,8 @@ def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = fr
             run.append(index)
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if run and token is not None and token.low in {"of", "&"} and following is not None and following.is_cap:
-            continue  # "Office of National Statistics" is one name
+        if run and token is not None and token.low in _NAME_JOINERS and following is not None and following.is_cap:
+            continue  # "Office of National Statistics" and "Baron von Trapp" are one name each
         if (
             run
             and (not asked or clause_of[run[0]] in asked)
@@ -1099,6 +1102,7 @@ class AnswerEngine:
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
         asked_nations = _nations_named(analysis.text)
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
+        asks_past = _PAST_ASKED_RE.search(analysis.question) is not None
         asks_actual = _ACTUAL_RE.search(analysis.question) is not None and not _FORECAST_RE.search(analysis.question)
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
@@ -1153,6 +1157,8 @@ class AnswerEngine:
                 candidate, asked_years
             ):
                 return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"
+            if asked_years and analysis.expected == DATE and not asks_past and _earlier_years(candidate, asked_years):
+                return False  # "when is the 2005 London marathon": not "the 2002 and 2003 London Marathons"
             if analysis.expected == DATE and _date_of_saying(candidate, question.predicate.keys()):
                 return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves
             if asked_sex and _other_sex(view.text, asked_sex):
@@ -1845,6 +1851,7 @@ _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split(
 
 
 _COUNTRY_NOUNS = frozenset({"country", "nation"})
+_TOWN_NOUNS = frozenset({"city", "town", "village", "capital", "port", "resort", "suburb"})
 
 
 _APPOSED_ROLE_RE = re.compile(
@@ -1949,6 +1956,16 @@ _FORECAST_WORDS = frozenset(
 )
 
 
+_PAST_ASKED_RE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+
+
+def _earlier_years(candidate: Candidate, years: set[str]) -> bool:
+    """Whether a date falls in years before every year the question names: the 2002 race does
+    not say when the 2005 one is."""
+    said = _YEAR_RE.findall(candidate.text)
+    return bool(said) and max(said) < min(years)
+
+
 def _forecast(candidate: Candidate) -> bool:
     """Whether a figure is what someone expects, not what has happened: "expected to sell about
     500" a few words before it, in its clause."""
@@ -2048,6 +2065,8 @@ def _shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fr
     if analysis.expected == PLACE:
         if analysis.focus in _COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
             return False  # "which country": Argentina, not Perth
+        if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):
+            return False  # "in which city": Amritsar, not India
         return not ({name} | _NATION_OF.get(name, set())) & nations
     if analysis.expected == OTHER and _NAME_ASKED_RE.search(analysis.question) and (
         candidate.shape in {"money", "percent", "number", "year", "date"} or _NUMBER_START_RE.match(candidate.text)

@@ -277,6 +277,11 @@ _NAME_GOES_ON_RE = re.compile(
 )
 
 
+# Words before an organisation's role that make it another role or a past one: at the end of
+# the text before the match, or opening the organisation's name as matched ("Former Yukos").
+_QUALIFIED_RE = re.compile(r"\b(?:former|then|deputy|vice|acting|interim|assistant)\s+(?:\||$)|\|(?:former|then)\s")
+
+
 def role_facts(sentence: str) -> list[ExtractedFact]:
     """Roles stated in a sentence: (person, relation, organisation)."""
     found: dict[tuple[str, str, str], ExtractedFact] = {}
@@ -284,8 +289,8 @@ def role_facts(sentence: str) -> list[ExtractedFact]:
         for match in pattern.finditer(sentence):
             groups = match.groupdict()
             context = sentence[max(0, match.start() - 12) : match.start()].lower()
-            if "former" in context or "ex-" in context:
-                continue
+            if "ex-" in context or _QUALIFIED_RE.search(f"{context}|{groups['y'].lower()}"):
+                continue  # "former ...", "then deputy Conservative chairman ...": not the holder now
             if groups.get("role"):
                 role = " ".join(groups["role"].lower().split())
                 relation = ROLE_RELATIONS.get(role)

@@ -403,8 +403,10 @@ COUNTRIES = frozenset(
 
 
 def adjectival(word: str) -> bool:
-    """Whether a capitalised word is a nationality or country adjective ("US", "Dutch")."""
-    return word.lower() in NATIONALITIES
+    """Whether a capitalised word is a nationality or country adjective ("US", "Dutch"), or a
+    blend of them ("Austro-Australian")."""
+    low = word.lower()
+    return low in NATIONALITIES or ("-" in low and low.split("-")[-1] in NATIONALITIES)
 
 
 def descriptor_words(text: str, entities: Sequence[str], focus: str | None = None) -> list[str]:

@@ -1350,3 +1350,31 @@ async def test_another_span_of_time_or_a_plain_phrase_does_not_answer(newsroom: 
     assert (await newsroom.ask("How much did The Korla Castle take in its first two days?")).text == "1.5bn yen"
     # "Hundreds of ballot papers" is a plain phrase that opens a sentence, not a name.
     assert (await newsroom.ask("What was the result of the Selmouth regional assembly referendum?")).text is None
+
+
+async def test_a_city_is_no_country_and_an_earlier_year_does_not_say_when(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "On Thursday Mr Reed was in France visiting the country's oldest shrine, the Sun Temple in Korla.\n\n"
+        "Tia Vale will run in the 2005 Selmouth Marathon.\n\n"
+        "The 29-year-old took part in the 2002 and 2003 Selmouth Marathons and was edged out by Ivo Brand in "
+        "an epic race.",
+        "Reed visits shrine",
+        clock.now,
+    )
+    assert (await newsroom.ask("In which city did Tom Reed visit the Sun Temple?")).text == "Korla"
+    assert (await newsroom.ask("when is the 2005 selmouth marathon")).text is None
+
+
+async def test_a_sentence_with_a_blended_nationality_and_a_von_name_is_about_few_others(
+    newsroom: Newsroom, clock: Clock
+) -> None:
+    await _add(
+        newsroom,
+        "The Sound of Korla is to be staged in Varn for the first time.\n\n"
+        "Maria, the novice nun who falls in love with Baron von Trapp, will be played by Austro-Australian "
+        "actress and singer Ana Ruiz.",
+        "Varn stages Sound of Korla",
+        clock.now,
+    )
+    assert (await newsroom.ask("who's playing maria in the sound of korla in varn")).text == "Ana Ruiz"

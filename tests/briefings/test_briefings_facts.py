@@ -69,6 +69,10 @@ def test_a_role_before_the_next_name_of_a_list_is_that_name_s() -> None:
 def test_former_roles_and_unnamed_roles_are_not_facts() -> None:
     assert role_facts("Their leader has called for calm.") == []
     assert role_facts("The former leader of the Free Citizens Party, Anna Berg, spoke.") == []
+    # A qualifier before the organisation and its role: a past holder, or another role.
+    assert role_facts("Former Korla boss Ivan Petrov is in jail.") == []
+    assert role_facts("Then deputy Varn Party Chairman Tom Reed was said to have suggested it.") == []
+    assert _triples(role_facts("Varn Party chairman Tom Reed spoke.")) == {("Tom Reed", "chairs", "Varn Party")}
 
 
 def test_a_name_that_goes_on_in_lower_case_is_not_the_organisation() -> None:
