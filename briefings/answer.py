@@ -104,6 +104,7 @@ MIN_COVERAGE = 0.45
 MIN_PREDICATE = 0.5
 SEARCH_LIMIT = 40
 STORIES_READ = 6
+EXTRA_STORIES = 3  # read besides for a common name, found with the question's other words
 HEADLINE_SUPPORT = 0.3  # what an answer the article's title repeats gains (as another outlet would add)
 READ_SENTENCES = 8
 MAX_ALIASES = 3
@@ -802,6 +803,12 @@ class AnswerEngine:
             return await self._store.search_sentences(search, limit=SEARCH_LIMIT)
         named = await self._store.search_sentences(names, limit=SEARCH_LIMIT)
         story_ids = list(dict.fromkeys(h.story_id for h in named))[:STORIES_READ]
+        if len(named) >= SEARCH_LIMIT:
+            # A common name ("Labour", "Microsoft"): its stories are too many to read, so a few
+            # that also have the question's other words are read too.
+            telling = await self._store.search_sentences([*names, *search], limit=SEARCH_LIMIT)
+            more = [h.story_id for h in telling if h.story_id not in story_ids and set(names) & set(terms(h.text))]
+            story_ids += list(dict.fromkeys(more))[:EXTRA_STORIES]
         read = await self._store.sentences_of_stories(story_ids)
         hits = [
             SentenceHit(record.article_id, story_id, record.position, record.text, 0.0)
@@ -892,6 +899,9 @@ class AnswerEngine:
         text_at = {(h.article_id, h.position): h.text for h in hits}
         unit_asked = _unit_asked(analysis.text)
         asked_period = next(iter(_periods(analysis.text)), None)
+        quantity_nations = (
+            _nations_named(analysis.text) if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
+        )
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
@@ -994,6 +1004,9 @@ class AnswerEngine:
                 for s in missing_numbers
             ):
                 dropped["number missing"] += 1
+                continue
+            if quantity_nations and (named_here := _nations_named(hit.text)) and not named_here & quantity_nations:
+                dropped["other country"] += 1  # Germany's broadband users: not "people in the UK"
                 continue
             if asked_period is not None and _other_period(hit.text, asked_period):
                 dropped["other period"] += 1  # "in its first week": not "in its first two days"
@@ -1149,6 +1162,8 @@ class AnswerEngine:
                 return False  # "millions of pounds" says no sum
             if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
                 return False  # an age is written in figures, and is not a share or a sum
+            if relation_cues and analysis.expected == PERSON and _after_to(candidate):
+                return False  # "chairman of the council of economic advisors to Gerald Ford"
             if relation_cues and analysis.expected == PERSON and _role_elsewhere(candidate, targets):
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
             if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
@@ -1583,6 +1598,10 @@ def _counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
 def _counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     """Whether a number counts what the question counts: one of its words is next to it."""
     tokens = candidate.sentence.tokens
+    if candidate.first > 0 and tokens[candidate.first - 1].low in {"per", "every"}:
+        return False  # "per 100 people": the base of a rate
+    if any(t.low == "per" for t in tokens[candidate.last : candidate.last + 4]):
+        return False  # "8.4 broadband users per 100 people": a rate, not a count
     after = tokens[candidate.last : candidate.last + 2]
     if after and after[0].text in {"-", "–"} and (len(after) < 2 or after[1].stem not in counted):
         return False  # "an 18-month association" counts months, not what was asked
@@ -1986,6 +2005,12 @@ def _called_mister(candidate: Candidate, article: Article | None) -> bool:
     return re.search(rf"\b(?:Mr|Mrs|Ms)\.? {re.escape(words[-1])}\b", article.text) is not None
 
 
+def _after_to(candidate: Candidate) -> bool:
+    """Whether a name is the object of "to" ("advisor to Gerald Ford"): not who holds a role."""
+    tokens = candidate.sentence.tokens
+    return candidate.first > 0 and tokens[candidate.first - 1].low == "to"
+
+
 def _titled_person(candidate: Candidate) -> bool:
     """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
     the ground, is not)."""
@@ -2145,6 +2170,8 @@ def _titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) 
     at = candidate.first - 1
     if candidate.last - candidate.first >= 2 and tokens[candidate.first].stem == role:
         at = candidate.first  # "Minister Aburizal Bakrie" taken whole
+    if at >= 1 and tokens[at].text == "," and tokens[at - 1].stem == role:
+        at -= 1  # "the Prime Minister, Tony Blair"
     if at < 1 or tokens[at].stem != role:
         return False
     before = tokens[at - 1]

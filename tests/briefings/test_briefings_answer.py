@@ -1378,3 +1378,43 @@ async def test_a_sentence_with_a_blended_nationality_and_a_von_name_is_about_few
         clock.now,
     )
     assert (await newsroom.ask("who's playing maria in the sound of korla in varn")).text == "Ana Ruiz"
+
+
+async def test_rates_other_countries_and_other_roles_do_not_answer(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Germany has 8.4 broadband users per 100 people, below the EU average, a report says.\n\n"
+        "Broadband in Germany is growing more slowly than elsewhere in Europe.\n\n"
+        "The new connections take the total number of people in the UK signing up for broadband to almost "
+        "3.3 million.",
+        "Broadband in Germany lags",
+        clock.now,
+    )
+    # "8.4 ... per 100 people" is a rate, and the UK's users are not Germany's.
+    assert (await newsroom.ask("How many broadband users does Germany have in total?")).text is None
+    await _add(
+        newsroom,
+        "Korla Brewers named a new chief executive on Monday.\n\n"
+        "He was also chairman of the council of economic advisers to Ivan Petrov.\n\n"
+        "Asked about the future leadership of the party, he told Radio Korla's Morning programme: \"That "
+        "contest will come only when the Prime Minister, Ivo Brand, decides he has done all he can.\"",
+        "Korla Brewers names chief",
+        clock.now,
+    )
+    # The object of "to" holds no role; the prime minister is not the finance minister.
+    assert (await newsroom.ask("who is the chairman of korla brewers")).text is None
+    assert (await newsroom.ask("Who is Korla's finance minister?")).text is None
+
+
+async def test_a_common_name_s_story_with_the_question_s_other_words_is_read(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla officials said on Monday that the club's new stadium will open in August after two years of work.",
+        "Stadium date set",
+        clock.now - timedelta(days=60),
+    )
+    for day in range(45):
+        when = clock.now - timedelta(days=day)
+        await _add(newsroom, f"Korla won again, {day + 2}-0.", f"Korla win number {day}", when)
+    # "Korla" alone finds the short match reports first; the stadium story is read as well.
+    assert (await newsroom.ask("When will Korla's new stadium open?")).text == "August"
