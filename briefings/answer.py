@@ -189,6 +189,8 @@ def _distinctive_last(name: str) -> str | None:
     last = tokens[-1] if tokens else None
     if last is None or len(_name_stems(name)) < 2 or not last.is_cap or last.low in _GENERIC_NAME_WORDS:
         return None
+    if last.low in COUNTRIES or last.low in NATIONALITIES:
+        return None  # "Air China" is not China
     if any(t.low in {"of", "for", "and", "&"} for t in tokens):
         return None  # "Night of Athletics" is not "Athletics": only a person's surname stands alone
     return last.stem
@@ -1115,6 +1117,7 @@ class AnswerEngine:
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
         asked_nations = _nations_named(analysis.text)
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
+        asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in _MONTH_NAMES}
         asks_past = _PAST_ASKED_RE.search(analysis.question) is not None
         asks_actual = _ACTUAL_RE.search(analysis.question) is not None and not _FORECAST_RE.search(analysis.question)
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
@@ -1168,10 +1171,10 @@ class AnswerEngine:
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
             if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
                 return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
-            if asked_years and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and _of_another_year(
-                candidate, asked_years
+            if (asked_years or asked_months) and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
+                _of_another_time(candidate, asked_years, asked_months)
             ):
-                return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"
+                return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"; February's jobs: not January's
             if asked_years and analysis.expected == DATE and not asks_past and _earlier_years(candidate, asked_years):
                 return False  # "when is the 2005 London marathon": not "the 2002 and 2003 London Marathons"
             if analysis.expected == DATE and _date_of_saying(candidate, question.predicate.keys()):
@@ -1949,21 +1952,30 @@ def _date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
 
 
-def _of_another_year(candidate: Candidate, years: set[str]) -> bool:
-    """Whether a figure is said to be another year's: "in 2003" right after it (past a bracketed
-    conversion, "£3.24bn ($6.13bn) in 2003"), when the question asks about other years."""
+def _of_another_time(candidate: Candidate, years: set[str], months: set[str]) -> bool:
+    """Whether a figure is said to be another year's or month's: "in 2003" or "in January" right
+    after it (past a bracketed conversion, "£3.24bn ($6.13bn) in 2003"), when the question asks
+    about other years or months (a month asked, a year alone says another span)."""
     tokens = candidate.sentence.tokens
     at = candidate.last
     if at < len(tokens) and tokens[at].text == "(":
         while at < len(tokens) and tokens[at].text != ")":
             at += 1
         at += 1
+    for _ in range(2):  # past what it counts: "146,000 jobs in January"
+        if at < len(tokens) and tokens[at].text.isalpha() and tokens[at].text.islower():
+            if tokens[at].low in {"in", "for", "during"}:
+                break
+            at += 1
     if at + 1 >= len(tokens) or tokens[at].low not in {"in", "for", "during"}:
         return False
-    year = tokens[at + 1].text
-    return _YEAR_RE.fullmatch(year) is not None and year not in years
+    said = tokens[at + 1]
+    if _YEAR_RE.fullmatch(said.text):
+        return said.text not in years if years else bool(months)
+    return bool(months) and said.low in _MONTH_NAMES and said.low not in months
 
 
+_MONTH_NAMES = CALENDAR - DAYS - {"christmas", "easter"}
 _ACTUAL_RE = re.compile(r"\bso far\b|\b(?:has|have|had|did)\b", re.IGNORECASE)
 _FORECAST_RE = re.compile(
     r"\b(?:expect|expects|expected|forecast|forecasts|predict|predicts|predicted|will|could|might|plan|plans|"
@@ -2017,6 +2029,8 @@ def _titled_person(candidate: Candidate) -> bool:
     words = candidate.text.split()
     if len(words) >= 2 and words[0].lower().rstrip(".") in PERSON_TITLES and words[1][:1].isupper():
         return True
+    if len(words) >= 3 and stem(words[0].lower()) in _PERSON_NOUNS and all(w[:1].isupper() for w in words[1:]):
+        return True  # "Treasurer Peter Costello"
     tokens = candidate.sentence.tokens
     return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
 
@@ -2068,7 +2082,8 @@ _PERSON_NOUNS = _ROLE_TITLES | frozenset(
     stem(w)
     for w in "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
     "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
-    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer".split()
+    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
+    "economist analyst".split()
 )
 
 

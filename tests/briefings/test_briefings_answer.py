@@ -1418,3 +1418,20 @@ async def test_a_common_name_s_story_with_the_question_s_other_words_is_read(new
         await _add(newsroom, f"Korla won again, {day + 2}-0.", f"Korla win number {day}", when)
     # "Korla" alone finds the short match reports first; the stadium story is read as well.
     assert (await newsroom.ask("When will Korla's new stadium open?")).text == "August"
+
+
+async def test_another_month_a_titled_person_and_a_country_in_a_name(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "According to Labour Department figures, Varn firms added only 146,000 jobs in January.\n\n"
+        "Korla's bid for Tarn Mining was thrown out by Treasurer Ivo Brand on national interest grounds.\n\n"
+        "Share trading in Air Peru will begin on 15 December, the exchange said.",
+        "Varn jobs figures",
+        clock.now,
+    )
+    assert (await newsroom.ask("How many jobs did Varn employers add in February?")).text is None
+    assert (await newsroom.ask("How many jobs did Varn employers add in January?")).text == "146,000"
+    # "Treasurer Ivo Brand" is a person, not the company that bid.
+    assert (await newsroom.ask("Which Swiss company has made a bid for Tarn Mining?")).text is None
+    # "Air China" is not any sentence about China: a country's name does not stand for it.
+    assert _distinctive_last("Air China") is None
