@@ -496,6 +496,9 @@ _IDIOMS = {
     "goes to the polls": "votes",
     "going to the polls": "voting",
     "went to the polls": "voted",
+    "come out": "released",
+    "came out": "released",
+    "speaks for": "is the spokesman for",
 }
 _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 

@@ -1435,3 +1435,18 @@ async def test_another_month_a_titled_person_and_a_country_in_a_name(newsroom: N
     assert (await newsroom.ask("Which Swiss company has made a bid for Tarn Mining?")).text is None
     # "Air China" is not any sentence about China: a country's name does not stand for it.
     assert _distinctive_last("Air China") is None
+
+
+async def test_everyday_ways_of_saying_it(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Video game Korla Quest 2 has been released in Varn on 9 November.\n\n"
+        "She used her speech to highlight the work of a drugs charity, Tarnaid, which she supports.\n\n"
+        "Tom Reed, 54, was due to stand in the Selmouth North seat at the next election.",
+        "Ana Ruiz backs charity",
+        clock.now,
+    )
+    # "come out" is to be released; backing is support; to contest a seat is to stand in it.
+    assert (await newsroom.ask("When did Korla Quest 2 come out in Varn?")).text == "9 November"
+    assert (await newsroom.ask("which drugs charity does ana ruiz back")).text == "Tarnaid"
+    assert (await newsroom.ask("which seat was tom reed going to contest")).text == "Selmouth North"
