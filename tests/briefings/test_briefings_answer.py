@@ -1450,3 +1450,11 @@ async def test_everyday_ways_of_saying_it(newsroom: Newsroom, clock: Clock) -> N
     assert (await newsroom.ask("When did Korla Quest 2 come out in Varn?")).text == "9 November"
     assert (await newsroom.ask("which drugs charity does ana ruiz back")).text == "Tarnaid"
     assert (await newsroom.ask("which seat was tom reed going to contest")).text == "Selmouth North"
+    await _add(
+        newsroom,
+        "Up to 1.4m Varn workers could take part in a pensions strike already earmarked for 23 March.",
+        "Varn pensions strike",
+        clock.now,
+    )
+    # Earmarked is planned.
+    assert (await newsroom.ask("when is the varn pensions strike planned for")).text == "23 March"
