@@ -1452,9 +1452,10 @@ async def test_everyday_ways_of_saying_it(newsroom: Newsroom, clock: Clock) -> N
     assert (await newsroom.ask("which seat was tom reed going to contest")).text == "Selmouth North"
     await _add(
         newsroom,
-        "Up to 1.4m Varn workers could take part in a pensions strike already earmarked for 23 March.",
-        "Varn pensions strike",
+        "Unions have set a date for a national strike over pensions.\n\n"
+        "Up to 1.4m workers could take part in a strike already earmarked for 23 March.",
+        "Strike date set",
         clock.now,
     )
     # Earmarked is planned.
-    assert (await newsroom.ask("when is the varn pensions strike planned for")).text == "23 March"
+    assert (await newsroom.ask("when is the national pensions strike planned for")).text == "23 March"
