@@ -124,6 +124,18 @@ class _Scored:
 
 
 # Words too common in news to be worth looking up (stems); the reader still uses them.
+def _party_names(groups: Sequence[tuple[str, ...]]) -> dict[str, set[str]]:
+    return {name.lower(): set(group) - {name} for group in groups for name in group}
+
+
+# The short and long names the news uses for the same party, which no acronym fact states.
+_PARTY_NAMES = _party_names(
+    [
+        ("Lib Dems", "Lib Dem", "Liberal Democrats", "Liberal Democrat"),
+        ("Tories", "Tory", "Conservatives", "Conservative"),
+    ]
+)
+
 _COMMON_QUERY_WORDS = frozenset(
     stem(w)
     for w in "said say says people year years new time first last world country government told "
@@ -633,7 +645,9 @@ class AnswerEngine:
                     seen[fact.subject] += 1
             # An acronym may stand for many things across years of news; the names most often
             # given are the ones meant, and each one kept is looked up, so keep a few.
-            out[entity] = {name for name, _ in seen.most_common(MAX_ALIASES)}
+            out[entity] = {name for name, _ in seen.most_common(MAX_ALIASES)} | _PARTY_NAMES.get(
+                entity.lower(), set()
+            )
         return out, facts
 
     # --- facts ------------------------------------------------------------------------------

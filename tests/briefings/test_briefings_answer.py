@@ -1459,3 +1459,14 @@ async def test_everyday_ways_of_saying_it(newsroom: Newsroom, clock: Clock) -> N
     )
     # Earmarked is planned.
     assert (await newsroom.ask("when is the national pensions strike planned for")).text == "23 March"
+
+
+async def test_a_party_is_named_by_its_short_and_long_names(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Mr Kennedy spoke at the Liberal Democrats' spring conference in Korla on Saturday.\n\n"
+        "He also visited Selmouth, where the party's candidate lost narrowly last year.",
+        "Kennedy rallies party",
+        clock.now,
+    )
+    assert (await newsroom.ask("Where were the Lib Dems holding their spring conference?")).text == "Korla"
