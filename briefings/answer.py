@@ -1275,7 +1275,7 @@ class AnswerEngine:
             if analysis.expected in _NAMED_TYPES:
                 candidate.text = _bare_name(candidate.text)
             if analysis.expected == PERSON:
-                candidate.text = _without_opening_noun(candidate, written_lower)
+                candidate.text = _with_name_particle(_without_opening_noun(candidate, written_lower), candidate)
             if analysis.expected != PERSON:
                 candidate.text = _with_title_the(candidate)
             key = _answer_key(candidate.text)
@@ -1527,6 +1527,19 @@ def _opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) ->
         return all(t.text.isalpha() and t.text.islower() for t in tokens[opening + 1 : candidate.last])
     low = tokens[opening].low
     return low in STOPWORDS or low in _DISCOURSE_WORDS or low.endswith(("ing", "ed", "ly")) or written_lower(low)
+
+
+def _with_name_particle(text: str, candidate: Candidate) -> str:
+    """"Renaud Donnedieu de Vabres", not "Renaud Donnedieu": a surname that goes on past a
+    lower-case particle ("de", "van", "von") to a capitalised word is taken whole."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if at + 1 >= len(tokens) or tokens[at].text not in _NAME_JOINERS - {"of", "&"} or not tokens[at + 1].is_cap:
+        return text
+    end = at + 1
+    while end + 1 < len(tokens) and tokens[end + 1].is_cap and not tokens[end + 1].is_punct:
+        end += 1
+    return text + candidate.sentence.text[candidate.end : tokens[end].end]
 
 
 def _without_opening_noun(candidate: Candidate, written_lower: Callable[[str], bool]) -> str:

@@ -1470,3 +1470,14 @@ async def test_a_party_is_named_by_its_short_and_long_names(newsroom: Newsroom, 
         clock.now,
     )
     assert (await newsroom.ask("Where were the Lib Dems holding their spring conference?")).text == "Korla"
+
+
+async def test_a_surname_goes_on_past_its_particle(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Sir Tom Reed was given the Order of Arts by Varn culture minister Ivo Brand de Vabres on Monday.",
+        "Reed honoured",
+        clock.now,
+    )
+    answer = await newsroom.ask("Which Varn culture minister gave Sir Tom Reed the Order of Arts?")
+    assert answer.text == "Ivo Brand de Vabres"
