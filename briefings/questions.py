@@ -585,8 +585,8 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
             phrase = [base(i) for i in range(index, end + 1)]
             if phrase[0].lower() in skip or phrase[-1].lower() in skip or not any(c.isalpha() for c in phrase[0]):
                 continue
-            if length == 1 and len(phrase[0]) < 3:
-                continue
+            if length == 1 and (len(phrase[0]) < 2 or phrase[0].lower() in _ROLE_ABBREVIATIONS):
+                continue  # two letters may be a name ("bp": "BP"), but "mp" is a role
             if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
                 continue
             if (

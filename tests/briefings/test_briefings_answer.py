@@ -1481,3 +1481,10 @@ async def test_a_surname_goes_on_past_its_particle(newsroom: Newsroom, clock: Cl
     )
     answer = await newsroom.ask("Which Varn culture minister gave Sir Tom Reed the Order of Arts?")
     assert answer.text == "Ivo Brand de Vabres"
+
+
+def test_a_two_letter_name_is_recased_but_not_a_role() -> None:
+    stored = ["The KX board met.", "KX chief executive Ivo Brand spoke.", "Tom Reed, the MP for Korla, spoke.",
+              "Ana Ruiz MP said so."]
+    assert recase_names("who is in charge at kx", stored) == "who is in charge at KX"
+    assert recase_names("which seat is the mp for korla", stored) == "which seat is the mp for Korla"
