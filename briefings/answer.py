@@ -123,7 +123,6 @@ class _Scored:
     hits: list[SentenceHit] = field(default_factory=list)
 
 
-# Words too common in news to be worth looking up (stems); the reader still uses them.
 def _party_names(groups: Sequence[tuple[str, ...]]) -> dict[str, set[str]]:
     return {name.lower(): set(group) - {name} for group in groups for name in group}
 
@@ -136,6 +135,7 @@ _PARTY_NAMES = _party_names(
     ]
 )
 
+# Words too common in news to be worth looking up (stems); the reader still uses them.
 _COMMON_QUERY_WORDS = frozenset(
     stem(w)
     for w in "said say says people year years new time first last world country government told "
@@ -2080,8 +2080,10 @@ def _place_not_person(candidate: Candidate, article: Article | None) -> bool:
     at = candidate.first - 1
     if at < 0 or tokens[at].low not in {"in", "at", "near"} or candidate.text.endswith(("'s", "’s")):
         return False
-    if len(words) < 2 or article is None:
-        return len(words) >= 2
+    if len(words) < 2:
+        return False  # a single word after "in" may be a firm, a team or a surname
+    if article is None:
+        return True
     alone = re.compile(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b")
     return alone.search(article.text) is None
 
