@@ -1570,7 +1570,9 @@ _NEAR_KINDS = frozenset({"PP", "NP", "ADVP", "PRT"})
 
 def syntax_features(c: Candidate, q: QuestionView, syntax: Syntax) -> dict[str, float]:
     """Constituent features of a candidate: its tags, whether it is a whole noun phrase or cuts
-    one, the chunks around it, and whether it is the subject or object of the question's verb."""
+    one, the chunks around it, whether it is the subject or object of the question's verb, and
+    (:func:`_path_features`) those crossed with the asked-for phrase and the phrases between it
+    and the question's words."""
     f: dict[str, float] = {}
     first, last = c.first, c.last
     n = len(syntax.head)
@@ -1661,7 +1663,55 @@ def syntax_features(c: Candidate, q: QuestionView, syntax: Syntax) -> dict[str, 
         if last == lo or (last < lo and all(head[i] in {"RB", "MD", ","} for i in range(last, lo))):
             f["syn:before_qverb"] = 1.0
             f[f"w:{wh}|syn:before_qverb"] = 1.0
+    _path_features(f, c, q, syntax, wh)
     return f
+
+
+def _unit_label(syntax: Syntax, index: int) -> str:
+    """A phrase's kind, or for a token outside every phrase its coarse tag (",", "CC", ...)."""
+    number = syntax.chunk_in[index]
+    return syntax.kinds[number] if number >= 0 else _coarse(syntax.head[index])
+
+
+def _path_features(f: dict[str, float], c: Candidate, q: QuestionView, syntax: Syntax, wh: str) -> None:
+    """Lexicalised features in the style of the SQuAD paper's logistic regression: the question's
+    asked-for phrase ("what year", "how many") with the span's tags, and the chain of phrases
+    between the span and the nearest question word (a stand-in for a dependency path)."""
+    first, last = c.first, c.last
+    asked = f"{wh}_{q.focus}" if q.focus else wh
+    end = _coarse(syntax.tail[last - 1])
+    f[f"syn:ask={asked}|last={end}"] = 1.0
+    f[f"syn:ask={asked}|first={_coarse(syntax.head[first])}"] = 1.0
+    for name in ("syn:whole=NP", "syn:in_pnp", "syn:after_qverb", "syn:before_qverb", "syn:cuts_left"):
+        if name in f:
+            f[f"syn:ask={asked}|{name[4:]}"] = 1.0
+    if last - first <= 3:
+        f[f"w:{wh}|syn:tags={'_'.join(_coarse(syntax.head[i]) for i in range(first, last))}"] = 1.0
+    unit = syntax.unit
+    best: tuple[int, int] | None = None  # (phrases apart, the question word's token)
+    for i in c.sentence.matched:
+        if first <= i < last:
+            continue
+        gap = unit[first] - unit[i] if i < first else unit[i] - unit[last - 1]
+        if best is None or gap < best[0]:
+            best = (gap, i)
+    if best is None:
+        return
+    gap, at = best
+    if gap > 4:
+        labels = "far"
+    else:
+        lo, hi = (at + 1, first) if at < first else (last, at)
+        seen: list[str] = []
+        previous = -1
+        for i in range(lo, hi):
+            if unit[i] != previous:
+                seen.append(_unit_label(syntax, i))
+                previous = unit[i]
+        labels = "_".join(seen) or "adj"
+    side = "L" if at < first else "R"
+    f[f"w:{wh}|syn:path={side}:{labels}"] = 1.0
+    f[f"w:{wh}|syn:qunit={side}:{_unit_label(syntax, at)}"] = 1.0
 
 
 # --- answer normalisation (the SQuAD v1.1 rules) ----------------------------------------------

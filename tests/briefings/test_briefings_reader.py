@@ -132,6 +132,33 @@ def test_paragraph_candidates_get_the_taggers_phrase_features() -> None:
     assert plain and not any("syn:" in name for c in plain for name in c.features)
 
 
+def test_paragraph_candidates_get_lexicalised_question_and_path_features() -> None:
+    sentence = "The mill was founded by Ada Morrow in 1950, in Kettleby."
+    question = question_view(analyse_question("Who founded the mill?"))
+    views = rank_sentences([sentence_view(sentence, question)])
+    found = {c.text: c.features for c in paragraph_candidates(question, views)}
+    # The asked-for phrase with the span's last tag, and the span's own tags.
+    assert found["Ada Morrow"]["syn:ask=who|last=NNP"] == 1.0
+    assert found["Ada Morrow"]["w:who|syn:tags=NNP_NNP"] == 1.0
+    # The phrases between the span and the nearest question word: "founded [by] Ada Morrow".
+    assert found["Ada Morrow"]["w:who|syn:path=L:PP"] == 1.0
+    assert found["Ada Morrow"]["w:who|syn:qunit=L:VP"] == 1.0
+    # A piece of the name has the rest of its own phrase on the path.
+    assert found["Morrow"]["w:who|syn:path=L:PP_NP"] == 1.0
+    # "What year" asks for its own phrase; a question word far away is "far".
+    year = question_view(analyse_question("What year was the mill founded?"))
+    views = rank_sentences([sentence_view(sentence, year)])
+    found = {c.text: c.features for c in paragraph_candidates(year, views)}
+    assert found["1950"]["syn:ask=what_year|last=CD"] == 1.0
+    assert found["1950"]["syn:ask=what_year|whole=NP"] == 1.0
+    assert found["1950"]["syn:ask=what_year|first=CD"] == 1.0
+    assert found["Kettleby"]["w:what|syn:path=L:far"] == 1.0
+    # Reading without syntax leaves them out, and they count as the tagger's features.
+    assert all(is_syntax_feature(name) for name in found["1950"] if "ask=" in name or "path=" in name)
+    plain = paragraph_candidates(year, views, syntax=False)
+    assert not any("path=" in name or "ask=" in name for c in plain for name in c.features)
+
+
 def test_read_prefers_the_answer_of_the_sentence_that_asks_it() -> None:
     paragraph = [
         "Larch Mill stands by the river near Kettleby.",
@@ -153,6 +180,9 @@ def test_the_shipped_model_is_trained_and_knows_the_new_features() -> None:
     syntax = load_reader_model()
     assert syntax.trained and syntax is not model
     assert "syn:ends_chunk" in syntax.weights and any(name.startswith("syn:whole=") for name in syntax.weights)
+    # and with the lexicalised ones: the asked-for phrase and the phrases on the way to the question.
+    assert "syn:ask=who|last=NNP" in syntax.weights
+    assert any(name.startswith("w:who|syn:path=") for name in syntax.weights)
 
 
 def test_events_and_places_are_not_people() -> None:
