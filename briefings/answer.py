@@ -1117,7 +1117,9 @@ class AnswerEngine:
         role_asked = focus_person
         role_from_verb: str | None = None  # the role noun of "who was appointed X commissioner"
         if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
-            role_asked = role_from_verb = next((s for s in question.predicate if s in _ROLE_TITLES), None)
+            role_asked = role_from_verb = next((s for s in question.predicate if s in _ROLE_TITLES), None) or next(
+                (p for s in question.predicate for p in PARAPHRASES.get(s, ()) if p in _ROLE_TITLES), None
+            )  # "who directed the film": a director
         role_modifier = _role_modifier(analysis.text, role_asked) if role_asked else None
         kind_asked = (
             question.focus
@@ -1133,6 +1135,7 @@ class AnswerEngine:
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
         asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in _MONTH_NAMES}
         asks_past = _PAST_ASKED_RE.search(analysis.question) is not None
+        asks_winner = analysis.expected in _NAMED_TYPES and _WINNER_ASKED_RE.search(analysis.question) is not None
         asks_actual = _ACTUAL_RE.search(analysis.question) is not None and not _FORECAST_RE.search(analysis.question)
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
@@ -1205,6 +1208,8 @@ class AnswerEngine:
                 return False  # "how many has Boeing sold so far": not "expected to sell about 500"
             if analysis.expected == PERSON and _place_not_person(candidate, articles.get(view.key.article_id)):
                 return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
+            if asks_winner and _beaten(candidate):
+                return False  # "who won the final": not the side the winner beat on the way
             if analysis.expected == PERSON and _takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and _after_weekday_or_role(candidate, analysis.expected):
@@ -2042,6 +2047,25 @@ def _called_mister(candidate: Candidate, article: Article | None) -> bool:
     if len(words) < 2 or article is None or not words[-1][:1].isupper():
         return False
     return re.search(rf"\b(?:Mr|Mrs|Ms)\.? {re.escape(words[-1])}\b", article.text) is not None
+
+
+# "Who won ...", "which team beat ...": the winner is asked ("who did she beat" asks the other).
+_WINNER_ASKED_RE = re.compile(
+    r"\b(?:who|which\s+\w+(?:\s+\w+)?)\s+(?:has\s+|have\s+|had\s+)?(?:won|wins|beat|beats)\b", re.IGNORECASE
+)
+_BEATING_WORDS = frozenset("beat beats beating defeated defeating thrashed edged".split())
+_WIN_WORDS = frozenset("win wins victory triumph".split())
+
+
+def _beaten(candidate: Candidate) -> bool:
+    """Whether a name is the one beaten: "a 3-2 win over Cotonsport", "beating Tomas Zib"."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0:
+        return False
+    if tokens[at].low in _BEATING_WORDS:
+        return True
+    return tokens[at].low == "over" and any(t.low in _WIN_WORDS for t in tokens[max(0, at - 4) : at])
 
 
 def _after_to(candidate: Candidate) -> bool:

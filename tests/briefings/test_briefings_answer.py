@@ -12,6 +12,7 @@ from briefings.answer import (
     MAX_ALIASES,
     AnswerEngine,
     _ArticleWords,
+    _beaten,
     _common_abbreviation,
     _counts,
     _distinctive_last,
@@ -1488,3 +1489,27 @@ def test_a_two_letter_name_is_recased_but_not_a_role() -> None:
               "Ana Ruiz MP said so."]
     assert recase_names("who is in charge at kx", stored) == "who is in charge at KX"
     assert recase_names("which seat is the mp for korla", stored) == "which seat is the mp for Korla"
+
+
+def test_the_side_beaten_on_the_way_is_not_the_winner() -> None:
+    question = question_view(analyse_question("which team won the cup?"))
+    view = sentence_view("Varn Oak reached the final with a 3-2 win over Tarn United, beating Korla Rovers.", question)
+    # Every span that starts with the beaten side's name is refused, whole or cut.
+    beaten = {c.text for c in candidates(view, question) if _beaten(c)}
+    assert beaten == {"Tarn", "Tarn United", "Korla", "Korla Rovers"}
+    assert "Varn Oak" not in beaten
+
+
+async def test_a_role_asked_by_its_verb_and_the_beaten_asked_by_name(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand beat Tom Reed 6-3 6-2 in the final of the Selmouth Open.\n\n"
+        "The Quiet Harbour was first written by author Ana Ruiz, who cried when she saw the 1964 film of her book.\n\n"
+        "Quiet Harbour star Dame Tia Vale watched the stage version on Monday.",
+        "Brand wins Selmouth Open",
+        clock.now,
+    )
+    # "Who directed" asks for a director: not the author, nor the star.
+    assert (await newsroom.ask("Who directed the 1964 film of The Quiet Harbour?")).text is None
+    # "Who did he beat" asks for the beaten one.
+    assert (await newsroom.ask("Who did Ivo Brand beat in the final of the Selmouth Open?")).text == "Tom Reed"
