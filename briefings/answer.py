@@ -1132,6 +1132,7 @@ class AnswerEngine:
         question_low = analysis.text.lower()
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
         asked_nations = _nations_named(analysis.text)
+        kind_nations = _kind_nations(analysis)  # "which Turkish company": Turkey, not the Iraqi field
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
         asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in _MONTH_NAMES}
         asks_past = _PAST_ASKED_RE.search(analysis.question) is not None
@@ -1161,8 +1162,8 @@ class AnswerEngine:
                 return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
             if (
                 analysis.expected == ORGANISATION
-                and asked_nations
-                and _of_another_country(candidate, sorted(asked_nations))
+                and kind_nations
+                and _of_another_country(candidate, sorted(kind_nations))
             ):
                 return False  # "which German company": not "Hexal's US affiliate Eon Labs"
             if (
@@ -1251,9 +1252,9 @@ class AnswerEngine:
             # "Which university ...": "Cornell University" says it is one.
             headed = [c for c in found if _says_kind(c, question.focus)]
             found = headed or found
-        if analysis.expected == ORGANISATION and asked_nations:
+        if analysis.expected == ORGANISATION and kind_nations:
             # "Which German company ...": "Germany's Hexal" says it is one.
-            national = [c for c in found if (_titling_nation(c) or set()) & asked_nations]
+            national = [c for c in found if (_titling_nation(c) or set()) & kind_nations]
             found = national or found
         if analysis.expected == "number" and "how much" in analysis.question.lower():
             # "How much will members share?": an amount, not the count of members beside it.
@@ -1571,13 +1572,16 @@ _DISCOURSE_WORDS = frozenset(
 
 def _cut_name(candidate: Candidate, expected: str) -> bool:
     """Whether a name candidate stops short of the name it is part of ("Great Ormond" of "Great
-    Ormond Street Hospital"): the next word is capitalised too. For a place or an organisation,
-    so is a capitalised word before it ("Theatre" of "La Fenice Theatre"); a person's name
-    follows a capitalised title ("Finance Minister Herve Gaymard") and is whole."""
+    Ormond Street Hospital"): the next word is capitalised too, or is a model number ("PlayStation
+    2"). For a place or an organisation, so is a capitalised word before it ("Theatre" of "La
+    Fenice Theatre"); a person's name follows a capitalised title ("Finance Minister Herve
+    Gaymard") and is whole."""
     tokens = candidate.sentence.tokens
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     if after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}:
         return True
+    if after is not None and after.text.isdigit() and len(after.text) <= 3 and candidate.shape == "name":
+        return True  # "PlayStation" of "PlayStation 2"
     if expected not in {"place", "organisation"} or candidate.first < 2:
         return False
     before = tokens[candidate.first - 1]
@@ -2069,9 +2073,11 @@ def _beaten(candidate: Candidate) -> bool:
 
 
 def _after_to(candidate: Candidate) -> bool:
-    """Whether a name is the object of "to" ("advisor to Gerald Ford"): not who holds a role."""
+    """Whether a name is the object of "to" ("advisor to Gerald Ford"): not who holds a role
+    ("according to" only says who said it)."""
     tokens = candidate.sentence.tokens
-    return candidate.first > 0 and tokens[candidate.first - 1].low == "to"
+    at = candidate.first - 1
+    return at >= 0 and tokens[at].low == "to" and not (at > 0 and tokens[at - 1].low == "according")
 
 
 def _titled_person(candidate: Candidate) -> bool:
@@ -2184,6 +2190,15 @@ def _of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
     nationality or country among the words that title the name, none of the countries asked."""
     nation = _titling_nation(candidate)
     return nation is not None and not any(country in nation for country in countries)
+
+
+def _kind_nations(analysis: QuestionAnalysis) -> frozenset[str]:
+    """The countries of the nationality that describes the kind asked for: Turkey in "which
+    Turkish company won an Iraqi contract"."""
+    if not analysis.focus:
+        return frozenset()
+    match = re.search(rf"\b(?:which|what)\s+((?:[\w-]+\s+){{0,3}}){re.escape(analysis.focus)}\b", analysis.text.lower())
+    return _nations_named(match.group(1)) if match else frozenset()
 
 
 def _titling_nation(candidate: Candidate) -> set[str] | None:

@@ -11,11 +11,13 @@ from fakes import FakeStore
 from briefings.answer import (
     MAX_ALIASES,
     AnswerEngine,
+    _after_to,
     _ArticleWords,
     _beaten,
     _common_abbreviation,
     _counts,
     _distinctive_last,
+    _kind_nations,
     _of_another_country,
     _opening_word,
     _role_modifier,
@@ -1513,3 +1515,24 @@ async def test_a_role_asked_by_its_verb_and_the_beaten_asked_by_name(newsroom: N
     assert (await newsroom.ask("Who directed the 1964 film of The Quiet Harbour?")).text is None
     # "Who did he beat" asks for the beaten one.
     assert (await newsroom.ask("Who did Ivo Brand beat in the final of the Selmouth Open?")).text == "Tom Reed"
+
+
+def test_according_to_and_the_nationality_of_the_kind_asked() -> None:
+    question = question_view(analyse_question("who is the boss of korla?"))
+    view = sentence_view("It is changing, according to Ana Ruiz, and an adviser to Tom Reed agrees.", question)
+    after_to = {c.text for c in candidates(view, question) if _after_to(c)}
+    assert "Tom Reed" in after_to and "Ana Ruiz" not in after_to  # "according to" only says who said it
+    # "Turkish" describes the company asked for; "Iraqi" only the field.
+    analysis = analyse_question("Which Turkish company is reported to have won an Iraqi oilfield contract?")
+    assert _kind_nations(analysis) == {"turkey"}
+
+
+async def test_a_model_number_goes_with_its_name(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The game Varn Quest for the PlayStation 2 lets players drive around the city.",
+        "Varn Quest reviewed",
+        clock.now,
+    )
+    # "PlayStation" is cut from "PlayStation 2": not the hero's name.
+    assert (await newsroom.ask("what's the name of the hero you play in varn quest")).text is None
