@@ -1580,7 +1580,7 @@ def _cut_name(candidate: Candidate, expected: str) -> bool:
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     if after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}:
         return True
-    if after is not None and after.text.isdigit() and len(after.text) <= 3 and candidate.shape == "name":
+    if _model_number_after(candidate, expected):
         return True  # "PlayStation" of "PlayStation 2"
     if expected not in {"place", "organisation"} or candidate.first < 2:
         return False
@@ -1592,6 +1592,18 @@ def _cut_name(candidate: Candidate, expected: str) -> bool:
         and before.low not in _NOT_NAMES
         and not tokens[candidate.first - 2].is_punct
     )
+
+
+def _model_number_after(candidate: Candidate, expected: str) -> bool:
+    """Whether a thing's name goes on with a model number ("PlayStation 2"); a person's name
+    followed by a number is followed by a score or an age ("Tom Reed 6-3")."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if expected == PERSON or candidate.shape != "name" or at >= len(tokens):
+        return False
+    number = tokens[at]
+    following = tokens[at + 1].text if at + 1 < len(tokens) else ""
+    return number.text.isdigit() and len(number.text) <= 3 and following not in {"-", "–", ".", ","}
 
 
 def _inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
