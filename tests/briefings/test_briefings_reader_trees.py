@@ -173,3 +173,43 @@ def test_read_works_with_and_without_the_shipped_trees(monkeypatch: pytest.Monke
     assert any(is_syntax_feature(name) for name in shipped.names)  # they read the tagger's features too
     ranked = read(analyse_question("When did Ada Morrow buy Larch Mill?"), paragraph)
     assert ranked[0].text == "1950" and ranked[0].rerank_score is not None
+
+
+def _train_reader():
+    """bench/train_reader.py as a module (the bench scripts are not a package)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "train_reader.py"
+    spec = importlib.util.spec_from_file_location("train_reader_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_trees_learn_graded_labels_exact_over_near_misses() -> None:
+    train_reader = _train_reader()
+    texts = [
+        "Ada Morrow",
+        "Lady Ada Morrow",
+        "Morrow",
+        "Ada Morrow of Kettleby Hall",
+        "Morrow of Kettleby Hall",
+        "1950",
+    ]
+    item = {
+        "article": 0,
+        "texts": texts,
+        "features": [{"bias": 1.0, "sent_cov": 0.1 * i} for i in range(len(texts))],
+        "positive": [True, False, False, False, False, False],
+        "spans": [(0, i, i + 2) for i in range(len(texts))],
+        "golds": ["Ada Morrow"],
+    }
+    # Exact: 2. Near misses, word F1 above one half: a word too many (0.8), half the name
+    # (0.67), three words too many (0.57): 1. A word shared but little else (0.29), or none: 0.
+    graded = [2.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+    assert [train_reader.relevance(item, i) for i in range(len(texts))] == graded
+    scores = [[6.0, 5.0, 4.0, 3.0, 2.0, 1.0]]
+    columns = train_reader.tree_columns([item], scores, 6, share=0.0)
+    _, labels, groups, _ = train_reader.tree_rows([item], scores, columns, 6)
+    assert list(labels) == graded and list(groups) == [6]
