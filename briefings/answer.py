@@ -152,10 +152,12 @@ def _name_stems(name: str) -> list[str]:
     return [t.stem for t in tokenize(name) if not t.is_punct and t.low not in STOPWORDS]
 
 
-def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str], text: str | None = None) -> bool:
+def _entity_present(
+    entity: str, sentence_terms: set[str], extra_terms: set[str], tokens: Sequence[Token] | None = None
+) -> bool:
     """Whether a name of the question is there: most of its words, or its distinctive last word
-    ("Markova" for "Dame Alicia Markova"), which in ``text``, when given, must not be part of
-    another name ("Martin O'Neill" does not name Aston Martin)."""
+    ("Markova" for "Dame Alicia Markova"), which in the sentence's ``tokens``, when given, must
+    not be part of another name ("Martin O'Neill" does not name Aston Martin)."""
     wanted = _name_stems(entity)
     if not wanted:
         return True
@@ -168,22 +170,19 @@ def _entity_present(entity: str, sentence_terms: set[str], extra_terms: set[str]
     last = _distinctive_last(entity)
     if last not in have:
         return False
-    return text is None or last in extra_terms or _stands_alone(last, entity, text)
+    return tokens is None or last in extra_terms or _stands_alone(last, entity, tokens)
 
 
-def _stands_alone(last: str, entity: str, text: str) -> bool:
-    """Whether a name's last word (a stem) is written in ``text`` other than inside a longer
+def _stands_alone(last: str, entity: str, tokens: Sequence[Token]) -> bool:
+    """Whether a name's last word (a stem) is written in a sentence other than inside a longer
     name: the capitalised words around it must be the name's own."""
-    own = {t.low for t in tokenize(entity)}
-    tokens = tokenize(text)
+    not_other = {t.low for t in tokenize(entity)} | _NOT_NAMES
     opening = _opening_index(tokens)  # the first word is capitalised whatever it is
     for index, token in enumerate(tokens):
         if token.stem != last:
             continue
         around = [i for i in (index - 1, index + 1) if 0 <= i < len(tokens) and i != opening]
-        if not any(
-            tokens[i].is_cap and not tokens[i].is_punct and tokens[i].low not in own | _NOT_NAMES for i in around
-        ):
+        if not any(tokens[i].is_cap and not tokens[i].is_punct and tokens[i].low not in not_other for i in around):
             return True
     return False
 
@@ -389,6 +388,7 @@ _OTHER_NAMES_ALLOWED = {(True, True): 1, (True, False): 0, (False, True): 2, (Fa
 
 
 _NAME_JOINERS = frozenset("of & von van de der den da di du la le".split())
+_NAME_PARTICLES = _NAME_JOINERS - {"of", "&"}  # of a surname: "de Vabres", "van Gogh"
 
 
 def _other_names(view: SentenceView, known: set[str], roles: frozenset[str] = frozenset()) -> int:
@@ -914,10 +914,9 @@ class AnswerEngine:
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
         unit_asked = _unit_asked(analysis.text)
-        asked_period = next(iter(_periods(analysis.text)), None)
-        quantity_nations = (
-            _nations_named(analysis.text) if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
-        )
+        asked_period = next(iter(_periods(analysis.text)), None)  # the first the question names
+        asked_nations = _nations_named(analysis.text)
+        quantity_nations = asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
@@ -949,7 +948,7 @@ class AnswerEngine:
             topical: set[str] = set()
             in_sentence = 0
             for entity in analysis.entities:
-                if _entity_present(entity, sentence_stems, set(title_stems), hit.text):
+                if _entity_present(entity, sentence_stems, set(title_stems), view.tokens):
                     in_sentence += 1
                     continue
                 if _optional_name(entity, analysis):
@@ -1131,14 +1130,16 @@ class AnswerEngine:
         entity_names = [n for n in (frozenset(terms(e)) for e in analysis.entities) if n]
         question_low = analysis.text.lower()
         aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
-        asked_nations = _nations_named(analysis.text)
         kind_nations = _kind_nations(analysis)  # "which Turkish company": Turkey, not the Iraqi field
         asked_years = {s for s in question_numbers if _YEAR_RE.fullmatch(s)}
         asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in _MONTH_NAMES}
         asks_past = _PAST_ASKED_RE.search(analysis.question) is not None
         asks_winner = analysis.expected in _NAMED_TYPES and _WINNER_ASKED_RE.search(analysis.question) is not None
         asks_actual = _ACTUAL_RE.search(analysis.question) is not None and not _FORECAST_RE.search(analysis.question)
+        kind_countries = sorted(kind_nations)
+
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
+            its_article = articles.get(view.key.article_id)  # the article the sentence is from
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
             if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
                 return False
@@ -1163,20 +1164,20 @@ class AnswerEngine:
             if (
                 analysis.expected == ORGANISATION
                 and kind_nations
-                and _of_another_country(candidate, sorted(kind_nations))
+                and _of_another_country(candidate, kind_countries)
             ):
                 return False  # "which German company": not "Hexal's US affiliate Eon Labs"
             if (
                 focus_person
                 and not focus_said
                 and not _described(candidate)
-                and not _described_in(candidate, focus_person, articles.get(view.key.article_id))
+                and not _described_in(candidate, focus_person, its_article)
             ):
                 return False  # "which whistleblower": a sentence that never says so names someone else
             if (
                 role_from_verb
                 and not _mentions(view, role_from_verb)
-                and not _described_in(candidate, role_from_verb, articles.get(view.key.article_id))
+                and not _described_in(candidate, role_from_verb, its_article)
             ):
                 return False  # "appointed children's commissioner": not someone named captain
             if analysis.expected in {MONEY, NUMBER} and _vague_amount(candidate.text):
@@ -1187,7 +1188,7 @@ class AnswerEngine:
                 return False  # "chairman of the council of economic advisors to Gerald Ford"
             if relation_cues and analysis.expected == PERSON and _role_elsewhere(candidate, targets):
                 return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
-            if asks_now and _told_as_past(candidate, articles.get(view.key.article_id)):
+            if asks_now and _told_as_past(candidate, its_article):
                 return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
             if (asked_years or asked_months) and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
                 _of_another_time(candidate, asked_years, asked_months)
@@ -1202,12 +1203,12 @@ class AnswerEngine:
             if analysis.expected in {ORGANISATION, PLACE, OTHER} and _titled_person(candidate):
                 return False  # "which theatre": not "Sir Cameron Mackintosh"
             if analysis.expected in {ORGANISATION, PLACE} and _called_mister(
-                candidate, articles.get(view.key.article_id)
+                candidate, its_article
             ):
                 return False  # "which party": not Charles Kennedy, whom the article calls "Mr Kennedy"
             if asks_actual and _forecast(candidate):
                 return False  # "how many has Boeing sold so far": not "expected to sell about 500"
-            if analysis.expected == PERSON and _place_not_person(candidate, articles.get(view.key.article_id)):
+            if analysis.expected == PERSON and _place_not_person(candidate, its_article):
                 return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
             if asks_winner and _beaten(candidate):
                 return False  # "who won the final": not the side the winner beat on the way
@@ -1276,7 +1277,7 @@ class AnswerEngine:
                 candidate.text = widen_to_range(candidate)
             if analysis.expected == DATE:
                 candidate.text = _with_its_date(candidate)
-            elif analysis.expected == "place":
+            if analysis.expected == "place":
                 candidate.text = _with_direction(candidate)
             if analysis.expected in _NAMED_TYPES:
                 candidate.text = _bare_name(candidate.text)
@@ -1432,16 +1433,16 @@ _ONE_WORDS = frozenset({"", "one", "1", "a"})
 _COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 
 
-def _periods(text: str) -> set[tuple[str, str, str]]:
-    """The spans of time a text counts from an edge: "its first week" is (first, one, week),
-    "the last three months" (last, three, month)."""
-    out = set()
+def _periods(text: str) -> list[tuple[str, str, str]]:
+    """The spans of time a text counts from an edge, in the order it says them: "its first week"
+    is (first, one, week), "the last three months" (last, three, month)."""
+    out: dict[tuple[str, str, str], None] = {}
     for match in _PERIOD_RE.finditer(text):
         count = (match.group(2) or "").lower()
         if count and not (count.isdigit() or count in _COUNT_WORDS or count in _ONE_WORDS):
             count = ""  # "the first full week": a description, not a count
-        out.add((match.group(1).lower(), "one" if count in _ONE_WORDS else count, match.group(3).lower()))
-    return out
+        out[(match.group(1).lower(), "one" if count in _ONE_WORDS else count, match.group(3).lower())] = None
+    return list(out)
 
 
 def _other_period(sentence: str, asked: tuple[str, str, str]) -> bool:
@@ -1540,7 +1541,7 @@ def _with_name_particle(text: str, candidate: Candidate) -> str:
     lower-case particle ("de", "van", "von") to a capitalised word is taken whole."""
     tokens = candidate.sentence.tokens
     at = candidate.last
-    if at + 1 >= len(tokens) or tokens[at].text not in _NAME_JOINERS - {"of", "&"} or not tokens[at + 1].is_cap:
+    if at + 1 >= len(tokens) or tokens[at].text not in _NAME_PARTICLES or not tokens[at + 1].is_cap:
         return text
     end = at + 1
     while end + 1 < len(tokens) and tokens[end + 1].is_cap and not tokens[end + 1].is_punct:
@@ -1706,12 +1707,13 @@ _VAGUE_AMOUNTS = frozenset(
     "hundreds thousands millions billions dozens tens scores many several "
     "hundred thousand million billion dozen".split()
 )
+_VAGUE_WORDS = _VAGUE_AMOUNTS | {"of"}  # "tens of thousands"
 
 
 def _vague_amount(text: str) -> bool:
     """"Millions", "tens of thousands": an order of size, not an amount."""
     words = re.findall(r"[a-z]+", text.lower())
-    return not any(ch.isdigit() for ch in text) and bool(words) and all(w in _VAGUE_AMOUNTS | {"of"} for w in words)
+    return not any(ch.isdigit() for ch in text) and bool(words) and all(w in _VAGUE_WORDS for w in words)
 
 
 def _plural_noun(token: Token) -> bool:
@@ -2025,14 +2027,14 @@ def _of_another_time(candidate: Candidate, years: set[str], months: set[str]) ->
 
 _MONTH_NAMES = CALENDAR - DAYS - {"christmas", "easter"}
 _ACTUAL_RE = re.compile(r"\bso far\b|\b(?:has|have|had|did)\b", re.IGNORECASE)
+# What someone expects rather than what has happened; a question with one of these (or "will",
+# "could", "might", "plan", "hope", "aim") asks about a forecast itself.
+_FORECAST_LIST = "expect expects expected forecast forecasts predict predicts predicted hopes aims target".split()
 _FORECAST_RE = re.compile(
-    r"\b(?:expect|expects|expected|forecast|forecasts|predict|predicts|predicted|will|could|might|plan|plans|"
-    r"hope|hopes|aim|aims|target)\b",
+    r"\b(?:" + "|".join([*_FORECAST_LIST, "will", "could", "might", "plan", "plans", "hope", "aim"]) + r")\b",
     re.IGNORECASE,
 )
-_FORECAST_WORDS = frozenset(
-    stem(w) for w in "expect expects expected forecast forecasts predict predicts predicted hopes aims target".split()
-)
+_FORECAST_WORDS = frozenset(stem(w) for w in _FORECAST_LIST)
 
 
 _PAST_ASKED_RE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
@@ -2126,8 +2128,7 @@ def _place_not_person(candidate: Candidate, article: Article | None) -> bool:
         return False  # a single word after "in" may be a firm, a team or a surname
     if article is None:
         return True
-    alone = re.compile(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b")
-    return alone.search(article.text) is None
+    return re.search(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b", article.text) is None
 
 
 def _takes_plural_verb(candidate: Candidate) -> bool:

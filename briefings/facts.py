@@ -273,13 +273,13 @@ def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
 # A lower-case noun right after a name that ends the match: the name was only the start of it.
 _NAME_GOES_ON_RE = re.compile(
     r"\s+(?!(?:and|or|but|to|in|at|for|of|on|with|from|since|until|after|before|as|by|is|was|are|were|has|had|"
-    r"have|will|would|said|says|who|which|that|when|where|while|since|last|this|next|today|yesterday)\b)[a-z]{3,}\b"
+    r"have|will|would|said|says|who|which|that|when|where|while|last|this|next|today|yesterday)\b)[a-z]{3,}\b"
 )
 
 
 # Words before an organisation's role that make it another role or a past one: at the end of
 # the text before the match, or opening the organisation's name as matched ("Former Yukos").
-_QUALIFIED_RE = re.compile(r"\b(?:former|then|deputy|vice|acting|interim|assistant)\s+(?:\||$)|\|(?:former|then)\s")
+_QUALIFIED_RE = re.compile(r"\b(?:former|then|deputy|vice|acting|interim|assistant)\s+\||\|(?:former|then)\s")
 
 
 def role_facts(sentence: str) -> list[ExtractedFact]:
@@ -325,7 +325,8 @@ def extract_facts(sentences: Iterable[str]) -> list[ExtractedFact]:
 
 
 def sentence_facts(sentence: str) -> list[ExtractedFact]:
-    """Every fact one sentence states, by every pattern (no quick pre-check)."""
+    """Every fact one sentence states, by every pattern (only the cheap checks of their marks:
+    a bracket for an acronym, " for " for an explained one)."""
     facts = acronym_facts(sentence) if "(" in sentence else []
     if " for " in sentence:
         facts += explained_acronym_facts(sentence)

@@ -120,7 +120,6 @@ HEAD_NOUNS = (
 )
 _DATE_NOUNS = frozenset("year date day month time century decade era period".split())
 _NUMBER_NOUNS = frozenset("number amount percentage".split())
-_KIND_NOUNS = _PLACE_NOUNS | ORG_NOUNS | _PERSON_NOUNS | _DATE_NOUNS | _NUMBER_NOUNS
 
 _NAME_RE = re.compile(
     r"(?<![\w'’.&-])"  # not the end of a longer word ("LR" of "777-200LR")
@@ -247,7 +246,6 @@ def expected_type(low: str) -> tuple[str, str | None]:
                 nouns.append(word)
             # The last plural of the run is the head: "sports utility vehicles" counts vehicles.
             noun = next((w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), noun)
-        if kind == "many":
             return NUMBER, noun
         if kind == "much":
             if _MONEY_CUES.search(low):
@@ -592,7 +590,7 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
             if (
                 index > 1
                 and words[index - 2].group(0).lower() in {"which", "what"}
-                and phrase[0].lower() in _KIND_NOUNS
+                and _noun_kind(phrase[0].lower()) is not None
             ):
                 continue  # "which chinese province": the kind asked for, past its description
             form = written_as_name(phrase, after_name=index > 0 and words[index - 1].start() < last)

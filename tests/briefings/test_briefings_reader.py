@@ -6,6 +6,8 @@ import pytest
 
 from briefings.questions import analyse_question
 from briefings.reader import (
+    QuestionView,
+    SentenceView,
     candidates,
     is_syntax_feature,
     load_model,
@@ -108,11 +110,17 @@ def test_paragraph_candidates_mark_the_paragraphs_recurring_words() -> None:
     assert found["Hale & Sons"].features["head_elsewhere_any"] == 0.0
 
 
-def test_paragraph_candidates_get_the_taggers_phrase_features() -> None:
-    sentence = "Ada Morrow bought the old mill in 1950 from the county council."
-    question = question_view(analyse_question("Who bought the old mill?"))
+def _read_features(sentence: str, asked: str) -> tuple[QuestionView, list[SentenceView], dict[str, dict[str, float]]]:
+    """The question's view, the ranked sentence and each candidate's features by its text."""
+    question = question_view(analyse_question(asked))
     views = rank_sentences([sentence_view(sentence, question)])
-    found = {c.text: c.features for c in paragraph_candidates(question, views)}
+    return question, views, {c.text: c.features for c in paragraph_candidates(question, views)}
+
+
+def test_paragraph_candidates_get_the_taggers_phrase_features() -> None:
+    question, views, found = _read_features(
+        "Ada Morrow bought the old mill in 1950 from the county council.", "Who bought the old mill?"
+    )
     # A whole noun phrase, the subject of the question's verb.
     assert found["Ada Morrow"]["syn:whole=NP"] == 1.0
     assert found["Ada Morrow"]["syn:before_qverb"] == 1.0
@@ -134,9 +142,7 @@ def test_paragraph_candidates_get_the_taggers_phrase_features() -> None:
 
 def test_paragraph_candidates_get_lexicalised_question_and_path_features() -> None:
     sentence = "The mill was founded by Ada Morrow in 1950, in Kettleby."
-    question = question_view(analyse_question("Who founded the mill?"))
-    views = rank_sentences([sentence_view(sentence, question)])
-    found = {c.text: c.features for c in paragraph_candidates(question, views)}
+    _, _, found = _read_features(sentence, "Who founded the mill?")
     # The asked-for phrase with the span's last tag, and the span's own tags.
     assert found["Ada Morrow"]["syn:ask=who|last=NNP"] == 1.0
     assert found["Ada Morrow"]["w:who|syn:tags=NNP_NNP"] == 1.0
@@ -146,9 +152,7 @@ def test_paragraph_candidates_get_lexicalised_question_and_path_features() -> No
     # A piece of the name has the rest of its own phrase on the path.
     assert found["Morrow"]["w:who|syn:path=L:PP_NP"] == 1.0
     # "What year" asks for its own phrase; a question word far away is "far".
-    year = question_view(analyse_question("What year was the mill founded?"))
-    views = rank_sentences([sentence_view(sentence, year)])
-    found = {c.text: c.features for c in paragraph_candidates(year, views)}
+    year, views, found = _read_features(sentence, "What year was the mill founded?")
     assert found["1950"]["syn:ask=what_year|last=CD"] == 1.0
     assert found["1950"]["syn:ask=what_year|whole=NP"] == 1.0
     assert found["1950"]["syn:ask=what_year|first=CD"] == 1.0

@@ -41,6 +41,8 @@ TECHNOLOGIST = f"👩\U0001f3fd{ZWJ}💻"  # a skin tone inside a ZWJ sequence
 SCOTLAND = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # a subdivision flag: tags
 ACCENTED = "e\u0301\u0302"
 LONE_INDICATOR = "\U0001f1e9"  # 🇩 on its own: an odd regional indicator at the end of a run
+# 🇬🇧🇫🇷🇩🇪 then a lone 🇩: the indicators pair up from the start of their run.
+FLAG_RUN = [FLAG, "\U0001f1eb\U0001f1f7", "\U0001f1e9\U0001f1ea", LONE_INDICATOR]
 
 CLUSTERS = {
     "flag": FLAG,
@@ -172,9 +174,8 @@ def test_telegram_never_cuts_inside_a_character_in_formatted_text(cluster: str) 
 
 def test_telegram_pairs_regional_indicators_from_the_start_of_the_run() -> None:
     # 🇬🇧🇫🇷🇩🇪 then a lone 🇩: a cut may fall between two flags, never inside one.
-    flags = [FLAG, "\U0001f1eb\U0001f1f7", "\U0001f1e9\U0001f1ea", LONE_INDICATOR]
     for shift in range(-2, 20):
-        clusters = ["x"] * (MESSAGE_LIMIT - shift) + flags + ["y"] * 10
+        clusters = ["x"] * (MESSAGE_LIMIT - shift) + FLAG_RUN + ["y"] * 10
         parts = telegram_parts(Reply.text("".join(clusters)))
         check_parts(clusters, parts)
 
@@ -200,9 +201,8 @@ def test_discord_never_cuts_a_description_inside_a_character(cluster: str) -> No
 
 
 def test_discord_pairs_regional_indicators_from_the_start_of_the_run() -> None:
-    flags = [FLAG, "\U0001f1eb\U0001f1f7", "\U0001f1e9\U0001f1ea", LONE_INDICATOR]
     for shift in range(-2, 20):
-        clusters = ["x"] * (DESCRIPTION_LIMIT - shift) + flags + ["y"] * 10
+        clusters = ["x"] * (DESCRIPTION_LIMIT - shift) + FLAG_RUN + ["y"] * 10
         check_parts(clusters, discord_descriptions(Reply.text("".join(clusters))))
 
 
