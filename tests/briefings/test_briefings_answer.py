@@ -8,19 +8,17 @@ import pytest
 from clock import ManualClock as Clock
 from fakes import FakeStore
 
-from briefings.answer import (
-    MAX_ALIASES,
-    AnswerEngine,
-    _after_to,
-    _ArticleWords,
-    _beaten,
-    _common_abbreviation,
-    _counts,
-    _distinctive_last,
-    _kind_nations,
-    _of_another_country,
-    _opening_word,
-    _role_modifier,
+from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords
+from briefings.checks import (
+    after_to,
+    beaten,
+    common_abbreviation,
+    counts,
+    distinctive_last,
+    kind_nations,
+    of_another_country,
+    opening_word,
+    role_modifier,
 )
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
@@ -436,11 +434,11 @@ async def test_long_questions_are_refused_quickly(newsroom: Newsroom, clock: Clo
 
 
 def test_owners_that_are_part_of_a_name_stay() -> None:
-    from briefings.answer import _bare_name
+    from briefings.checks import bare_name
 
-    assert _bare_name("Spain's Ferrovial") == "Ferrovial"
-    assert _bare_name("Madrid-based Ferrovial") == "Ferrovial"
-    assert _bare_name("King's College London") == "King's College London"
+    assert bare_name("Spain's Ferrovial") == "Ferrovial"
+    assert bare_name("Madrid-based Ferrovial") == "Ferrovial"
+    assert bare_name("King's College London") == "King's College London"
     assert analyse_question("Who heads FC Bayern Munich?").entities == ("FC Bayern Munich",)
     assert analyse_question("What is the name of the Italian restaurant?").expected != "person"
 
@@ -532,7 +530,7 @@ def test_a_word_capitalised_only_by_opening_the_sentence_is_no_name() -> None:
 
     def opening_words(sentence: str, lower_case: set[str]) -> set[str]:
         found = candidates(sentence_view(sentence, question), question)
-        return {c.text for c in found if _opening_word(c, lower_case.__contains__)}
+        return {c.text for c in found if opening_word(c, lower_case.__contains__)}
 
     # A phrase that opens the sentence with only lower-case words after its first is plain too.
     assert opening_words("Elsewhere at the fair, Korvex showed the screen.", set()) == {
@@ -629,15 +627,15 @@ def test_a_number_before_a_unit_measures_rather_than_counts() -> None:
 
     def counting(sentence: str) -> set[str]:
         found = candidates(sentence_view(sentence, question), question)
-        return {c.text for c in found if fits(c, analysis.expected) and _counts(c, counted)}
+        return {c.text for c in found if fits(c, analysis.expected) and counts(c, counted)}
 
     assert counting("Officers deal with a visa application in about 11 minutes.") == set()
     assert "8,000" in counting("Each officer deals with 8,000 visa applications a year.")
 
 
 def test_short_capitals_that_name_a_kind_of_thing_are_common_words() -> None:
-    assert all(_common_abbreviation(word) for word in ("TV", "UK", "PCs", "CDs", "DVDs"))
-    assert not any(_common_abbreviation(word) for word in ("BBC", "NATO", "Apple", "Kabul"))
+    assert all(common_abbreviation(word) for word in ("TV", "UK", "PCs", "CDs", "DVDs"))
+    assert not any(common_abbreviation(word) for word in ("BBC", "NATO", "Apple", "Kabul"))
 
 
 async def test_a_number_that_is_part_of_a_name_may_be_given_elsewhere_in_the_article(
@@ -658,7 +656,7 @@ def test_a_country_by_another_of_its_names_is_the_same_country() -> None:
 
     def titled_elsewhere(sentence: str, countries: list[str]) -> set[str]:
         found = candidates(sentence_view(sentence, question), question)
-        return {c.text for c in found if fits(c, "person") and _of_another_country(c, countries)}
+        return {c.text for c in found if fits(c, "person") and of_another_country(c, countries)}
 
     assert titled_elsewhere("UK economics minister Ann Dorne spoke.", ["britain"]) == set()
     assert titled_elsewhere("US economics minister Ann Dorne spoke.", ["america"]) == set()
@@ -670,9 +668,9 @@ def test_a_country_by_another_of_its_names_is_the_same_country() -> None:
 
 
 def test_only_a_plain_word_narrows_the_role_asked() -> None:
-    assert _role_modifier("who is indonesia's finance minister?", "minist") == "financ"
+    assert role_modifier("who is indonesia's finance minister?", "minist") == "financ"
     for question in ("who became minister in 2004?", "who is the new minister?", "who is the former minister?"):
-        assert _role_modifier(question, "minist") is None, question
+        assert role_modifier(question, "minist") is None, question
 
 
 def test_a_question_typed_in_lower_case_marks_no_names() -> None:
@@ -1140,9 +1138,9 @@ async def test_a_qualified_role_asks_for_that_one_only(newsroom: Newsroom, clock
 
 
 def test_only_a_person_name_stands_for_its_last_word() -> None:
-    assert _distinctive_last("Dame Alicia Markova") == "markova"
-    assert _distinctive_last("Night of Athletics") is None
-    assert _distinctive_last("Tate & Lyle") is None
+    assert distinctive_last("Dame Alicia Markova") == "markova"
+    assert distinctive_last("Night of Athletics") is None
+    assert distinctive_last("Tate & Lyle") is None
 
 
 async def test_a_newer_report_whose_sentence_names_the_answer_does_not_replace_it(
@@ -1437,7 +1435,7 @@ async def test_another_month_a_titled_person_and_a_country_in_a_name(newsroom: N
     # "Treasurer Ivo Brand" is a person, not the company that bid.
     assert (await newsroom.ask("Which Swiss company has made a bid for Tarn Mining?")).text is None
     # "Air China" is not any sentence about China: a country's name does not stand for it.
-    assert _distinctive_last("Air China") is None
+    assert distinctive_last("Air China") is None
 
 
 async def test_everyday_ways_of_saying_it(newsroom: Newsroom, clock: Clock) -> None:
@@ -1497,9 +1495,9 @@ def test_the_side_beaten_on_the_way_is_not_the_winner() -> None:
     question = question_view(analyse_question("which team won the cup?"))
     view = sentence_view("Varn Oak reached the final with a 3-2 win over Tarn United, beating Korla Rovers.", question)
     # Every span that starts with the beaten side's name is refused, whole or cut.
-    beaten = {c.text for c in candidates(view, question) if _beaten(c)}
-    assert beaten == {"Tarn", "Tarn United", "Korla", "Korla Rovers"}
-    assert "Varn Oak" not in beaten
+    refused = {c.text for c in candidates(view, question) if beaten(c)}
+    assert refused == {"Tarn", "Tarn United", "Korla", "Korla Rovers"}
+    assert "Varn Oak" not in refused
 
 
 async def test_a_role_asked_by_its_verb_and_the_beaten_asked_by_name(newsroom: Newsroom, clock: Clock) -> None:
@@ -1520,11 +1518,11 @@ async def test_a_role_asked_by_its_verb_and_the_beaten_asked_by_name(newsroom: N
 def test_according_to_and_the_nationality_of_the_kind_asked() -> None:
     question = question_view(analyse_question("who is the boss of korla?"))
     view = sentence_view("It is changing, according to Ana Ruiz, and an adviser to Tom Reed agrees.", question)
-    after_to = {c.text for c in candidates(view, question) if _after_to(c)}
-    assert "Tom Reed" in after_to and "Ana Ruiz" not in after_to  # "according to" only says who said it
+    refused = {c.text for c in candidates(view, question) if after_to(c)}
+    assert "Tom Reed" in refused and "Ana Ruiz" not in refused  # "according to" only says who said it
     # "Turkish" describes the company asked for; "Iraqi" only the field.
     analysis = analyse_question("Which Turkish company is reported to have won an Iraqi oilfield contract?")
-    assert _kind_nations(analysis) == {"turkey"}
+    assert kind_nations(analysis) == {"turkey"}
 
 
 async def test_a_model_number_goes_with_its_name(newsroom: Newsroom, clock: Clock) -> None:

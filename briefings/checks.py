@@ -1,0 +1,1306 @@
+"""Checks of evidence and of candidate answers, for :mod:`briefings.answer`.
+
+The answer engine finds sentences and reads candidates out of them; the functions here judge
+them against the question, one concern each, so that every rule can be read and tested alone:
+
+- names: whether a sentence names what the question names (:func:`entity_present`,
+  :func:`names_one_of`), how many other people it names (:func:`other_names`), and where a role
+  word sits next to a name (:func:`cue_positions`);
+- kind: whether a candidate is the kind of thing asked for (:func:`shape_answers`): a place is no
+  person (:func:`place_not_person`), a newspaper is not the firm it reports on, a number counts
+  the noun asked about (:func:`counts`), a nationality titles the kind asked for
+  (:func:`of_another_country`);
+- time: whether a figure is of the year, month or period asked about (:func:`of_another_time`,
+  :func:`other_period`), and whether it happened or is a forecast (:func:`forecast`);
+- shape: the answer as written in the text (a title's "The", a particle of a surname, a range).
+
+They are pure functions of the question's analysis, the sentence's tokens and the article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from functools import lru_cache
+
+from briefings.models import Article
+from briefings.questions import (
+    CALENDAR,
+    COUNTRIES,
+    HEAD_NOUNS,
+    MONEY,
+    NATIONALITIES,
+    NUMBER,
+    ORG_NOUNS,
+    ORGANISATION,
+    OTHER,
+    PERSON,
+    PLACE,
+    QUESTION_WORDS,
+    QuestionAnalysis,
+)
+from briefings.questions import (
+    adjectival as _adjectival,
+)
+from briefings.reader import (
+    DAYS,
+    PARAPHRASES,
+    PERSON_TITLES,
+    Candidate,
+    QuestionView,
+    SentenceView,
+    Token,
+    stems_of,
+    tokenize,
+)
+from briefings.text import STOPWORDS, stem, terms
+
+_GENERIC_NAME_WORDS = frozenset(
+    "party group lines line united city council company league cup awards award club house office "
+    "front union bank street news times airlines airline games open university".split()
+)
+
+
+def name_stems(name: str) -> list[str]:
+    return [t.stem for t in tokenize(name) if not t.is_punct and t.low not in STOPWORDS]
+
+
+def entity_present(
+    entity: str, sentence_terms: set[str], extra_terms: set[str], tokens: Sequence[Token] | None = None
+) -> bool:
+    """Whether a name of the question is there: most of its words, or its distinctive last word
+    ("Markova" for "Dame Alicia Markova"), which in the sentence's ``tokens``, when given, must
+    not be part of another name ("Martin O'Neill" does not name Aston Martin)."""
+    wanted = name_stems(entity)
+    if not wanted:
+        return True
+    have = sentence_terms | extra_terms
+    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have))
+    if found >= max(1, math.ceil(len(set(wanted)) * 0.6)):
+        return True
+    if _nationality_stems(entity.lower()) & have:
+        return True  # "Chinese banks" for China
+    last = distinctive_last(entity)
+    if last not in have:
+        return False
+    return tokens is None or last in extra_terms or _stands_alone(last, entity, tokens)
+
+
+def _stands_alone(last: str, entity: str, tokens: Sequence[Token]) -> bool:
+    """Whether a name's last word (a stem) is written in a sentence other than inside a longer
+    name: the capitalised words around it must be the name's own."""
+    not_other = {t.low for t in tokenize(entity)} | _NOT_NAMES
+    opening = _opening_index(tokens)  # the first word is capitalised whatever it is
+    for index, token in enumerate(tokens):
+        if token.stem != last:
+            continue
+        around = [i for i in (index - 1, index + 1) if 0 <= i < len(tokens) and i != opening]
+        if not any(tokens[i].is_cap and not tokens[i].is_punct and tokens[i].low not in not_other for i in around):
+            return True
+    return False
+
+
+def _shortened(word: str, have: set[str]) -> bool:
+    """Whether a long name is there in full when the question shortens it ("Yugansk" for
+    "Yuganskneftegas")."""
+    return len(word) >= 6 and any(len(t) >= len(word) + 3 and t.startswith(word) for t in have)
+
+
+def distinctive_last(name: str) -> str | None:
+    """The stem of a name's last word when that word alone names it ("Markova" of "Dame Alicia
+    Markova"): a name of two words or more whose last word is capitalised and not generic."""
+    tokens = tokenize(name) if name.strip() else []
+    last = tokens[-1] if tokens else None
+    if last is None or len(name_stems(name)) < 2 or not last.is_cap or last.low in _GENERIC_NAME_WORDS:
+        return None
+    if last.low in COUNTRIES or last.low in NATIONALITIES:
+        return None  # "Air China" is not China
+    if any(t.low in {"of", "for", "and", "&"} for t in tokens):
+        return None  # "Night of Athletics" is not "Athletics": only a person's surname stands alone
+    return last.stem
+
+
+_BOUND_AFTER_RE = re.compile(
+    r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
+)
+_BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*?)(?:'s|’s)?\s+$")
+_CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
+
+
+def stem_prefix(stem_: str) -> str:
+    """The first letters of a stem that any word with that stem starts with ("armi" of "army"
+    is "arm"): stems may change a word's last letter."""
+    return stem_[: max(1, min(4, len(stem_) - 1))]
+
+
+def coverage_ceiling(
+    haystack: str, prefixes: Sequence[tuple[float, tuple[str, ...]]], soft: dict[int, float]
+) -> float:
+    """An upper bound of the weight a sentence can cover, from a look at its raw lower-case text:
+    terms whose first letters are there, all of a name that has an acronym or expansion, and
+    half of a name, description or year that the article may give instead."""
+    total = 0.0
+    for index, (weight, starts) in enumerate(prefixes):
+        if any(start in haystack for start in starts):
+            total += weight
+        else:
+            total += soft.get(index, 0.0) * weight
+    return total
+
+
+def in_words(name: str, has_word: Callable[[str], bool]) -> bool:
+    """Whether a text names ``name`` (most of its words), given a test for a lower-case word."""
+    wanted = [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS and len(w) > 1]
+    if not wanted:
+        return True
+    return sum(1 for w in wanted if has_word(w)) >= max(1, math.ceil(0.6 * len(wanted)))
+
+
+def singular(word: str) -> str:
+    """A lower-case word without a plural "s" ("oscars": "oscar"), to find either form."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
+
+
+def has_word(text: str, word: str) -> bool:
+    """Whether ``word`` is in ``text`` as a word of its own (not inside a longer one)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+_RELATIVE_YEAR_RE = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
+_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
+YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+_NOT_NAMES = CALENDAR | frozenset("mr mrs ms dr sir lord".split())
+
+
+_CURRENCY_PLACES = (
+    ("$", r"us|usa|united states|america"),
+    ("£", r"uk|britain|united kingdom|england"),
+    ("€", r"europe|eurozone|euro zone"),
+)
+_CURRENCY_IN_RE = re.compile(
+    r"\b(?:in|across) (?:the )?(" + "|".join(places for _, places in _CURRENCY_PLACES) + r")\b"
+)
+
+
+def currency_asked(analysis: QuestionAnalysis) -> str | None:
+    """The currency symbol a money question's place implies ("in the US": "$"), if any."""
+    match = _CURRENCY_IN_RE.search(analysis.question.lower())
+    if match is None:
+        return None
+    return next(symbol for symbol, places in _CURRENCY_PLACES if re.fullmatch(places, match.group(1)))
+
+
+def currency_of(text: str) -> str:
+    """The currency symbol an amount is written with ("US$499": "$"), or "" for a bare number."""
+    symbol = text.lstrip().lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[:1]
+    return symbol if symbol in "$£€" else ""
+
+
+def optional_name(entity: str, analysis: QuestionAnalysis) -> bool:
+    """A nationality beside other names ("Which Spanish company ...") may be missing: the
+    sentence may say "Spain's" or nothing."""
+    return _adjectival(entity) and len(analysis.entities) > 1
+
+
+def relative_year(sentence: str, article: Article) -> int | None:
+    """The year "last year" (this, next) means in an article with a date of its own, else None."""
+    match = _RELATIVE_YEAR_RE.search(sentence)
+    if match is None or article.published_at is None:
+        return None
+    return article.published_at.year + _YEAR_OFFSET[match.group(1).lower()]
+
+
+def plain_share(question: QuestionView, stems: set[str], names: set[str]) -> float:
+    """The weighted share of the question's words other than its names that a sentence has."""
+    wanted = {s: w for s, w in question.weights.items() if s not in names}
+    total = sum(wanted.values())
+    return sum(w for s, w in wanted.items() if s in stems) / total if total else 0.0
+
+
+
+
+_CLAUSE_LINKS = frozenset("while whereas but although though and".split())
+_POINTING_BACK = frozenset("it he she they its his her their".split())
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens with a pronoun, going on about what the one before it named: "It
+    is being assembled for ...", "She was suspended by ..."."""
+    first = re.match(r"\W*(\w+)", sentence)
+    return first is not None and first.group(1).lower() in _POINTING_BACK
+
+
+def _opening_index(tokens: Sequence[Token]) -> int:
+    """Where a sentence's first word is, past any opening quote marks or brackets."""
+    return next((i for i, t in enumerate(tokens) if not t.is_punct), 0)
+
+
+def common_abbreviation(word: str) -> bool:
+    """"TV", "UK", "PCs", "CDs": short capitals that name a kind of thing, not one thing."""
+    return (word.isupper() and len(word) <= 2) or re.fullmatch(r"[A-Z]{2,4}s", word) is not None
+
+
+_NAME_JOINERS = frozenset("of & von van de der den da di du la le".split())
+_NAME_PARTICLES = _NAME_JOINERS - {"of", "&"}  # of a surname: "de Vabres", "van Gogh"
+
+
+def other_names(view: SentenceView, known: set[str], roles: frozenset[str] = frozenset()) -> int:
+    """How many names a sentence holds that the question does not: runs of capitalised words,
+    not counting its first word, nationalities ("US", "Dutch") and dates. Only clauses that
+    hold some of the question's words count: in "His album Egypt won the award, while the
+    newcomer prize went to Chango Spasiuk", the second clause is about something else. A name
+    right after one of ``roles`` (the question's "chief executive") is the one the question means."""
+    tokens = view.tokens
+    clause_of: list[int] = []
+    clause = 0
+    for index, token in enumerate(tokens):
+        if token.text in {";", "–"} or (
+            token.text == "," and index + 1 < len(tokens) and tokens[index + 1].low in _CLAUSE_LINKS
+        ):
+            clause += 1
+        clause_of.append(clause)
+    asked = {clause_of[i] for i in view.matched}
+    opening = _opening_index(tokens)
+    count = 0
+    run: list[int] = []
+    depth = 0  # inside brackets: an acronym or a conversion, not another name in the slot
+    for index, token in enumerate([*tokens, None]):
+        if token is not None and token.text in {"(", ")"}:
+            depth = max(0, depth + (1 if token.text == "(" else -1))
+        if (
+            token is not None
+            and token.is_cap
+            and not token.is_punct
+            and index > opening
+            and token.low not in _NOT_NAMES
+            and not depth
+            and not common_abbreviation(token.text)
+        ):
+            run.append(index)
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if run and token is not None and token.low in _NAME_JOINERS and following is not None and following.is_cap:
+            continue  # "Office of National Statistics" and "Baron von Trapp" are one name each
+        if (
+            run
+            and (not asked or clause_of[run[0]] in asked)
+            and not any(tokens[i].stem in known for i in run)
+            and not (run[0] > 0 and tokens[run[0] - 1].stem in roles)  # "chief executive John Beaumont"
+            and not (len(run) == 1 and _adjectival(tokens[run[0]].text))
+        ):
+            count += 1
+        run = []
+    return count
+
+
+def names_one_of(name: str, targets: Sequence[str]) -> bool:
+    """Whether ``name`` names one of ``targets`` (same terms, or most of them)."""
+    name_terms = _without_company_words(terms(name))
+    for target in targets:
+        target_terms = _without_company_words(terms(target))
+        if not target_terms or not name_terms:
+            continue
+        if name_terms == target_terms:
+            return True
+        small, big = sorted((name_terms, target_terms), key=len)
+        if small <= big and len(small) >= 0.6 * len(big):
+            return True
+        if _last_word_names(name, target) or _last_word_names(target, name):
+            return True
+    return False
+
+
+_COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())
+
+
+# The last words of firms' names.
+_FIRM_ENDINGS = _COMPANY_WORDS | frozenset(
+    stem(w) for w in "laboratories labs bank airways airlines motors pharmaceuticals industries".split()
+)
+
+
+def _without_company_words(name_terms: Iterable[str]) -> set[str]:
+    """A name's terms without the words any firm's name may add ("Menatep Group" is Menatep)."""
+    found = set(name_terms)
+    return found - _COMPANY_WORDS or found
+
+
+def _last_word_names(short: str, full: str) -> bool:
+    """"Wilkinson's" for "Jonny Wilkinson": one word, the distinctive last word of the longer name."""
+    short_words = name_stems(short)
+    return len(short_words) == 1 and distinctive_last(full) == short_words[0]
+
+
+ANY_MODIFIER = "*"  # for cue_positions: any qualifier, as "deputy leader" asks
+
+
+def cue_positions(
+    sentence: str, cues: Sequence[str], targets: Sequence[str], modifier: str | None = None
+) -> list[int]:
+    """Where a relation word occurs that may belong to one of ``targets``.
+
+    A role word tied to another organisation ("leader of the NRF" when asked about the
+    Taliban) does not count. Nor does one qualified ("deputy", "former") unless ``modifier``
+    is the qualifier asked for; then only a role word it qualifies counts ("assistant manager").
+    """
+    low = sentence.lower()
+    positions = []
+    for cue in cues:
+        for match in re.finditer(rf"\b{re.escape(cue)}\w*", low):
+            before_words = low[: match.start()].split()
+            qualifier = before_words[-1].strip("-") if before_words else ""
+            if modifier is None and qualifier in _CUE_MODIFIERS:
+                continue  # "deputy leader" when the leader is asked for
+            if modifier not in {None, ANY_MODIFIER} and qualifier != modifier:
+                continue  # "manager" when the assistant manager is asked for
+            if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
+                continue  # "Mourinho never coached Barcelona"
+            if _names_another_role(low, match):
+                continue  # "chief economist", "head coach": another role than the one asked
+            bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
+            owner = bound.group(1) if bound else None
+            if owner is None:
+                before = _BOUND_BEFORE_RE.search(sentence[: match.start()])
+                owner = before.group(1) if before else None
+                if owner and owner.split()[0].lower() in STOPWORDS | QUESTION_WORDS:
+                    owner = " ".join(owner.split()[1:]) or None
+                if before is not None and modifier is None:
+                    ahead = low[: before.start()].split()
+                    if ahead and ahead[-1].strip("-") in _CUE_MODIFIERS:
+                        continue  # "former Yukos boss": the qualifier comes before the owner
+            if owner and targets and not names_one_of(owner, targets):
+                continue
+            positions.append(match.start())
+    return positions
+
+
+# "Chief" and "head" name the top role alone ("MPAA chief", "head of Globex") but are also the
+# first word of other roles ("chief economist", "head coach"); these keep the top role.
+_HEAD_WORDS = frozenset({"chief", "head"})
+_TOP_ROLE_AFTER = frozenset({"executive", "executives", "constable"})
+# Verbs that may follow a role word ("the chief said") without ending in -s or -ed.
+_VERBS_AFTER_ROLE = frozenset(
+    "said told wrote spoke took gave made ran led met saw won lost left went came sent put set "
+    "thought felt kept held stood sought brought".split()
+)
+
+
+def _names_another_role(low: str, match: re.Match[str]) -> bool:
+    """Whether a cue word such as "chief" is the first word of another role, told by a
+    lower-case noun right after it ("chief mobile technology evangelist")."""
+    if match.group() not in _HEAD_WORDS:
+        return False
+    following = re.match(r"\s+([a-z]+)\b", low[match.end() :])
+    if following is None:
+        return False
+    word = following.group(1)
+    if word in STOPWORDS or word in _TOP_ROLE_AFTER or word in _VERBS_AFTER_ROLE:
+        return False
+    return not word.endswith(("s", "ed"))
+
+
+def asked_modifier(question: str, cues: Sequence[str]) -> str | None:
+    """The qualifier the question puts on the role it asks about ("assistant" of "Blackburn's
+    assistant manager"), if any."""
+    low = question.lower()
+    for cue in cues:
+        match = re.search(rf"\b([a-z]+)[\s-]+{re.escape(cue)}", low)
+        if match and match.group(1) in _CUE_MODIFIERS:
+            return match.group(1)
+    return None
+
+
+def article_time(article: Article | None) -> datetime | None:
+    if article is None:
+        return None
+    return article.published_at or article.added_at
+
+
+_DIRECTION_BEFORE_RE = re.compile(
+    r"\b((?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+"
+    r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def with_direction(candidate: Candidate) -> str:
+    """"northeast of Kabul" rather than "Kabul" when the sentence places something that way."""
+    before = candidate.sentence.text[: candidate.start]
+    match = _DIRECTION_BEFORE_RE.search(before)
+    return f"{match.group(1)}{candidate.text}" if match else candidate.text
+
+
+_PAYMENT_WORDS = frozenset(stem(w) for w in "pay paid paying spend spent cost costs price".split())
+_TRADE_WORDS = frozenset(
+    stem(w) for w in "buy bought buying purchase purchased acquire acquired takeover sell sold selling".split()
+)
+
+
+_WORTH_WORDS = frozenset(stem(w) for w in "worth value valued cost costs price".split())
+
+
+def money_words_said(analysis: QuestionAnalysis, view: SentenceView, sentence_stems: set[str]) -> frozenset[str]:
+    """The money words of a money question that a sentence says by giving the sum:
+    - "How much did Diageo pay for Chalone?" is answered by "Diageo ... agreed to buy Chalone
+      for $260m": the payment is what the amount of a sale is;
+    - "How much is the prize worth?" by "The new £60,000 award": a sum is a worth and a cost."""
+    if analysis.expected != MONEY:
+        return frozenset()
+    said = _WORTH_WORDS if any(t.text[:1] in "$£€" for t in view.tokens) else frozenset()
+    return said | _PAYMENT_WORDS if sentence_stems & _TRADE_WORDS else said
+
+
+_UNIT_RE = re.compile(
+    r"(?:'s|’s)\s+(?:[a-z&-]+\s+){0,4}?(division|unit|arm|department|subsidiary|lab|laboratory|wing|branch|bureau)\b",
+    re.IGNORECASE,
+)
+
+
+def unit_asked(question: str) -> str | None:
+    """The stem of the part of an organisation a question asks about ("Microsoft's home and
+    entertainment division"), whose head is not the organisation's."""
+    match = _UNIT_RE.search(question)
+    return stem(match.group(1).lower()) if match else None
+
+
+_PERIOD_RE = re.compile(
+    r"\b(first|last|past|next|opening)\s+(?:(\w+)\s+)?(day|week|weekend|month|quarter|year)s?\b", re.IGNORECASE
+)
+_ONE_WORDS = frozenset({"", "one", "1", "a"})
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
+
+
+def periods(text: str) -> list[tuple[str, str, str]]:
+    """The spans of time a text counts from an edge, in the order it says them: "its first week"
+    is (first, one, week), "the last three months" (last, three, month)."""
+    out: dict[tuple[str, str, str], None] = {}
+    for match in _PERIOD_RE.finditer(text):
+        count = (match.group(2) or "").lower()
+        if count and not (count.isdigit() or count in _COUNT_WORDS or count in _ONE_WORDS):
+            count = ""  # "the first full week": a description, not a count
+        out[(match.group(1).lower(), "one" if count in _ONE_WORDS else count, match.group(3).lower())] = None
+    return list(out)
+
+
+def other_period(sentence: str, asked: tuple[str, str, str]) -> bool:
+    """Whether a sentence tells of another span from the same edge ("its first two days" when
+    asked about its first week), and not of the one asked about."""
+    said = periods(sentence)
+    return asked not in said and any(period[0] == asked[0] for period in said)
+
+
+def used_as_modifier(candidate: Candidate) -> bool:
+    """A name used as a modifier: a lone nationality ("a US airline", "Dutch coach"), or any name
+    right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman")."""
+    tokens = candidate.sentence.tokens
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    if after is None or not after.text[:1].islower() or after.low in STOPWORDS:
+        return False
+    if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
+        return True
+    return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
+
+
+_COUNT_QUALIFIERS = frozenset("other more further new extra additional".split())
+
+
+def counts_things(candidate: Candidate) -> bool:
+    """Whether a number counts things ("400 customers"): a plural noun comes right after it."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if at < len(tokens) and tokens[at].low in _COUNT_QUALIFIERS:
+        at += 1  # "two other clubs", "three more games"
+    return at < len(tokens) and _plural_noun(tokens[at])
+
+
+def says_kind(candidate: Candidate, focus: str) -> bool:
+    """Whether a name says it is the kind asked for: "Cornell University", "the city of Hyderabad"."""
+    tokens = candidate.sentence.tokens
+    if candidate.last - candidate.first >= 2 and tokens[candidate.last - 1].stem == focus:
+        return True
+    before = tokens[max(0, candidate.first - 2) : candidate.first]
+    return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
+
+
+def opening_word(candidate: Candidate, written_lower: Callable[[str], bool]) -> bool:
+    """A lone word capitalised only because it opens the sentence ("According to ...",
+    "Elsewhere, ..."): a function word, a word with a verb's or adverb's ending, or one that the
+    articles at hand also write in lower case, as names never are; or a phrase whose other words
+    are all in lower case."""
+    tokens = candidate.sentence.tokens
+    opening = _opening_index(tokens)
+    if candidate.first != opening:
+        return False
+    if candidate.last > opening + 1:
+        # "Hundreds of ballot papers": a plain phrase, whose first word only opens the sentence.
+        return all(t.text.isalpha() and t.text.islower() for t in tokens[opening + 1 : candidate.last])
+    low = tokens[opening].low
+    return low in STOPWORDS or low in _DISCOURSE_WORDS or low.endswith(("ing", "ed", "ly")) or written_lower(low)
+
+
+def with_name_particle(text: str, candidate: Candidate) -> str:
+    """"Renaud Donnedieu de Vabres", not "Renaud Donnedieu": a surname that goes on past a
+    lower-case particle ("de", "van", "von") to a capitalised word is taken whole."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if at + 1 >= len(tokens) or tokens[at].text not in _NAME_PARTICLES or not tokens[at + 1].is_cap:
+        return text
+    end = at + 1
+    while end + 1 < len(tokens) and tokens[end + 1].is_cap and not tokens[end + 1].is_punct:
+        end += 1
+    return text + candidate.sentence.text[candidate.end : tokens[end].end]
+
+
+def without_opening_noun(candidate: Candidate, written_lower: Callable[[str], bool]) -> str:
+    """"Stephen Fry" of "Actor Stephen Fry is joining the cast": a name that opens the sentence
+    without its first word, when that word is capitalised only there (the articles write it in
+    lower case) and a name of two words or more is left."""
+    tokens = candidate.sentence.tokens
+    first = candidate.first
+    if first != _opening_index(tokens) or candidate.last - first < 3 or not written_lower(tokens[first].low):
+        return candidate.text
+    rest = tokens[first + 1 : candidate.last]
+    if not all(t.is_cap for t in rest):
+        return candidate.text
+    return candidate.sentence.text[rest[0].start : candidate.end]
+
+
+# Words that open a sentence to link it to the last one (a closed class of English).
+_DISCOURSE_WORDS = frozenset(
+    "elsewhere meanwhile however moreover furthermore nevertheless nonetheless instead overall "
+    "still yet also now today yesterday tomorrow later earlier first firstly second finally "
+    "indeed besides otherwise thus hence therefore likewise similarly separately".split()
+)
+
+
+def cut_name(candidate: Candidate, expected: str) -> bool:
+    """Whether a name candidate stops short of the name it is part of ("Great Ormond" of "Great
+    Ormond Street Hospital"): the next word is capitalised too, or is a model number ("PlayStation
+    2"). For a place or an organisation, so is a capitalised word before it ("Theatre" of "La
+    Fenice Theatre"); a person's name follows a capitalised title ("Finance Minister Herve
+    Gaymard") and is whole."""
+    tokens = candidate.sentence.tokens
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    if after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}:
+        return True
+    if _model_number_after(candidate, expected):
+        return True  # "PlayStation" of "PlayStation 2"
+    if expected not in {"place", "organisation"} or candidate.first < 2:
+        return False
+    before = tokens[candidate.first - 1]
+    return (
+        before.is_cap
+        and not before.is_punct
+        and not before.low.endswith(("'s", "’s"))
+        and before.low not in _NOT_NAMES
+        and not tokens[candidate.first - 2].is_punct
+    )
+
+
+def _model_number_after(candidate: Candidate, expected: str) -> bool:
+    """Whether a thing's name goes on with a model number ("PlayStation 2"); a person's name
+    followed by a number is followed by a score or an age ("Tom Reed 6-3")."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if expected == PERSON or candidate.shape != "name" or at >= len(tokens):
+        return False
+    number = tokens[at]
+    following = tokens[at + 1].text if at + 1 < len(tokens) else ""
+    return number.text.isdigit() and len(number.text) <= 3 and following not in {"-", "–", ".", ","}
+
+
+def inside_asked(candidate: Candidate, entities: Sequence[str]) -> bool:
+    """Whether a place candidate is said to be in the place asked about ("X in Panjshir")."""
+    rest = candidate.sentence.text[candidate.end :].lstrip(" ,").lower()
+    return any(rest.startswith(f"in {e.lower()}") for e in entities)
+
+
+_ONE_IN = frozenset("one 1 two 2 three 3 four 4".split())
+# How far "of" and the whole may reach in "all but 92 of the Lords' 750 hereditary peers".
+_PART_OF_WHOLE = 6
+
+
+def whole_of_part(candidate: Candidate) -> bool:
+    """Whether a number is the whole in "121 of his 147" or "all but 92 of the Lords' 750"
+    (preceded by a number and "of"), or the base of a rate ("one in 10 adults")."""
+    tokens = candidate.sentence.tokens
+    first = candidate.first
+    if first >= 2 and tokens[first - 1].low == "in" and tokens[first - 2].low in _ONE_IN:
+        return True
+    before = [t.low for t in tokens[max(0, first - _PART_OF_WHOLE + 1) : first]]
+    if "of" not in before:
+        return False
+    of_at = first - len(before) + before.index("of")
+    if of_at > 0 and (tokens[of_at - 1].text.endswith("%") or tokens[of_at - 1].low in {"percent", "cent"}):
+        return False  # "20% of the remaining 1,500 pandas": a share of the whole, which is the count
+    return of_at > 0 and tokens[of_at - 1].is_num and tokens[of_at - 1].text[:1].isdigit()
+
+
+def counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
+    """The stems of what "how many X" counts ("text messages": text, messag), or None when the
+    question counts no plain noun ("how old", "how many did ...")."""
+    focus = analysis.focus
+    if not focus or focus in {"old", "long", "far", "big", "tall", "large", "high", "often", "much", "many"}:
+        return None
+    match = re.search(rf"\bhow many ((?:[a-z0-9-]+ ){{0,2}}){re.escape(focus)}\b", analysis.question.lower())
+    if match is None:
+        return None
+    words = [*match.group(1).split(), focus]
+    return frozenset(tokenize(w)[0].stem for w in words if w not in STOPWORDS and tokenize(w))
+
+
+def counts(candidate: Candidate, counted: frozenset[str]) -> bool:
+    """Whether a number counts what the question counts: one of its words is next to it."""
+    tokens = candidate.sentence.tokens
+    if candidate.first > 0 and tokens[candidate.first - 1].low in {"per", "every"}:
+        return False  # "per 100 people": the base of a rate
+    if any(t.low == "per" for t in tokens[candidate.last : candidate.last + 4]):
+        return False  # "8.4 broadband users per 100 people": a rate, not a count
+    after = tokens[candidate.last : candidate.last + 2]
+    if after and after[0].text in {"-", "–"} and (len(after) < 2 or after[1].stem not in counted):
+        return False  # "an 18-month association" counts months, not what was asked
+    if after and after[0].low == "of" and candidate.text.lower() == "one":
+        return False  # "one of the best"
+    if after and after[0].stem in _UNITS and after[0].stem not in counted:
+        return False  # "an application in about 11 minutes" measures time, not applications
+    whole = tokens[candidate.last : candidate.last + _PART_OF_WHOLE]
+    if whole and whole[0].low == "of":
+        # "121 of his 147 matches": the part counts what the whole counts.
+        numbers = [i for i, t in enumerate(whole) if t.is_num and t.text[:1].isdigit()]
+        if numbers:
+            after = tokens[candidate.last + numbers[0] + 1 : candidate.last + numbers[0] + 3]
+            if any(t.stem in counted for t in after):
+                return True
+    if (
+        after
+        and _plural_noun(after[0])
+        and not any(_is_counted(t, counted) for t in tokens[candidate.last : candidate.last + 3])
+    ):
+        return False  # "people in 13 countries" counts countries; "nine overseas embassies" counts embassies
+    head = _counted_head(tokens, candidate.last)
+    if (
+        head is not None
+        and not _is_counted(head, counted)
+        and not any(t.text.islower() and _is_counted(t, counted) for t in tokens[candidate.last : candidate.last + 3])
+    ):
+        return False  # "several hundred UK citizens" counts citizens: "UK" only says whose
+    near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
+    return any(_is_counted(t, counted) for t in near)
+
+
+def _is_counted(token: Token, counted: frozenset[str]) -> bool:
+    """Whether a word is one of what is counted, or says it another way ("jobs" for staff)."""
+    return token.stem in counted or any(p in counted for p in PARAPHRASES.get(token.stem, ()))
+
+
+def _counted_head(tokens: Sequence[Token], at: int) -> Token | None:
+    """The plural noun a number's phrase ends on ("UK citizens", "overseas embassies"): the last
+    plural noun of the up to three words after the number, before any function word or mark."""
+    head = None
+    for token in tokens[at : at + 3]:
+        if token.is_punct or token.is_num or token.low in STOPWORDS:
+            break
+        if _plural_noun(token):
+            head = token
+    return head
+
+
+_VAGUE_AMOUNTS = frozenset(
+    "hundreds thousands millions billions dozens tens scores many several "
+    "hundred thousand million billion dozen".split()
+)
+_VAGUE_WORDS = _VAGUE_AMOUNTS | {"of"}  # "tens of thousands"
+
+
+def vague_amount(text: str) -> bool:
+    """"Millions", "tens of thousands": an order of size, not an amount."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return not any(ch.isdigit() for ch in text) and bool(words) and all(w in _VAGUE_WORDS for w in words)
+
+
+def _plural_noun(token: Token) -> bool:
+    """A lower-case word that looks like a plural noun ("clubs", "countries")."""
+    low = token.low
+    return token.text.isalpha() and token.text.islower() and low.endswith("s") and not low.endswith("ss") and (
+        low not in STOPWORDS and low not in _NOT_PLURAL_NOUNS
+    )
+
+
+_NOT_PLURAL_NOUNS = frozenset("is was has does goes says makes takes gives its this thus plus always perhaps".split())
+
+
+# Units a number measures in; a number right before one measures, it does not count.
+_UNITS = frozenset(
+    stem(w)
+    for w in "second seconds minute minutes hour hours day days week weeks month months year years "
+    "metre metres meter meters km kilometres miles mile kg kilos tonnes tons mph percent per times".split()
+)
+
+# Titles and roles that name what someone is, when written right before the name.
+ROLE_TITLES = frozenset(
+    stem(w)
+    for w in "president chief minister chairman chairwoman spokesman spokeswoman leader director secretary "
+    "executive boss manager coach captain governor mayor senator chancellor king queen prince judge "
+    "founder editor ambassador commissioner general referee umpire".split()
+)
+
+
+def mentions(view: SentenceView, word: str) -> bool:
+    """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it."""
+    have = stems_of(view.tokens) | view.extra_stems
+    return word in have or any(p in have for p in PARAPHRASES.get(word, ()))
+
+
+def described_in(candidate: Candidate, focus: str, article: Article | None) -> bool:
+    """Whether the article calls this person what the question asks ("former Chelsea chairman
+    Ken Bates" elsewhere in it): the focus word within a few words of the name's last word."""
+    if article is None:
+        return False
+    surname = candidate.text.split()[-1].lower()
+    text = article.text.lower()
+    forms = {focus[:5], *(p[:5] for p in PARAPHRASES.get(focus, ()))}
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        window = text[max(0, match.start() - 50) : match.end() + 40]
+        if any(form in window for form in forms):
+            return True
+    return False
+
+
+def described(candidate: Candidate) -> bool:
+    """Whether a name comes right after a plain description of the person ("lawyer Lord Scarman")."""
+    if candidate.first == 0:
+        return False
+    before = candidate.sentence.tokens[candidate.first - 1]
+    return before.text.isalpha() and before.text.islower() and before.low not in STOPWORDS
+
+
+def titled_otherwise(candidate: Candidate, focus: str) -> bool:
+    """Whether a name comes right after a role word other than the one asked about: asked for a
+    blogger, "President Mohammed Khatami" and "financial chief Scott Sullivan" are someone else."""
+    tokens = candidate.sentence.tokens
+    # The title is the word before the name, or the name's own first word ("Editor Lina Vos").
+    title = tokens[candidate.first] if candidate.last - candidate.first >= 2 else None
+    if title is None or title.stem not in ROLE_TITLES:
+        title = tokens[candidate.first - 1] if candidate.first > 0 else None
+    if title is None or title.is_punct or title.stem not in ROLE_TITLES:
+        return False
+    return title.stem != focus and focus not in PARAPHRASES.get(title.stem, ())
+
+
+_ORG_KINDS = frozenset(stem(w) for w in ORG_NOUNS)
+# Asked for "which company" or "which group", any kind of business answers; a publisher is one kind.
+SPECIFIC_KINDS = _ORG_KINDS - frozenset(stem(w) for w in "company firm group organisation organization body".split())
+
+
+def kind_otherwise(candidate: Candidate, kind: str, asked: frozenset[str]) -> bool:
+    """Whether a name comes right after a description of another kind of organisation: asked
+    for a dictionary publisher, "research firm Pew Internet" is something else."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0 or not tokens[at].text.isalpha() or not tokens[at].text.islower() or tokens[at].stem not in _ORG_KINDS:
+        return False
+    described = [tokens[at]]
+    if at > 0 and tokens[at - 1].text.isalpha() and tokens[at - 1].low not in STOPWORDS:
+        described.append(tokens[at - 1])  # "research firm", "Italian carmaker"
+    return not any(t.stem == kind or t.stem in asked for t in described)
+
+
+# The countries a nationality or a country's name stands for (a country with several names
+# stands for all of them).
+_NATION_OF = {
+    "french": {"france"},
+    "dutch": {"netherlands", "holland"},
+    "swiss": {"switzerland"},
+    "british": {"britain", "uk", "england", "scotland", "wales"},
+    "english": {"england", "britain", "uk"},
+    "scottish": {"scotland", "britain", "uk"},
+    "welsh": {"wales", "britain", "uk"},
+    "irish": {"ireland"},
+    "american": {"america", "us", "usa"},
+    "us": {"america", "us", "usa"},
+    "usa": {"america", "us", "usa"},
+    "america": {"america", "us", "usa"},
+    "uk": {"britain", "uk", "england", "scotland", "wales"},
+    "britain": {"britain", "uk", "england", "scotland", "wales"},
+    "england": {"england", "britain", "uk"},
+    "holland": {"netherlands", "holland"},
+    "netherlands": {"netherlands", "holland"},
+    "greek": {"greece"},
+    "danish": {"denmark"},
+    "swedish": {"sweden"},
+    "norwegian": {"norway"},
+    "finnish": {"finland"},
+    "polish": {"poland"},
+    "turkish": {"turkey"},
+    "spanish": {"spain"},
+    "portuguese": {"portugal"},
+    "indian": {"india"},
+    "indonesian": {"indonesia"},
+    "austrian": {"austria"},
+    "australian": {"australia"},
+    "iranian": {"iran"},
+    "iraqi": {"iraq"},
+    "chinese": {"china"},
+    "japanese": {"japan"},
+    "german": {"germany"},
+    "italian": {"italy"},
+    "russian": {"russia"},
+    "canadian": {"canada"},
+    "mexican": {"mexico"},
+    "brazilian": {"brazil"},
+    "argentine": {"argentina"},
+    "argentinian": {"argentina"},
+    "israeli": {"israel"},
+    "egyptian": {"egypt"},
+    "pakistani": {"pakistan"},
+    "afghan": {"afghanistan"},
+    "korean": {"korea"},
+    "taiwanese": {"taiwan"},
+    "ukrainian": {"ukraine"},
+    "belgian": {"belgium"},
+}
+
+
+# A nationality names its country only where it says no more than that country: "British" is
+# Britain, but not Scotland or Wales.
+_NATIONALITY_NAMES = {"british": {"britain", "uk"}, "english": {"england"}}
+
+
+@lru_cache(maxsize=1)
+def _nationalities() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for nationality, countries in _NATION_OF.items():
+        if nationality in COUNTRIES:
+            continue  # "us", "uk": another name of the country, not a nationality
+        for country in _NATIONALITY_NAMES.get(nationality, countries):
+            found[country].add(tokenize(nationality)[0].stem)
+    return {country: frozenset(stems) for country, stems in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_stems() -> dict[str, frozenset[str]]:
+    return {
+        tokenize(nationality)[0].stem: frozenset(tokenize(c)[0].stem for c in countries)
+        for nationality, countries in _NATION_OF.items()
+    }
+
+
+def countries_of(nationality_stem: str) -> frozenset[str]:
+    """The stems of the countries a nationality's stem stands for ("japan" for "japanes")."""
+    return _country_stems().get(nationality_stem, frozenset())
+
+
+def _nationality_stems(country: str) -> frozenset[str]:
+    """The stems of the nationality words of a country ("chines" for China); none for other names."""
+    return _nationalities().get(country, frozenset())
+
+
+def in_question(candidate: Candidate, question_low: str) -> bool:
+    """Whether the question itself says the candidate: as whole words, or, for an acronym, as
+    part of a longer one ("ID" in "RFID")."""
+    bare = bare_name(candidate.text)
+    text = bare.lower()
+    if len(text) < 2:
+        return False
+    if candidate.shape == "acronym":
+        return text in question_low
+    if re.fullmatch(r"[A-Z]{2,}s", bare):
+        text = text[:-1]  # "DVDs" of "dvd"
+    return has_word(question_low, text) or has_word(question_low, singular(text))
+
+
+def nations_named(text: str) -> frozenset[str]:
+    """The countries a question names, by name or nationality ("which German city": Germany)."""
+    out: set[str] = set()
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _NATION_OF:
+            out |= _NATION_OF[word]
+        elif word in COUNTRIES and word not in {"us", "turkey", "china"}:
+            out.add(word)  # in lower case these three are as often a word as a country
+    return frozenset(out)
+
+
+_TEAM_NOUNS = frozenset("team side squad nation country".split())
+_COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split())
+
+
+COUNTRY_NOUNS = frozenset({"country", "nation"})
+_TOWN_NOUNS = frozenset({"city", "town", "village", "capital", "port", "resort", "suburb"})
+
+
+_APPOSED_ROLE_RE = re.compile(
+    r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+){0,3}?(?:director[- ]general|chief executive|chairman|chairwoman|"
+    r"president|leader|head|boss|chief|director|founder|owner|manager|coach|spokesman|spokeswoman|editor|"
+    r"secretary[- ]general|governor|minister|captain)\s+(?:of|at|for)\s+(?:the\s+)?"
+    r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
+)
+
+
+def role_elsewhere(candidate: Candidate, targets: Sequence[str]) -> bool:
+    """Whether the sentence gives the person a role in an organisation the question does not name:
+    "Digby Jones, director general of the UK's CBI" when Cadbury Schweppes's head is asked for."""
+    match = _APPOSED_ROLE_RE.match(candidate.sentence.text[candidate.end :])
+    return match is not None and bool(targets) and not names_one_of(bare_name(match.group(1)), targets)
+
+
+NOW_RE = re.compile(r"\b(?:this year|these days|currently|right now|at the moment|at present)\b", re.IGNORECASE)
+_PAST_RE = re.compile(r"\b(?:previous|past|earlier|former) years?\b|\bin the past\b|\bpreviously\b", re.IGNORECASE)
+
+
+def told_as_past(candidate: Candidate, article: Article | None) -> bool:
+    """Whether the sentence gives the candidate for an earlier time than the question asks about:
+    "Artists who decorated the tree in previous years include Tracey Emin in 2002"."""
+    text = candidate.sentence.text
+    if _PAST_RE.search(text):
+        return True
+    year = re.match(r"\s+in ((?:19|20)\d\d)\b", text[candidate.end :])
+    when = article_time(article)
+    return year is not None and when is not None and int(year.group(1)) < when.year
+
+
+_DAY_DATE_RE = re.compile(
+    r"^,?\s+(?:the\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)|(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+\d{1,2}(?:st|nd|rd|th)?)\b"
+)
+
+
+def with_its_date(candidate: Candidate) -> str:
+    """"Tuesday, 14 June" rather than "Tuesday": a weekday followed by its date answers as both."""
+    if candidate.text.lower() not in DAYS:
+        return candidate.text
+    match = _DAY_DATE_RE.match(candidate.sentence.text[candidate.end :])
+    return f"{candidate.text}, {match.group(1)}" if match else candidate.text
+
+
+_SEX_WORDS = {
+    "male": re.compile(r"\b(?:male|men|men's|man's|boys|boys')\b", re.IGNORECASE),
+    "female": re.compile(r"\b(?:female|women|women's|woman|woman's|girls|girls'|ladies|ladies')\b", re.IGNORECASE),
+}
+
+
+def sex_of(text: str) -> str | None:
+    """Which of men's and women's events or prizes a text names, when it names one only."""
+    named = [sex for sex, words in _SEX_WORDS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def other_sex(sentence: str, asked: str) -> bool:
+    """Whether a sentence is about the other sex's event or prize than the question's."""
+    told = sex_of(sentence)
+    return told is not None and told != asked
+
+
+_SAYING = frozenset(stem(w) for w in "said says told tells announced added confirmed reported revealed".split())
+
+
+def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
+    """Whether a date is when something was said ("..., Mr Walsh told AP on Wednesday"), and the
+    question does not ask when it was said."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 1 or tokens[at].low != "on" or _SAYING & set(asked):
+        return False
+    return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
+
+
+def of_another_time(candidate: Candidate, years: set[str], months: set[str]) -> bool:
+    """Whether a figure is said to be another year's or month's: "in 2003" or "in January" right
+    after it (past a bracketed conversion, "£3.24bn ($6.13bn) in 2003"), when the question asks
+    about other years or months (a month asked, a year alone says another span)."""
+    tokens = candidate.sentence.tokens
+    at = candidate.last
+    if at < len(tokens) and tokens[at].text == "(":
+        while at < len(tokens) and tokens[at].text != ")":
+            at += 1
+        at += 1
+    for _ in range(2):  # past what it counts: "146,000 jobs in January"
+        if at < len(tokens) and tokens[at].text.isalpha() and tokens[at].text.islower():
+            if tokens[at].low in {"in", "for", "during"}:
+                break
+            at += 1
+    if at + 1 >= len(tokens) or tokens[at].low not in {"in", "for", "during"}:
+        return False
+    said = tokens[at + 1]
+    if YEAR_RE.fullmatch(said.text):
+        return said.text not in years if years else bool(months)
+    return bool(months) and said.low in MONTH_NAMES and said.low not in months
+
+
+MONTH_NAMES = CALENDAR - DAYS - {"christmas", "easter"}
+ACTUAL_RE = re.compile(r"\bso far\b|\b(?:has|have|had|did)\b", re.IGNORECASE)
+# What someone expects rather than what has happened; a question with one of these (or "will",
+# "could", "might", "plan", "hope", "aim") asks about a forecast itself.
+_FORECAST_LIST = "expect expects expected forecast forecasts predict predicts predicted hopes aims target".split()
+FORECAST_RE = re.compile(
+    r"\b(?:" + "|".join([*_FORECAST_LIST, "will", "could", "might", "plan", "plans", "hope", "aim"]) + r")\b",
+    re.IGNORECASE,
+)
+_FORECAST_WORDS = frozenset(stem(w) for w in _FORECAST_LIST)
+
+
+PAST_ASKED_RE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+
+
+def earlier_years(candidate: Candidate, years: set[str]) -> bool:
+    """Whether a date falls in years before every year the question names: the 2002 race does
+    not say when the 2005 one is."""
+    said = YEAR_RE.findall(candidate.text)
+    return bool(said) and max(said) < min(years)
+
+
+def forecast(candidate: Candidate) -> bool:
+    """Whether a figure is what someone expects, not what has happened: "expected to sell about
+    500" a few words before it, in its clause."""
+    tokens = candidate.sentence.tokens
+    for token in reversed(tokens[max(0, candidate.first - 6) : candidate.first]):
+        if token.text in {",", ";", ".", "-", "–"}:
+            return False
+        if token.stem in _FORECAST_WORDS:
+            return True
+    return False
+
+
+def called_mister(candidate: Candidate, article: Article | None) -> bool:
+    """Whether the article calls the name's last word "Mr", "Mrs" or "Ms" ("Mr Kennedy"): a person."""
+    words = candidate.text.split()
+    if len(words) < 2 or article is None or not words[-1][:1].isupper():
+        return False
+    return re.search(rf"\b(?:Mr|Mrs|Ms)\.? {re.escape(words[-1])}\b", article.text) is not None
+
+
+# "Who won ...", "which team beat ...": the winner is asked ("who did she beat" asks the other).
+WINNER_ASKED_RE = re.compile(
+    r"\b(?:who|which\s+\w+(?:\s+\w+)?)\s+(?:has\s+|have\s+|had\s+)?(?:won|wins|beat|beats)\b", re.IGNORECASE
+)
+_BEATING_WORDS = frozenset("beat beats beating defeated defeating thrashed edged".split())
+_WIN_WORDS = frozenset("win wins victory triumph".split())
+
+
+def beaten(candidate: Candidate) -> bool:
+    """Whether a name is the one beaten: "a 3-2 win over Cotonsport", "beating Tomas Zib"."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0:
+        return False
+    if tokens[at].low in _BEATING_WORDS:
+        return True
+    return tokens[at].low == "over" and any(t.low in _WIN_WORDS for t in tokens[max(0, at - 4) : at])
+
+
+def after_to(candidate: Candidate) -> bool:
+    """Whether a name is the object of "to" ("advisor to Gerald Ford"): not who holds a role
+    ("according to" only says who said it)."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    return at >= 0 and tokens[at].low == "to" and not (at > 0 and tokens[at - 1].low == "according")
+
+
+def titled_person(candidate: Candidate) -> bool:
+    """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
+    the ground, is not)."""
+    words = candidate.text.split()
+    if len(words) >= 2 and words[0].lower().rstrip(".") in PERSON_TITLES and words[1][:1].isupper():
+        return True
+    if len(words) >= 3 and stem(words[0].lower()) in PERSON_NOUNS and all(w[:1].isupper() for w in words[1:]):
+        return True  # "Treasurer Peter Costello"
+    tokens = candidate.sentence.tokens
+    return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
+
+
+# The last words of the names of places, never of people.
+_PLACE_ENDINGS = frozenset(
+    "park stadium road street square avenue lane arena airport racecourse centre center palace wharf "
+    "bridge circuit ground".split()
+)
+
+
+def place_not_person(candidate: Candidate, article: Article | None) -> bool:
+    """"Celtic Park", and "San Jose" in "the final in San Jose": a name that ends as a place's
+    does, or that the sentence puts somewhere ("in", "at", "near") and the article never calls
+    by its last word alone, as it calls a person ("Blair said")."""
+    words = candidate.text.split()
+    if len(words) >= 2 and words[-1].lower() in _PLACE_ENDINGS:
+        return True
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if at < 0 or tokens[at].low not in {"in", "at", "near"} or candidate.text.endswith(("'s", "’s")):
+        return False
+    if len(words) < 2:
+        return False  # a single word after "in" may be a firm, a team or a surname
+    if article is None:
+        return True
+    return re.search(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b", article.text) is None
+
+
+def takes_plural_verb(candidate: Candidate) -> bool:
+    """A name followed by "are" or "were" is a team or a firm (in British usage), never one person."""
+    tokens = candidate.sentence.tokens
+    return candidate.last < len(tokens) and tokens[candidate.last].low in {"are", "were"}
+
+
+def after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
+    """A name that opens with a weekday ("Tuesday's Ecofin") names an occasion; an organisation
+    or a place asked for is not a name written right after a person's role ("boss Sam Allardyce")."""
+    tokens = candidate.sentence.tokens
+    if tokens[candidate.first].low.removesuffix("'s").removesuffix("’s") in DAYS:
+        return True
+    if expected not in {ORGANISATION, PLACE} or candidate.first == 0:
+        return False
+    before = tokens[candidate.first - 1]
+    return before.text.islower() and before.stem in PERSON_NOUNS
+
+
+# What a name written right after is a person: roles, and players' and artists' callings.
+PERSON_NOUNS = ROLE_TITLES | frozenset(
+    stem(w)
+    for w in "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
+    "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
+    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
+    "economist analyst".split()
+)
+
+
+def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:
+    """Whether a candidate's kind can answer at all, past what its shape fits:
+    - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
+    - a company, a channel or an agency is not a country ("Argentina"); a team may be one;
+    - "which German city": not Germany itself, nor any country the question names;
+    - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
+      "what is the name of ..." not a sum or a date."""
+    name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
+    if analysis.expected == NUMBER:
+        counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
+        return not (counting and candidate.shape in {"money", "percent"})
+    if analysis.expected == ORGANISATION:
+        if name.split()[-1] in _PAPER_ENDINGS and analysis.focus not in _PAPER_NOUNS:
+            return False  # "which drinks group": not the Financial Times, which reported it
+        return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
+    if analysis.expected == PLACE:
+        if analysis.focus in COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
+            return False  # "which country": Argentina, not Perth
+        if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):
+            return False  # "in which city": Amritsar, not India
+        return not ({name} | _NATION_OF.get(name, set())) & nations
+    if analysis.expected == OTHER and _NAME_ASKED_RE.search(analysis.question) and (
+        candidate.shape in {"money", "percent", "number", "year", "date"} or _NUMBER_START_RE.match(candidate.text)
+    ):
+        return False  # a name is no sum
+    if analysis.expected == OTHER and candidate.shape == "lower":
+        return any(ch.isdigit() or ch in "./@" for ch in candidate.text)
+    if analysis.expected == OTHER and stem(name.split()[-1]) in _FIRM_ENDINGS:
+        return False  # "what drug": not "Forest Laboratories", a firm (a firm is asked as one)
+    return True
+
+
+# Newspapers' names end so; they are the news's sources, seldom what a question asks about.
+_PAPER_ENDINGS = frozenset("times journal post telegraph herald gazette tribune chronicle".split())
+_PAPER_NOUNS = frozenset("newspaper paper daily publication title magazine".split())
+_NAME_ASKED_RE = re.compile(r"\bname\b|\bcalled\b", re.IGNORECASE)
+_NUMBER_START_RE = re.compile(r"[$£€]?\d")
+
+
+def of_another_country(candidate: Candidate, countries: Sequence[str]) -> bool:
+    """Asked about Indonesia's minister, "French Finance Minister Herve Gaymard" is France's: a
+    nationality or country among the words that title the name, none of the countries asked."""
+    nation = titling_nation(candidate)
+    return nation is not None and not any(country in nation for country in countries)
+
+
+def kind_nations(analysis: QuestionAnalysis) -> frozenset[str]:
+    """The countries of the nationality that describes the kind asked for: Turkey in "which
+    Turkish company won an Iraqi contract"."""
+    if not analysis.focus:
+        return frozenset()
+    match = re.search(rf"\b(?:which|what)\s+((?:[\w-]+\s+){{0,3}}){re.escape(analysis.focus)}\b", analysis.text.lower())
+    return nations_named(match.group(1)) if match else frozenset()
+
+
+def titling_nation(candidate: Candidate) -> set[str] | None:
+    """The countries of the nationality or country among the few words that title a name
+    ("Argentina's economy minister", "French finance minister", "Germany's Hexal"), if any."""
+    tokens = candidate.sentence.tokens
+    index = candidate.first - 1
+    if candidate.last - candidate.first >= 2 and tokens[candidate.first].low.endswith(("'s", "’s")):
+        index = candidate.first  # "Germany's Hexal" taken whole
+    while index >= 0 and index >= candidate.first - 4 and not tokens[index].is_punct:
+        low = tokens[index].low.removesuffix("'s").removesuffix("’s")
+        nation = _NATION_OF.get(low) or ({low} if low in COUNTRIES else None)
+        if nation is not None:
+            return nation
+        index -= 1  # a region or a body ("EU", "UN envoy") says no country
+    return None
+
+
+_NOT_PORTFOLIOS = _CUE_MODIFIERS | frozenset("new current first next last present previous chief".split())
+_DETERMINERS = frozenset("the a an its their his her our whose".split())
+
+
+def role_modifier(question: str, role: str) -> str | None:
+    """The word that narrows the role asked about: "finance" of "Indonesia's finance minister"."""
+    tokens = tokenize(question)
+    for index, token in enumerate(tokens):
+        if token.stem == role and index > 0:
+            before = tokens[index - 1]
+            if (
+                before.is_punct
+                or before.is_cap
+                or before.low in STOPWORDS
+                or before.low in _NOT_PORTFOLIOS
+                or before.low.endswith(("'s", "’s", "ed", "ing"))
+            ):
+                return None  # "the new minister": nothing narrows it
+            # A portfolio sits after a determiner or a name: "the finance minister", "Indonesia's
+            # finance minister"; in "who became minister" the word before is a verb.
+            opener = tokens[index - 2] if index >= 2 else None
+            if opener is None or not (
+                opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s"))
+            ):
+                return None
+            return before.stem
+    return None
+
+
+def titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) -> bool:
+    """Whether a name's title is the role asked about narrowed another way ("Economics Minister"
+    when asked for the finance minister)."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if candidate.last - candidate.first >= 2 and tokens[candidate.first].stem == role:
+        at = candidate.first  # "Minister Aburizal Bakrie" taken whole
+    if at >= 1 and tokens[at].text == "," and tokens[at - 1].stem == role:
+        at -= 1  # "the Prime Minister, Tony Blair"
+    if at < 1 or tokens[at].stem != role:
+        return False
+    before = tokens[at - 1]
+    if before.is_punct or before.is_num or before.low in STOPWORDS or before.low in NATIONALITIES:
+        return False
+    return before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ())
+
+
+_NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
+
+
+def with_title_the(candidate: Candidate) -> str:
+    """"The Sea Inside", not "Sea Inside": a capitalised "The" inside a sentence is part of the
+    name after it (a film, a paper, "The Hague")."""
+    tokens = candidate.sentence.tokens
+    if candidate.shape == "name" and candidate.first > 1 and tokens[candidate.first - 1].text == "The":
+        return f"The {candidate.text}"
+    return candidate.text
+
+
+def bare_name(text: str) -> str:
+    """A name without the owner or base written before it: "Spain's Ferrovial" and
+    "Madrid-based Ferrovial" are both "Ferrovial"."""
+    match = _NAME_PREFIX_RE.match(text)
+    if match is None or (match.group(1) and match.group(1).lower() not in COUNTRIES):
+        return text  # "King's College London", "Lloyd's Register": the owner is part of the name
+    return text[match.end() :]
