@@ -296,6 +296,8 @@ class AnswerEngine:
         relations, cues = RELATION_FAMILIES[analysis.relation]
         if analysis.relation != "deputy_leader_of" and checks.asked_modifier(analysis.text, cues):
             return None  # a stored role has no qualifier: "assistant manager" is read from sentences
+        if checks.asked_portfolio(analysis.text, cues):
+            return None  # nor a portfolio: "the Lib Dem environment spokesman" is read from sentences
         if analysis.focus and analysis.expected == PERSON and not any(
             stem(analysis.focus) in terms(cue) for cue in (*cues, *RELATION_SYNONYMS.get(analysis.relation, ()))
         ):
@@ -756,7 +758,8 @@ class AnswerEngine:
             ) or next(
                 (p for s in question.predicate for p in PARAPHRASES.get(s, ()) if p in checks.ROLE_TITLES), None
             )  # "who directed the film": a director
-        role_modifier = checks.role_modifier(analysis.text, role_asked) if role_asked else None
+        # The portfolio asked for ("environment spokesman"), of the role the focus or the relation names.
+        portfolio = checks.asked_portfolio(analysis.text, (role_asked,) if role_asked else relation_cues)
         kind_asked = (
             question.focus
             if analysis.expected == ORGANISATION and question.focus in checks.SPECIFIC_KINDS
@@ -796,8 +799,10 @@ class AnswerEngine:
                 return False  # "which blogger": not "President Mohammed Khatami"
             if kind_asked and checks.kind_otherwise(candidate, kind_asked, question.all_stems):
                 return False  # "which dictionary publisher": not "research firm Pew Internet"
-            if role_modifier and checks.titled_with_other_modifier(candidate, role_asked, role_modifier):
-                return False  # "finance minister": not "Economics Minister Aburizal Bakrie"
+            if portfolio and (
+                not checks.mentions(view, portfolio[1]) or checks.titled_with_other_modifier(candidate, *portfolio)
+            ):
+                return False  # "finance minister": not "Economics Minister Aburizal Bakrie", nor "a minister"
             if (
                 asked_countries
                 and analysis.expected == PERSON

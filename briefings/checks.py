@@ -1176,6 +1176,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
       "what is the name of ..." not a sum or a date."""
     name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
+    if analysis.expected == PERSON:
+        return not named_as_thing(candidate)
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
         return not (counting and candidate.shape in {"money", "percent"})
@@ -1198,6 +1200,35 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if analysis.expected == OTHER and stem(name.split()[-1]) in _FIRM_ENDINGS:
         return False  # "what drug": not "Forest Laboratories", a firm (a firm is asked as one)
     return True
+
+
+# Nouns for made things that carry a name: "TV show Brass Eye", "the drama serial".
+WORK_NOUNS = frozenset(
+    "show series soap sitcom drama serial programme program film movie documentary album single song "
+    "book novel play musical opera game".split()
+)
+
+
+def named_as_thing(candidate: Candidate) -> bool:
+    """Whether the sentence calls a name an organisation or a made thing: "investment bank Morgan
+    Stanley", "TV show Brass Eye", "Grange Hill, the school-based drama serial"."""
+    tokens = candidate.sentence.tokens
+    before = tokens[candidate.first - 1] if candidate.first > 0 else None
+    if before is not None and before.text.islower():
+        noun = before.low.removesuffix("s") if before.low not in ORG_NOUNS else before.low
+        if noun in ORG_NOUNS or noun in WORK_NOUNS:
+            return True
+    after = tokens[candidate.last : candidate.last + 2]
+    if len(after) < 2 or after[0].text != "," or after[1].low not in {"the", "a", "an"}:
+        return False
+    for at in range(candidate.last + 2, min(candidate.last + 6, len(tokens))):
+        token = tokens[at]
+        if token.is_punct or token.is_cap:
+            return False
+        ends_phrase = at + 1 == len(tokens) or tokens[at + 1].is_punct or tokens[at + 1].low in STOPWORDS
+        if ends_phrase and (token.low in WORK_NOUNS or token.low in ORG_NOUNS):
+            return True  # the head of the description, not "the club chairman"
+    return False
 
 
 # Newspapers' names end so; they are the news's sources, seldom what a question asks about.
@@ -1258,13 +1289,30 @@ def role_modifier(question: str, role: str) -> str | None:
             ):
                 return None  # "the new minister": nothing narrows it
             # A portfolio sits after a determiner or a name: "the finance minister", "Indonesia's
-            # finance minister"; in "who became minister" the word before is a verb.
-            opener = tokens[index - 2] if index >= 2 else None
-            if opener is None or not (
-                opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s"))
+            # civil aviation minister"; in "who became minister" the word before is a verb.
+            at = index - 2
+            while at >= 0 and index - at <= 3 and tokens[at].text.isalpha() and tokens[at].text.islower():
+                if tokens[at].low in _DETERMINERS or tokens[at].low in STOPWORDS:
+                    break
+                at -= 1  # "civil" of "civil aviation"
+            opener = tokens[at] if at >= 0 else None
+            if opener is None or opener.low in QUESTION_WORDS or not (
+                opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s", "'", "’"))
             ):
-                return None
+                return None  # (the owner's mark may stand alone: "the Liberal Democrats' ...")
             return before.stem
+    return None
+
+
+def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, str] | None:
+    """The role asked about (a stem) and the portfolio narrowing it, for the first of ``roles``
+    (role words or phrases) the question narrows: ("spokesman", "environ") of "the Lib Dem
+    environment spokesman"."""
+    for role in roles:
+        last = stem(role.split()[-1])
+        modifier = role_modifier(question, last)
+        if modifier:
+            return last, modifier
     return None
 
 
@@ -1273,6 +1321,8 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) -
     when asked for the finance minister)."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
+    if at >= 1 and tokens[at].low.rstrip(".") in PERSON_TITLES:
+        at -= 1  # "minister Sir Nicholas Scott"
     if candidate.last - candidate.first >= 2 and tokens[candidate.first].stem == role:
         at = candidate.first  # "Minister Aburizal Bakrie" taken whole
     if at >= 1 and tokens[at].text == "," and tokens[at - 1].stem == role:

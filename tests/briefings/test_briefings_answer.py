@@ -16,6 +16,7 @@ from briefings.checks import (
     counts,
     distinctive_last,
     kind_nations,
+    named_as_thing,
     of_another_country,
     opening_word,
     role_modifier,
@@ -1534,3 +1535,44 @@ async def test_a_model_number_goes_with_its_name(newsroom: Newsroom, clock: Cloc
     )
     # "PlayStation" is cut from "PlayStation 2": not the hero's name.
     assert (await newsroom.ask("what's the name of the hero you play in varn quest")).text is None
+
+
+async def test_a_portfolio_asked_must_be_the_one_said(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn Party spokesman Tom Reed said the budget did not add up.\n\n"
+        "Varn Party health spokesman Ana Ruiz said hospitals needed more money.\n\n"
+        "Former Korla transport minister Sir Ivo Brand has died, his family said.",
+        "Varn Party questions the budget",
+        clock.now,
+    )
+    # A spokesman without a portfolio, or with another one, is not the one asked for; the stored
+    # facts keep no portfolio, so they do not answer either.
+    assert (await newsroom.ask("Who is the Varn Party environment spokesman?")).text is None
+    assert (await newsroom.ask("Who is the Varn Party's health spokesman?")).text == "Ana Ruiz"
+    assert (await newsroom.ask("who is the varn party's constitutional affairs spokesman?")).text is None
+    # A title between the role and the name does not hide the role's other portfolio.
+    assert (await newsroom.ask("Who is Korla's finance minister?")).text is None
+
+
+def test_portfolios_of_one_or_more_words() -> None:
+    assert role_modifier("Who is Korla's civil aviation minister?", "minist") == "aviat"
+    assert role_modifier("Who is the Varn Democrats' constitutional affairs spokesman?", "spokesman") == "affair"
+    assert role_modifier("Who is the finance minister?", "minist") == "financ"
+    assert role_modifier("Who became minister?", "minist") is None
+    assert role_modifier("who was named acting minister?", "minist") is None
+
+
+def test_a_name_called_an_organisation_or_a_made_thing_is_no_person() -> None:
+    question = question_view(analyse_question("who said so?"))
+
+    def refused(sentence: str) -> set[str]:
+        view = sentence_view(sentence, question)
+        return {c.text for c in candidates(view, question) if named_as_thing(c)}
+
+    refused_here = refused("Investment bank Varn Stanley said so, as did analyst Tom Reed.")
+    assert "Varn Stanley" in refused_here and "Tom Reed" not in refused_here
+    assert "Brass Cup" in refused("Ana Ruiz, who made TV show Brass Cup, said so.")
+    assert "Korla Hill" in refused("She created Korla Hill, the school-based drama serial which ran for years.")
+    # A description that goes on past the noun is the person's: "the club chairman".
+    assert "Tom Reed" not in refused("Tom Reed, the club chairman of Varn, said so.")
