@@ -775,9 +775,9 @@ class AnswerEngine:
         asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in checks.MONTH_NAMES}
         asks_past = checks.PAST_ASKED_RE.search(analysis.question) is not None
         asks_winner = analysis.expected in _NAMED_TYPES and checks.WINNER_ASKED_RE.search(analysis.question) is not None
-        asks_actual = checks.ACTUAL_RE.search(analysis.question) is not None and not checks.FORECAST_RE.search(
-            analysis.question
-        )
+        asks_actual = (
+            checks.ACTUAL_RE.search(analysis.question) is not None or asks_past
+        ) and not checks.FORECAST_RE.search(analysis.question)
         kind_countries = sorted(kind_nations)
 
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
@@ -863,8 +863,8 @@ class AnswerEngine:
                 return False  # "how many has Boeing sold so far": not "expected to sell about 500"
             if analysis.expected == PERSON and checks.place_not_person(candidate, its_article):
                 return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
-            if asks_winner and checks.beaten(candidate):
-                return False  # "who won the final": not the side the winner beat on the way
+            if asks_winner and (checks.beaten(candidate) or not checks.says_who_won(view.text, analysis.question)):
+                return False  # "who won the final": not the side the winner beat, nor a semi-finalist
             if analysis.expected == PERSON and checks.takes_plural_verb(candidate):
                 return False  # "Real Madrid are closing in on a deal": a club, not a person
             if analysis.expected in _NAMED_TYPES and checks.after_weekday_or_role(candidate, analysis.expected):

@@ -1044,6 +1044,8 @@ FORECAST_RE = re.compile(
     re.IGNORECASE,
 )
 _FORECAST_WORDS = frozenset(stem(w) for w in _FORECAST_LIST)
+# What could be, not what was: "could face a sentence of 85 years", "charges carry up to 20 years".
+_POSSIBLE_WORDS = frozenset("could might may would face faces facing carry carries maximum".split())
 
 
 PAST_ASKED_RE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
@@ -1057,13 +1059,13 @@ def earlier_years(candidate: Candidate, years: set[str]) -> bool:
 
 
 def forecast(candidate: Candidate) -> bool:
-    """Whether a figure is what someone expects, not what has happened: "expected to sell about
-    500" a few words before it, in its clause."""
+    """Whether a figure is what someone expects or what could be, not what has happened:
+    "expected to sell about 500" or "could face 85 years" a few words before it, in its clause."""
     tokens = candidate.sentence.tokens
     for token in reversed(tokens[max(0, candidate.first - 6) : candidate.first]):
         if token.text in {",", ";", ".", "-", "–"}:
             return False
-        if token.stem in _FORECAST_WORDS:
+        if token.stem in _FORECAST_WORDS or token.low in _POSSIBLE_WORDS:
             return True
     return False
 
@@ -1093,6 +1095,31 @@ def beaten(candidate: Candidate) -> bool:
     if tokens[at].low in _BEATING_WORDS:
         return True
     return tokens[at].low == "over" and any(t.low in _WIN_WORDS for t in tokens[max(0, at - 4) : at])
+
+
+# Words that say someone won; a sentence without one does not say who won.
+_WINNING_WORDS = frozenset(
+    stem(w)
+    for w in "won win wins winning winner winners beat beats beaten defeated victory victories champion champions "
+    "title triumph triumphed clinched lifted retained scooped awarded".split()
+)
+_STAGE_RE = re.compile(
+    r"\b(?:last (?:four|eight|16|32)|semi-finals?|semis|quarter-finals?|(?:first|second|third|fourth) round)\b",
+    re.IGNORECASE,
+)
+_MAY_WIN = frozenset("can could will would may might to".split())  # "believes Britain can win"
+
+
+def says_who_won(sentence: str, question: str) -> bool:
+    """Whether a sentence can say who won what a question asks: someone won (not "can win" or
+    "hopes to win"), and not a round the question does not ask about ("beat Gaudio in the
+    first round", "reached the last four with a win over Lopez")."""
+    tokens = tokenize(sentence)
+    won = any(
+        t.stem in _WINNING_WORDS and not any(b.low in _MAY_WIN for b in tokens[max(0, i - 2) : i])
+        for i, t in enumerate(tokens)
+    )
+    return won and (_STAGE_RE.search(question) is not None or _STAGE_RE.search(sentence) is None)
 
 
 def after_to(candidate: Candidate) -> bool:

@@ -20,6 +20,7 @@ from briefings.checks import (
     of_another_country,
     opening_word,
     role_modifier,
+    says_who_won,
 )
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
@@ -1576,3 +1577,29 @@ def test_a_name_called_an_organisation_or_a_made_thing_is_no_person() -> None:
     assert "Korla Hill" in refused("She created Korla Hill, the school-based drama serial which ran for years.")
     # A description that goes on past the noun is the person's: "the club chairman".
     assert "Tom Reed" not in refused("Tom Reed, the club chairman of Varn, said so.")
+
+
+def test_who_won_needs_a_win_of_what_was_asked() -> None:
+    asked = "Who won the Selmouth Open?"
+    assert says_who_won("Ivo Brand beat Tom Reed 6-3 6-2 in the final.", asked)
+    assert says_who_won("Ana Ruiz scooped the award for best actress.", "Who won best actress?")
+    # Going through to a later round, or a win in an early one, is not the title.
+    assert not says_who_won("Ivo Brand reached the last four with an easy win over Tom Reed.", asked)
+    assert not says_who_won("Ivo Brand beat Tom Reed in the first round.", asked)
+    assert says_who_won("Ivo Brand beat Tom Reed in the first round.", "Who won the first round match?")
+    # What could happen says nobody won; nor does a sentence without a win.
+    assert not says_who_won("Tom Reed believes Varn can win the tie.", asked)
+    assert not says_who_won("Injury left Tom Reed in line for the second place.", asked)
+
+
+async def test_what_could_happen_does_not_answer_what_did(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Former Varn Telecom boss Tom Reed could face a jail sentence of 85 years if convicted.\n\n"
+        "The fraud charges against Ana Ruiz carry sentences of up to 20 years.",
+        "Varn Telecom boss on trial",
+        clock.now,
+    )
+    assert (await newsroom.ask("How many years in prison was Tom Reed given?")).text is None
+    assert (await newsroom.ask("how many years in jail did Ana Ruiz get?")).text is None
+    assert (await newsroom.ask("How many years could Tom Reed face in jail?")).text == "85"
