@@ -117,18 +117,6 @@ class _Scored:
     hits: list[SentenceHit] = field(default_factory=list)
 
 
-def _party_names(groups: Sequence[tuple[str, ...]]) -> dict[str, set[str]]:
-    return {name.lower(): set(group) - {name} for group in groups for name in group}
-
-
-# The short and long names the news uses for the same party, which no acronym fact states.
-_PARTY_NAMES = _party_names(
-    [
-        ("Lib Dems", "Lib Dem", "Liberal Democrats", "Liberal Democrat"),
-        ("Tories", "Tory", "Conservatives", "Conservative"),
-    ]
-)
-
 # Words too common in news to be worth looking up (stems); the reader still uses them.
 _COMMON_QUERY_WORDS = frozenset(
     stem(w)
@@ -275,7 +263,7 @@ class AnswerEngine:
                     seen[fact.subject] += 1
             # An acronym may stand for many things across years of news; the names most often
             # given are the ones meant, and each one kept is looked up, so keep a few.
-            out[entity] = {name for name, _ in seen.most_common(MAX_ALIASES)} | _PARTY_NAMES.get(
+            out[entity] = {name for name, _ in seen.most_common(MAX_ALIASES)} | checks.PARTY_ALIASES.get(
                 entity.lower(), set()
             )
         return out, facts
@@ -928,6 +916,8 @@ class AnswerEngine:
         for candidate in ranked:
             if analysis.expected in {"number", "money", "percentage", "date"}:
                 candidate.text = widen_to_range(candidate)
+            if analysis.expected == MONEY:
+                candidate.text = checks.with_dollar_country(candidate)
             if analysis.expected == DATE:
                 candidate.text = checks.with_its_date(candidate)
             if analysis.expected == "place":

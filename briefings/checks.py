@@ -58,6 +58,24 @@ from briefings.reader import (
 )
 from briefings.text import STOPWORDS, stem, terms
 
+
+def _party_names(groups: Sequence[tuple[str, ...]]) -> dict[str, set[str]]:
+    return {name.lower(): set(group) - {name} for group in groups for name in group}
+
+
+# The short and long names the news uses for the same party, which no acronym fact states.
+PARTY_ALIASES = _party_names(
+    [
+        ("Lib Dems", "Lib Dem", "Liberal Democrats", "Liberal Democrat"),
+        ("Tories", "Tory", "Conservatives", "Conservative"),
+    ]
+)
+# Parties, which are no places ("defected to Labour").
+_PARTIES = frozenset(PARTY_ALIASES) | frozenset(
+    "labour|labour party|conservative party|snp|scottish national party|plaid cymru|ukip|uk independence party|"
+    "green party|greens|democrats|republicans|democratic party|republican party".split("|")
+)
+
 _GENERIC_NAME_WORDS = frozenset(
     "party group lines line united city council company league cup awards award club house office "
     "front union bank street news times airlines airline games open university".split()
@@ -428,6 +446,18 @@ _DIRECTION_BEFORE_RE = re.compile(
     r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?)$",
     re.IGNORECASE,
 )
+
+
+_DOLLAR_COUNTRY_RE = re.compile(r"(?<![\w$])(?:A|AU|US|C|NZ|HK|S)$")
+
+
+def with_dollar_country(candidate: Candidate) -> str:
+    """"A$8.4bn", not "$8.4bn": the letters of a country written against a dollar sign say whose
+    dollars they are."""
+    if not candidate.text.startswith("$"):
+        return candidate.text
+    match = _DOLLAR_COUNTRY_RE.search(candidate.sentence.text[: candidate.start])
+    return f"{match.group(0)}{candidate.text}" if match else candidate.text
 
 
 def with_direction(candidate: Candidate) -> str:
@@ -1122,12 +1152,22 @@ def says_who_won(sentence: str, question: str) -> bool:
     return won and (_STAGE_RE.search(question) is not None or _STAGE_RE.search(sentence) is None)
 
 
+def according_to(candidate: Candidate) -> bool:
+    """Whether a name is the source a sentence cites: "according to Reuters" (read with its
+    opening words or without)."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first - 1
+    if candidate.last - candidate.first > 2 and tokens[candidate.first].low == "according":
+        at = candidate.first + 1
+    return at > 0 and tokens[at].low == "to" and tokens[at - 1].low == "according"
+
+
 def after_to(candidate: Candidate) -> bool:
     """Whether a name is the object of "to" ("advisor to Gerald Ford"): not who holds a role
     ("according to" only says who said it)."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
-    return at >= 0 and tokens[at].low == "to" and not (at > 0 and tokens[at - 1].low == "according")
+    return at >= 0 and tokens[at].low == "to" and not according_to(candidate)
 
 
 def titled_person(candidate: Candidate) -> bool:
@@ -1203,6 +1243,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
       "what is the name of ..." not a sum or a date."""
     name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
+    if re.fullmatch(r"[A-Z]{2,4}s", candidate.text):
+        return False  # "MPs", "PCs": a kind of thing or person, not one
     if analysis.expected == PERSON:
         return not named_as_thing(candidate)
     if analysis.expected == NUMBER:
@@ -1213,6 +1255,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "which drinks group": not the Financial Times, which reported it
         return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
     if analysis.expected == PLACE:
+        if name in _PARTIES or according_to(candidate):
+            return False  # "which constituency": not "defected to Labour", nor "according to Reuters"
         if analysis.focus in COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
             return False  # "which country": Argentina, not Perth
         if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):

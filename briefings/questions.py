@@ -200,7 +200,8 @@ _MONEY_CUES = re.compile(
     r"handed|raise|raised|earn|earned|sell|sold|profit|profits|loss|losses|fine|fined|charge|invest|"
     r"invested|bid|bids|offer|offers|offered|offering|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash|"
     r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages|deficit|surplus|"
-    r"turnover)\b"
+    r"turnover|costing|costed|pays|spends|earns|earning|raises|raising|sells|selling|charges|charged|charging|"
+    r"invests|investing|lends|lending|owes|owing|fetch|fetched|fetches|fee|fees|prize|wages)\b"
 )
 
 

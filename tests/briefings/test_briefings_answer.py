@@ -1603,3 +1603,25 @@ async def test_what_could_happen_does_not_answer_what_did(newsroom: Newsroom, cl
     assert (await newsroom.ask("How many years in prison was Tom Reed given?")).text is None
     assert (await newsroom.ask("how many years in jail did Ana Ruiz get?")).text is None
     assert (await newsroom.ask("How many years could Tom Reed face in jail?")).text == "85"
+
+
+async def test_sums_places_and_kinds_of_things(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn Mining raised its offer for Korla Metals to A$8.4bn last week.\n\n"
+        "The Tory leader shrugged off the defection of one of his MPs, Tom Reed, to Labour.\n\n"
+        "According to Reuters, officials plan to seize 12,900 acres from the Selmouth ranch.",
+        "Varn raises Korla offer",
+        clock.now,
+    )
+    # Whose dollars: the country's letters stay with the sum.
+    assert (await newsroom.ask("How much did Varn Mining raise its offer for Korla Metals to?")).text == "A$8.4bn"
+    # A party, "MPs" and the source of a report are no places.
+    assert (await newsroom.ask("Which constituency does Tory defector Tom Reed represent?")).text is None
+    assert (await newsroom.ask("In which state is the Selmouth ranch facing seizure?")).text is None
+
+
+def test_how_much_a_thing_is_costing_asks_for_a_sum() -> None:
+    assert analyse_question("How much is the new stadium costing?").expected == "money"
+    assert analyse_question("how much does the club charge for tickets?").expected == "money"
+    assert analyse_question("How much rain fell?").expected == "number"
