@@ -741,8 +741,9 @@ class AnswerEngine:
         role_asked = focus_person
         role_from_verb: str | None = None  # the role noun of "who was appointed X commissioner"
         if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
+            # The last role word is the head: "general secretary" asks for a secretary.
             role_asked = role_from_verb = next(
-                (s for s in question.predicate if s in checks.ROLE_TITLES), None
+                (s for s in reversed(list(question.predicate)) if s in checks.ROLE_TITLES), None
             ) or next(
                 (p for s in question.predicate for p in PARAPHRASES.get(s, ()) if p in checks.ROLE_TITLES), None
             )  # "who directed the film": a director

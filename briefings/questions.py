@@ -127,6 +127,12 @@ _NAME_RE = re.compile(
 )
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
 _ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
+# Roles the news capitalises as titles ("TUC General Secretary Brendan Barber"): a run of words
+# that opens with one is a title, not a name ("the general secretary of the tuc").
+_TITLE_ROLES = frozenset(
+    "secretary minister chairman chairwoman president spokesman spokeswoman director manager coach leader boss "
+    "judge agent lawyer referee editor chancellor governor mayor commissioner ambassador".split()
+)
 
 
 @dataclass(frozen=True)
@@ -586,6 +592,8 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
                 continue
             if length == 1 and (len(phrase[0]) < 2 or phrase[0].lower() in _ROLE_ABBREVIATIONS):
                 continue  # two letters may be a name ("bp": "BP"), but "mp" is a role
+            if phrase[0].lower() in _TITLE_ROLES:
+                continue
             if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
                 continue
             if (

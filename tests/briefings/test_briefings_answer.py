@@ -1625,3 +1625,18 @@ def test_how_much_a_thing_is_costing_asks_for_a_sum() -> None:
     assert analyse_question("How much is the new stadium costing?").expected == "money"
     assert analyse_question("how much does the club charge for tickets?").expected == "money"
     assert analyse_question("How much rain fell?").expected == "number"
+
+
+async def test_a_title_of_two_role_words_asks_for_its_last(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "KX General Secretary Tom Reed called for calm.\n\nThe KX met in Varn on Monday.",
+        "KX calls for calm",
+        clock.now,
+    )
+    # "general secretary" asks for a secretary, not a general; typed in lower case, the title the
+    # news capitalises is still no name.
+    assert (await newsroom.ask("Who is the general secretary of the KX?")).text == "Tom Reed"
+    assert (await newsroom.ask("who is the general secretary of the kx?")).text == "Tom Reed"
+    stored = ["Union chief Tom Reed spoke for the KX.", "He is General Secretary of the KX."]
+    assert recase_names("who is the secretary of the kx?", stored) == "who is the secretary of the KX?"
