@@ -789,7 +789,8 @@ class AnswerEngine:
             if kind_asked and checks.kind_otherwise(candidate, kind_asked, question.all_stems):
                 return False  # "which dictionary publisher": not "research firm Pew Internet"
             if portfolio and (
-                not checks.mentions(view, portfolio[1]) or checks.titled_with_other_modifier(candidate, *portfolio)
+                not all(checks.mentions(view, word) for word in portfolio[1])
+                or checks.titled_with_other_modifier(candidate, *portfolio)
             ):
                 return False  # "finance minister": not "Economics Minister Aburizal Bakrie", nor "a minister"
             if (

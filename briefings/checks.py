@@ -1146,9 +1146,10 @@ def says_who_won(sentence: str, question: str) -> bool:
     first round", "reached the last four with a win over Lopez")."""
     tokens = tokenize(sentence)
     won = any(
-        t.stem in _WINNING_WORDS and not any(b.low in _MAY_WIN for b in tokens[max(0, i - 2) : i])
+        (t.stem in _WINNING_WORDS or (t.low in {"went", "goes"} and i + 1 < len(tokens) and tokens[i + 1].low == "to"))
+        and not any(b.low in _MAY_WIN for b in tokens[max(0, i - 2) : i])
         for i, t in enumerate(tokens)
-    )
+    )  # "the prize went to The Quiet Harbour"
     return won and (_STAGE_RE.search(question) is not None or _STAGE_RE.search(sentence) is None)
 
 
@@ -1345,8 +1346,9 @@ _NOT_PORTFOLIOS = _CUE_MODIFIERS | frozenset("new current first next last presen
 _DETERMINERS = frozenset("the a an its their his her our whose".split())
 
 
-def role_modifier(question: str, role: str) -> str | None:
-    """The word that narrows the role asked about: "finance" of "Indonesia's finance minister"."""
+def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
+    """The words (stems) that narrow the role asked about: "finance" of "Indonesia's finance
+    minister", "constitutional affairs" of "the Lib Dems' constitutional affairs spokesman"."""
     tokens = tokenize(question)
     for index, token in enumerate(tokens):
         if token.stem == role and index > 0:
@@ -1371,13 +1373,13 @@ def role_modifier(question: str, role: str) -> str | None:
                 opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s", "'", "’"))
             ):
                 return None  # (the owner's mark may stand alone: "the Liberal Democrats' ...")
-            return before.stem
+            return tuple(t.stem for t in tokens[at + 1 : index])
     return None
 
 
-def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, str] | None:
+def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str, ...]] | None:
     """The role asked about (a stem) and the portfolio narrowing it, for the first of ``roles``
-    (role words or phrases) the question narrows: ("spokesman", "environ") of "the Lib Dem
+    (role words or phrases) the question narrows: ("spokesman", ("environ",)) of "the Lib Dem
     environment spokesman"."""
     for role in roles:
         last = stem(role.split()[-1])
@@ -1387,9 +1389,9 @@ def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, str] | No
     return None
 
 
-def titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) -> bool:
+def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Sequence[str]) -> bool:
     """Whether a name's title is the role asked about narrowed another way ("Economics Minister"
-    when asked for the finance minister)."""
+    when asked for the finance minister, "home affairs spokesman" for constitutional affairs)."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
     if at >= 1 and tokens[at].low.rstrip(".") in PERSON_TITLES:
@@ -1400,10 +1402,17 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifier: str) -
         at -= 1  # "the Prime Minister, Tony Blair"
     if at < 1 or tokens[at].stem != role:
         return False
-    before = tokens[at - 1]
-    if before.is_punct or before.is_num or before.low in STOPWORDS or before.low in NATIONALITIES:
-        return False
-    return before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ())
+    for offset, modifier in enumerate(reversed(modifiers), start=1):
+        if at - offset < 0:
+            return False
+        before = tokens[at - offset]
+        if before.is_punct or before.is_num or before.low in STOPWORDS or before.low in NATIONALITIES:
+            return False
+        if offset > 1 and before.is_cap:
+            return False  # "Lib Dem home affairs spokesman": the words before are the owner's
+        if before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ()):
+            return True
+    return False
 
 
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
