@@ -769,11 +769,17 @@ class AnswerEngine:
         ) and not checks.FORECAST_RE.search(analysis.question)
         kind_countries = sorted(kind_nations)
 
+        first_names = {
+            stems[0] for stems in (checks.name_stems(e) for e in analysis.entities) if len(stems) >= 2
+        }
+
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
             its_article = articles.get(view.key.article_id)  # the article the sentence is from
             cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
-            if analysis.expected in {PERSON, EXPANSION} and cand_stems & entity_stems:
-                return False
+            if analysis.expected in {PERSON, EXPANSION} and (
+                (cand_stems & entity_stems) - first_names or not cand_stems - entity_stems
+            ):
+                return False  # a name of the question; sharing a first name ("Michael") is no harm
             if analysis.expected in _NAMED_TYPES and (
                 any(n <= cand_stems for n in entity_names)
                 or checks.in_question(candidate, question_low)

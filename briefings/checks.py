@@ -1288,8 +1288,9 @@ def named_as_thing(candidate: Candidate) -> bool:
     before = tokens[candidate.first - 1] if candidate.first > 0 else None
     if before is not None and before.text.islower():
         noun = before.low.removesuffix("s") if before.low not in ORG_NOUNS else before.low
-        if noun in ORG_NOUNS or noun in WORK_NOUNS:
-            return True
+        made = candidate.first > 1 and tokens[candidate.first - 2].low in WORK_NOUNS
+        if (noun in ORG_NOUNS and not (noun == "maker" and made)) or noun in WORK_NOUNS:
+            return True  # (a "documentary maker" is a person)
     after = tokens[candidate.last : candidate.last + 2]
     if len(after) < 2 or after[0].text != "," or after[1].low not in {"the", "a", "an"}:
         return False

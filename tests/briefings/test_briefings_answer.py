@@ -1580,6 +1580,7 @@ def test_a_name_called_an_organisation_or_a_made_thing_is_no_person() -> None:
     assert "Korla Hill" in refused("She created Korla Hill, the school-based drama serial which ran for years.")
     # A description that goes on past the noun is the person's: "the club chairman".
     assert "Tom Reed" not in refused("Tom Reed, the club chairman of Varn, said so.")
+    assert "Ana Ruiz" not in refused("Documentary maker Ana Ruiz said so.")
 
 
 def test_who_won_needs_a_win_of_what_was_asked() -> None:
@@ -1644,3 +1645,14 @@ async def test_a_title_of_two_role_words_asks_for_its_last(newsroom: Newsroom, c
     assert (await newsroom.ask("who is the general secretary of the kx?")).text == "Tom Reed"
     stored = ["Union chief Tom Reed spoke for the KX.", "He is General Secretary of the KX."]
     assert recase_names("who is the secretary of the kx?", stored) == "who is the secretary of the KX?"
+
+
+async def test_an_answer_may_share_a_first_name_with_the_question(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Documentary maker Tom Vale made the film Quiet Days about Tom Reed.\n\n"
+        "The film Quiet Days was shown on Monday.",
+        "Film on Reed shown",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who made the film Quiet Days about Tom Reed?")).text == "Tom Vale"
