@@ -725,9 +725,22 @@ def counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     return any(_is_counted(t, counted) for t in near)
 
 
+# Kinds of people: "how many people" are counted as staff, fans or voters too.
+_PEOPLE_STEMS = frozenset(
+    stem(w)
+    for w in "staff workers employees residents fans users customers viewers members voters visitors passengers "
+    "citizens children adults students pupils patients subscribers listeners readers spectators".split()
+)
+
+
 def _is_counted(token: Token, counted: frozenset[str]) -> bool:
-    """Whether a word is one of what is counted, or says it another way ("jobs" for staff)."""
-    return token.stem in counted or any(p in counted for p in PARAPHRASES.get(token.stem, ()))
+    """Whether a word is one of what is counted, or says it another way ("jobs" for staff, "staff"
+    for people)."""
+    return (
+        token.stem in counted
+        or any(p in counted for p in PARAPHRASES.get(token.stem, ()))
+        or (stem("people") in counted and token.stem in _PEOPLE_STEMS)
+    )
 
 
 def _counted_head(tokens: Sequence[Token], at: int) -> Token | None:

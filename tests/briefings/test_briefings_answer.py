@@ -1656,3 +1656,15 @@ async def test_an_answer_may_share_a_first_name_with_the_question(newsroom: News
         clock.now,
     )
     assert (await newsroom.ask("Who made the film Quiet Days about Tom Reed?")).text == "Tom Vale"
+
+
+async def test_people_are_counted_as_staff_or_fans(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn Bank has branches in over 60 countries and employs 76,200 staff worldwide.",
+        "Varn Bank profits rise",
+        clock.now,
+    )
+    answer = await newsroom.ask("how many people does varn bank employ worldwide?")
+    assert answer.text == "76,200"
+    assert (await newsroom.ask("How many countries does Varn Bank have branches in?")).text == "60"
