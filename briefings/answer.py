@@ -540,6 +540,7 @@ class AnswerEngine:
         asked_period = next(iter(checks.periods(analysis.text)), None)  # the first the question names
         asked_nations = checks.nations_named(analysis.text)
         quantity_nations = asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
+        count_of = checks.counted_words(analysis) if analysis.expected == NUMBER else None
         for hit in hits:
             article = articles.get(hit.article_id)
             title = article.title if article else None
@@ -686,7 +687,19 @@ class AnswerEngine:
                 sentence_stems | before_stems | _TIME_QUALIFIERS,
                 ignore=relation_stems | analysis.descriptors | checks.money_words_said(analysis, view, sentence_stems),
             )
-            if share is not None and share < _predicate_needed(len(question.predicate)):
+            if (
+                share is not None
+                and share < _predicate_needed(len(question.predicate))
+                and not (
+                    count_of
+                    and checks.says_count_of(view.tokens, count_of)
+                    and checks.only_light_words_missing(
+                        question.predicate,
+                        sentence_stems | before_stems,
+                        lambda word, seen=article: seen is not None and said.has(seen, word),
+                    )
+                )
+            ):
                 if view.coverage > best_coverage:
                     best_coverage, best_hit = view.coverage, hit
                 dropped["plain words missing"] += 1
@@ -731,7 +744,6 @@ class AnswerEngine:
                 or (asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
             )
 
-        count_of = checks.counted_words(analysis) if analysis.expected == "number" else None
         def written_lower(word: str) -> bool:
             return said.in_lower_case(word, articles.values())
 

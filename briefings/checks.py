@@ -743,6 +743,32 @@ def _is_counted(token: Token, counted: frozenset[str]) -> bool:
     )
 
 
+def says_count_of(tokens: Sequence[Token], counted: frozenset[str]) -> bool:
+    """Whether a sentence gives a number of what is counted, right before it ("14 nominations",
+    "seven million telephone numbers"): then it says what the question asks, whatever its verb."""
+    for at, token in enumerate(tokens):
+        if token.is_num and any(_is_counted(t, counted) for t in tokens[at + 1 : at + 3]):
+            return True
+    return False
+
+
+# Verbs that carry little of a question's sense: "how many nominations did it get", "how many
+# games can it play"; a count of the thing asked says as much.
+_LIGHT_VERBS = frozenset(
+    stem(w)
+    for w in "get got have has had make made take took use used play go going run running hold sign "
+    "keep put give come do include offer employ feature total number count".split()
+)
+
+
+def only_light_words_missing(
+    predicate: Iterable[str], stems: set[str], said_elsewhere: Callable[[str], bool]
+) -> bool:
+    """Whether the question's plain words a sentence lacks are light verbs, or words its article
+    says elsewhere (``said_elsewhere``: "civil service" in a report on civil service job cuts)."""
+    return all(word in stems or word in _LIGHT_VERBS or said_elsewhere(word) for word in predicate)
+
+
 def _counted_head(tokens: Sequence[Token], at: int) -> Token | None:
     """The plural noun a number's phrase ends on ("UK citizens", "overseas embassies"): the last
     plural noun of the up to three words after the number, before any function word or mark."""

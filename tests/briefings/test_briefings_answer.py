@@ -1668,3 +1668,18 @@ async def test_people_are_counted_as_staff_or_fans(newsroom: Newsroom, clock: Cl
     answer = await newsroom.ask("how many people does varn bank employ worldwide?")
     assert answer.text == "76,200"
     assert (await newsroom.ask("How many countries does Varn Bank have branches in?")).text == "60"
+
+
+async def test_a_count_of_the_thing_asked_needs_no_light_verb(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Quiet Harbour leads the field with 14 nominations, ahead of Varn Days.\n\n"
+        "About 150,000 people live in the Korla valley.",
+        "Quiet Harbour leads the field",
+        clock.now,
+    )
+    # "get" says little: a count of nominations answers it.
+    assert (await newsroom.ask("How many nominations did The Quiet Harbour get?")).text == "14"
+    # A verb that carries the question's sense must still be said: nominations are not wins.
+    assert (await newsroom.ask("How many awards did The Quiet Harbour win?")).text is None
+    assert (await newsroom.ask("How many nominations did The Quiet Harbour win?")).text is None
