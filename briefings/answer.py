@@ -792,8 +792,11 @@ class AnswerEngine:
                 (cand_stems & entity_stems) - first_names or not cand_stems - entity_stems
             ):
                 return False  # a name of the question; sharing a first name ("Michael") is no harm
+            # "Luanda's Independence Square" is not Luanda itself, which only owns it.
+            owned = checks.owned_by(candidate.text, analysis.entities)
+            named_stems = cand_stems if owned is None else {t.stem for t in tokenize(owned)}
             if analysis.expected in _NAMED_TYPES and (
-                any(n <= cand_stems for n in entity_names)
+                any(n <= named_stems for n in entity_names)
                 or checks.in_question(candidate, question_low)
                 or any(_same_answer(candidate.text, alias) for alias in aliases)
             ):

@@ -1458,6 +1458,17 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
+def owned_by(text: str, owners: Iterable[str]) -> str | None:
+    """What a name says after the owner's mark of one of ``owners``: "Independence Square" of
+    "Luanda's Independence Square" for Luanda; None when no owner of these opens it."""
+    for owner in owners:
+        for mark in ("'s ", "’s "):
+            prefix = owner + mark
+            if text.startswith(prefix) and len(text) > len(prefix):
+                return text[len(prefix) :]
+    return None
+
+
 def with_title_the(candidate: Candidate) -> str:
     """"The Sea Inside", not "Sea Inside": a capitalised "The" inside a sentence is part of the
     name after it (a film, a paper, "The Hague")."""

@@ -19,6 +19,7 @@ from briefings.checks import (
     named_as_thing,
     of_another_country,
     opening_word,
+    owned_by,
     role_modifier,
     says_who_won,
 )
@@ -1683,3 +1684,16 @@ async def test_a_count_of_the_thing_asked_needs_no_light_verb(newsroom: Newsroom
     # A verb that carries the question's sense must still be said: nominations are not wins.
     assert (await newsroom.ask("How many awards did The Quiet Harbour win?")).text is None
     assert (await newsroom.ask("How many nominations did The Quiet Harbour win?")).text is None
+
+
+async def test_a_place_the_asked_place_owns_answers(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Every Friday, hundreds of people gather in Korla's Freedom Square to record messages for lost relatives.",
+        "Families search for relatives",
+        clock.now,
+    )
+    answer = await newsroom.ask("Where in Korla do people gather every Friday to record messages?")
+    assert answer.text is not None and "Freedom Square" in answer.text
+    assert owned_by("Korla's Freedom Square", ["Korla"]) == "Freedom Square"
+    assert owned_by("King's College London", ["Korla"]) is None
