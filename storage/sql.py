@@ -96,7 +96,7 @@ _RANK_BUDGET = 3000
 _FREQUENT_LIFT = 0.2
 # Frequent terms combined pairwise when no term is rare (15 pairs at most).
 _MAX_FREQUENT_TERMS = 6
-_SAMPLED_TERMS = 2  # a sample of sentences is taken from the matches of the rarest terms
+_SAMPLED_TERMS = 3  # a sample of sentences is taken from the matches of the rarest terms (a name may be third)
 
 
 def _utcnow() -> datetime:

@@ -12,7 +12,7 @@ import storage.sql
 from briefings.models import NewFact, StoryStatus
 from briefings.text import index_terms
 from storage import SqlStore
-from storage.sql import fts5_query
+from storage.sql import fts5_query, sampled_terms
 
 BRIDGE = (
     "The harbour bridge closed on Monday. Engineers found cracks in the main cable. "
@@ -323,3 +323,10 @@ async def test_statistics_are_refreshed_after_a_bulk_load(store: SqlStore) -> No
             estimated = await connection.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'sentences'"))
         assert estimated == 5  # -1 until ANALYZE has run: the planner would be guessing
     assert len(await store.search_sentences(query("cable"))) == 1
+
+
+def test_recasing_samples_the_three_rarest_words() -> None:
+    # "when is yahoo's 10th anniversary officially marked?": the name is only the third rarest
+    # of its words, and the sample of sentences that shows how the news writes them must have it.
+    counts = {"10th": 8, "anniversari": 17, "yahoo": 39, "offici": 400, "mark": 900}
+    assert sampled_terms(list(counts), counts) == ["10th", "anniversari", "yahoo"]
