@@ -1286,6 +1286,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if re.fullmatch(r"[A-Z]{2,4}s", candidate.text):
         return False  # "MPs", "PCs": a kind of thing or person, not one
     if analysis.expected == PERSON:
+        if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES:
+            return False  # "German", "Italians": a people or a language, not a person
         return not named_as_thing(candidate)
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY

@@ -108,6 +108,13 @@ _PERSON_NOUNS = frozenset(
     "emperor general scientist architect composer poet philosopher explorer engineer policeman policewoman "
     "referee umpire sculptor designer banker runner hacker student agent lawyer analyst candidate".split()
 )
+# More nouns that ask for a person ("which researcher"); not head nouns a name may modify, as
+# "Chelsea owner" or "Tarnside defender" make the club the answer to "which club".
+_ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
+    "researcher academic professor expert doctor teacher activist campaigner journalist reporter correspondent "
+    "photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist swimmer jockey "
+    "comedian rapper drummer guitarist chef pilot victim".split()
+)
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
     _PLACE_NOUNS
@@ -226,7 +233,7 @@ def _noun_kind(word: str) -> str | None:
     for kind, nouns in (
         (PLACE, _PLACE_NOUNS),
         (ORGANISATION, ORG_NOUNS),
-        (PERSON, _PERSON_NOUNS),
+        (PERSON, _ASKED_PERSON_NOUNS),
         (DATE, _DATE_NOUNS),
         (NUMBER, _NUMBER_NOUNS),
     ):

@@ -22,6 +22,7 @@ from briefings.checks import (
     owned_by,
     role_modifier,
     says_who_won,
+    shape_answers,
 )
 from briefings.models import Answer, Article, ArticleInput
 from briefings.newsroom import Newsroom
@@ -1697,3 +1698,23 @@ async def test_a_place_the_asked_place_owns_answers(newsroom: Newsroom, clock: C
     assert answer.text is not None and "Freedom Square" in answer.text
     assert owned_by("Korla's Freedom Square", ["Korla"]) == "Freedom Square"
     assert owned_by("King's College London", ["Korla"]) is None
+
+
+async def test_a_researcher_is_a_person_and_a_language_is_not(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Games could be used to teach languages, says researcher Tom Reed of Varn University.\n\n"
+        "In a version of the game adapted to teach German, a player sees what each word means, he said.",
+        "Games help you learn",
+        clock.now,
+    )
+    assert analyse_question("which researcher says games teach languages?").expected == "person"
+    assert (await newsroom.ask("which researcher says games could be used to teach languages?")).text == "Tom Reed"
+    analysis = analyse_question("who teaches it?")
+    question = question_view(analysis)
+    view = sentence_view("In Varn, Tom Reed said, Italians teach German.", question)
+    named = {c.text: c for c in candidates(view, question)}
+    assert {"Italians", "German", "Tom Reed"} <= set(named)
+    assert not shape_answers(named["German"], analysis, frozenset())
+    assert not shape_answers(named["Italians"], analysis, frozenset())
+    assert shape_answers(named["Tom Reed"], analysis, frozenset())
