@@ -1192,6 +1192,9 @@ def says_who_won(sentence: str, question: str) -> bool:
     return won and (_STAGE_RE.search(question) is not None or _STAGE_RE.search(sentence) is None)
 
 
+_SOURCE_ASKED_RE = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reports|reported|according)\b", re.I)
+
+
 def according_to(candidate: Candidate) -> bool:
     """Whether a name is the source a sentence cites: "according to Reuters" (read with its
     opening words or without)."""
@@ -1285,6 +1288,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
     if re.fullmatch(r"[A-Z]{2,4}s", candidate.text):
         return False  # "MPs", "PCs": a kind of thing or person, not one
+    if according_to(candidate) and not _SOURCE_ASKED_RE.search(analysis.question):
+        return False  # "according to Reuters" says who reported it, which only "who said" asks
     if analysis.expected == PERSON:
         if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES:
             return False  # "German", "Italians": a people or a language, not a person
@@ -1297,8 +1302,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "which drinks group": not the Financial Times, which reported it
         return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
     if analysis.expected == PLACE:
-        if name in _PARTIES or according_to(candidate):
-            return False  # "which constituency": not "defected to Labour", nor "according to Reuters"
+        if name in _PARTIES:
+            return False  # "which constituency": not "defected to Labour"
         if analysis.focus in COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
             return False  # "which country": Argentina, not Perth
         if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):

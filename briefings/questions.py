@@ -113,7 +113,8 @@ _PERSON_NOUNS = frozenset(
 _ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
     "researcher academic professor expert doctor teacher activist campaigner journalist reporter correspondent "
     "photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist swimmer jockey "
-    "comedian rapper drummer guitarist chef pilot victim".split()
+    "comedian rapper drummer guitarist chef pilot victim scrum-half fly-half full-back winger striker "
+    "goalkeeper keeper midfielder defender batsman bowler".split()
 )
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (

@@ -1718,3 +1718,14 @@ async def test_a_researcher_is_a_person_and_a_language_is_not(newsroom: Newsroom
     assert not shape_answers(named["German"], analysis, frozenset())
     assert not shape_answers(named["Italians"], analysis, frozenset())
     assert shape_answers(named["Tom Reed"], analysis, frozenset())
+
+
+def test_the_source_of_a_report_answers_only_who_reported_it() -> None:
+    sentence = "According to Reuters, Varn Group plans to seize 12,900 acres."
+    for asked, expected in (("Which company plans to seize the land?", False), ("Who reported the plan?", True)):
+        analysis = analyse_question(asked)
+        question = question_view(analysis)
+        named = {c.text: c for c in candidates(sentence_view(sentence, question), question)}
+        assert "Reuters" in named, asked
+        assert shape_answers(named["Reuters"], analysis, frozenset()) is expected, asked
+    assert analyse_question("Which Italy scrum-half did the coach praise?").expected == "person"
