@@ -1070,6 +1070,27 @@ def other_sex(sentence: str, asked: str) -> bool:
 _SAYING = frozenset(stem(w) for w in "said says told tells announced added confirmed reported revealed".split())
 
 
+_RELATIVE_WORDS = frozenset({"who", "which", "whose"})
+
+
+def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
+    """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
+    a world tour on 28 March") that says none of the question's plain words, while the rest of
+    the sentence says one: it dates or counts something else."""
+    tokens = candidate.sentence.tokens
+    start = next(
+        (i for i in range(candidate.first - 1, -1, -1) if tokens[i].low in _RELATIVE_WORDS or tokens[i].text in ",;("),
+        None,
+    )
+    if start is None or tokens[start].low not in _RELATIVE_WORDS:
+        return False
+    end = next((i for i in range(candidate.last, len(tokens)) if tokens[i].text in ",;)"), len(tokens))
+    wanted = {w for word in predicate for w in (word, *PARAPHRASES.get(word, ()))}
+    inside = {t.stem for t in tokens[start:end]}
+    outside = {t.stem for t in (*tokens[:start], *tokens[end:])}
+    return not inside & wanted and bool(outside & wanted)
+
+
 def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     """Whether a date is when something was said ("..., Mr Walsh told AP on Wednesday"), and the
     question does not ask when it was said."""

@@ -1729,3 +1729,14 @@ def test_the_source_of_a_report_answers_only_who_reported_it() -> None:
         assert "Reuters" in named, asked
         assert shape_answers(named["Reuters"], analysis, frozenset()) is expected, asked
     assert analyse_question("Which Italy scrum-half did the coach praise?").expected == "person"
+
+
+async def test_a_date_in_a_clause_about_something_else(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Reed and Ana Ruiz, who formed Varn Oak at school in 1977, begin a world tour on 28 March.",
+        "Varn Oak to tour",
+        clock.now,
+    )
+    assert (await newsroom.ask("When do Varn Oak start their world tour?")).text == "28 March"
+    assert (await newsroom.ask("When did Tom Reed and Ana Ruiz form Varn Oak?")).text == "1977"
