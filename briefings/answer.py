@@ -952,6 +952,8 @@ class AnswerEngine:
             if analysis.expected == PERSON:
                 trimmed = checks.without_opening_noun(candidate, written_lower)
                 candidate.text = checks.with_name_particle(trimmed, candidate)
+            if analysis.expected == OTHER:
+                candidate.text = checks.with_whole_title(candidate)
             if analysis.expected != PERSON:
                 candidate.text = checks.with_title_the(candidate)
             key = _answer_key(candidate.text)

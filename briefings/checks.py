@@ -451,6 +451,28 @@ _DIRECTION_BEFORE_RE = re.compile(
 _DOLLAR_COUNTRY_RE = re.compile(r"(?<![\w$])(?:A|AU|US|C|NZ|HK|S)$")
 
 
+_TITLE_CUES = frozenset({"called", "entitled", "titled", "named"})
+
+
+def with_whole_title(candidate: Candidate) -> str:
+    """"Through the Wire", not "Wire": a title set off after its kind ("the song, Through the
+    Wire, ...") or after "called" keeps its small words."""
+    tokens = candidate.sentence.tokens
+    at = candidate.first
+    while at > 0 and (tokens[at - 1].is_cap or tokens[at - 1].low in STOPWORDS) and not tokens[at - 1].is_punct:
+        at -= 1
+    while at < candidate.first and not tokens[at].is_cap:
+        at += 1  # a title opens with a capital
+    if at == candidate.first or at == 0:
+        return candidate.text
+    cue = tokens[at - 1]
+    if cue.text == "," and at >= 2:
+        cue = tokens[at - 2]
+    if cue.low not in WORK_NOUNS and cue.low not in _TITLE_CUES:
+        return candidate.text
+    return candidate.sentence.text[tokens[at].start : candidate.end]
+
+
 def with_dollar_country(candidate: Candidate) -> str:
     """"A$8.4bn", not "$8.4bn": the letters of a country written against a dollar sign say whose
     dollars they are."""

@@ -1740,3 +1740,14 @@ async def test_a_date_in_a_clause_about_something_else(newsroom: Newsroom, clock
     )
     assert (await newsroom.ask("When do Varn Oak start their world tour?")).text == "28 March"
     assert (await newsroom.ask("When did Tom Reed and Ana Ruiz form Varn Oak?")).text == "1977"
+
+
+async def test_a_title_set_off_after_its_kind_keeps_its_small_words(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The resulting song, Into the Harbour, became Ana Ruiz's first UK hit in April 2004.\n\n"
+        "Her next album was called Songs of the Sea.",
+        "Ana Ruiz's rise",
+        clock.now,
+    )
+    assert (await newsroom.ask("What was Ana Ruiz's first UK hit?")).text == "Into the Harbour"
