@@ -696,7 +696,7 @@ class AnswerEngine:
                     and checks.only_light_words_missing(
                         question.predicate,
                         sentence_stems | before_stems,
-                        lambda word, seen=article: seen is not None and said.has(seen, word),
+                        lambda word, seen=article: seen is not None and word in said.stems(seen),
                     )
                 )
             ):

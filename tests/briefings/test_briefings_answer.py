@@ -1751,3 +1751,15 @@ async def test_a_title_set_off_after_its_kind_keeps_its_small_words(newsroom: Ne
         clock.now,
     )
     assert (await newsroom.ask("What was Ana Ruiz's first UK hit?")).text == "Into the Harbour"
+
+
+async def test_words_a_count_lacks_may_be_said_elsewhere_in_its_article(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The government plans deep cuts to the civil service.\n\n"
+        "At the Varn Office, 3,000 jobs are to go, and 400 will be lost at the Korla Agency.",
+        "Civil service cuts",
+        clock.now,
+    )
+    answer = await newsroom.ask("How many civil service jobs are going at the Varn Office?")
+    assert answer.text == "3,000"
