@@ -451,6 +451,15 @@ _DIRECTION_BEFORE_RE = re.compile(
 _DOLLAR_COUNTRY_RE = re.compile(r"(?<![\w$])(?:A|AU|US|C|NZ|HK|S)$")
 
 
+def with_dollar_country(candidate: Candidate) -> str:
+    """"A$8.4bn", not "$8.4bn": the letters of a country written against a dollar sign say whose
+    dollars they are."""
+    if not candidate.text.startswith("$"):
+        return candidate.text
+    match = _DOLLAR_COUNTRY_RE.search(candidate.sentence.text[: candidate.start])
+    return f"{match.group(0)}{candidate.text}" if match else candidate.text
+
+
 _TITLE_CUES = frozenset({"called", "entitled", "titled", "named"})
 
 
@@ -471,15 +480,6 @@ def with_whole_title(candidate: Candidate) -> str:
     if cue.low not in WORK_NOUNS and cue.low not in _TITLE_CUES:
         return candidate.text
     return candidate.sentence.text[tokens[at].start : candidate.end]
-
-
-def with_dollar_country(candidate: Candidate) -> str:
-    """"A$8.4bn", not "$8.4bn": the letters of a country written against a dollar sign say whose
-    dollars they are."""
-    if not candidate.text.startswith("$"):
-        return candidate.text
-    match = _DOLLAR_COUNTRY_RE.search(candidate.sentence.text[: candidate.start])
-    return f"{match.group(0)}{candidate.text}" if match else candidate.text
 
 
 def with_direction(candidate: Candidate) -> str:
@@ -1212,8 +1212,12 @@ def beaten(candidate: Candidate) -> bool:
 # Words that say someone won; a sentence without one does not say who won.
 _WINNING_WORDS = frozenset(
     stem(w)
-    for w in "won win wins winning winner winners beat beats beaten defeated victory victories champion champions "
-    "title triumph triumphed clinched lifted retained scooped awarded".split()
+    for w in (
+        *_WIN_WORDS,
+        *_BEATING_WORDS,
+        *"won winning winner winners beaten victories champion champions title triumphed clinched lifted "
+        "retained scooped awarded".split(),
+    )
 )
 _STAGE_RE = re.compile(
     r"\b(?:last (?:four|eight|16|32)|semi-finals?|semis|quarter-finals?|(?:first|second|third|fourth) round)\b",
@@ -1235,7 +1239,9 @@ def says_who_won(sentence: str, question: str) -> bool:
     return won and (_STAGE_RE.search(question) is not None or _STAGE_RE.search(sentence) is None)
 
 
-_SOURCE_ASKED_RE = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reports|reported|according)\b", re.I)
+_SOURCE_ASKED_RE = re.compile(
+    r"\b(?:say|says|said|claim|claims|claimed|report|reports|reported|according)\b", re.IGNORECASE
+)
 
 
 def according_to(candidate: Candidate) -> bool:
