@@ -1342,7 +1342,13 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if analysis.expected == PERSON:
         if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES:
             return False  # "German", "Italians": a people or a language, not a person
+        if common_abbreviation(candidate.text):
+            return False  # "TV crews": no one's name
         return not named_as_thing(candidate)
+    if analysis.expected == NUMBER and analysis.focus == "old":
+        after = candidate.sentence.tokens[candidate.last : candidate.last + 2]
+        # "88 piano notes" counts notes; "88 years old" is an age
+        return not any(_plural_noun(t) and t.low not in {"years", "months"} for t in after)
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
         return not (counting and candidate.shape in {"money", "percent"})
@@ -1454,7 +1460,7 @@ def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
                 or before.is_cap
                 or before.low in STOPWORDS
                 or before.low in _NOT_PORTFOLIOS
-                or before.low.endswith(("'s", "’s", "ed", "ing"))
+                or before.low.endswith(("'s", "’s", "ed"))
             ):
                 return None  # "the new minister": nothing narrows it
             # A portfolio sits after a determiner or a name: "the finance minister", "Indonesia's
@@ -1479,10 +1485,21 @@ def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str
     environment spokesman"."""
     for role in roles:
         last = stem(role.split()[-1])
-        modifier = role_modifier(question, last)
+        modifier = role_modifier(question, last) or _portfolio_after(question, role)
         if modifier:
             return last, modifier
     return None
+
+
+def _portfolio_after(question: str, role: str) -> tuple[str, ...] | None:
+    """The portfolio said after the role: "the spokesman for the Tories on sport"."""
+    match = re.search(
+        rf"\b{re.escape(role)}\b[^?]*?\bon\s+((?:[a-z-]+\s+){{0,2}}?[a-z-]+)\s*\??\s*$", question, re.IGNORECASE
+    )
+    if match is None:
+        return None
+    words = [t.stem for t in tokenize(match.group(1)) if t.low not in STOPWORDS]
+    return tuple(words) or None
 
 
 def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Sequence[str]) -> bool:

@@ -114,7 +114,7 @@ _ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
     "researcher academic professor expert doctor teacher activist campaigner journalist reporter correspondent "
     "photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist swimmer jockey "
     "comedian rapper drummer guitarist chef pilot victim scrum-half fly-half full-back winger striker "
-    "goalkeeper keeper midfielder defender batsman bowler".split()
+    "goalkeeper keeper midfielder defender batsman bowler sheriff bishop priest nurse surgeon".split()
 )
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
@@ -215,7 +215,8 @@ _MONEY_CUES = re.compile(
     r"invested|bid|bids|offer|offers|offered|offering|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash|"
     r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages|deficit|surplus|"
     r"turnover|costing|costed|pays|spends|earns|earning|raises|raising|sells|selling|charges|charged|charging|"
-    r"invests|investing|lends|lending|owes|owing|fetch|fetched|fetches|fee|fees|prize|wages)\b"
+    r"invests|investing|lends|lending|owes|owing|fetch|fetched|fetches|fee|fees|prize|wages|pension|pensions|"
+    r"settlement|payment|payments|grant|subsidy)\b"
 )
 
 

@@ -11,6 +11,7 @@ from fakes import FakeStore
 from briefings.answer import MAX_ALIASES, AnswerEngine, _ArticleWords
 from briefings.checks import (
     after_to,
+    asked_portfolio,
     beaten,
     common_abbreviation,
     counts,
@@ -1163,9 +1164,11 @@ async def test_a_newer_report_whose_sentence_names_the_answer_does_not_replace_i
         clock.now,
     )
     # The newer report names the striker beside the boss: he does not take the boss's place.
-    answer = await newsroom.ask("Who is the managing director of Selmouth?")
+    answer = await newsroom.ask("Who is the boss of Selmouth?")
     assert answer.text == "Ivan Petrov"
     assert answer.superseded == ()
+    # A club's boss is its manager; its managing director is someone else, whom no report names.
+    assert (await newsroom.ask("Who is the managing director of Selmouth?")).text is None
 
 
 async def test_somewhere_is_no_one(newsroom: Newsroom, clock: Clock) -> None:
@@ -1763,3 +1766,26 @@ async def test_words_a_count_lacks_may_be_said_elsewhere_in_its_article(newsroom
     )
     answer = await newsroom.ask("How many civil service jobs are going at the Varn Office?")
     assert answer.text == "3,000"
+
+
+async def test_portfolios_after_the_role_ages_and_sums_of_another_kind(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varn Party spokesman Tom Reed told MPs the bill was flawed.\n\n"
+        "Korla's economy minister, Ana Ruiz, said talks would go on.\n\n"
+        "The software gives each of 88 piano notes a colour, said student Ivo Brand.\n\n"
+        "Ex-spy Max Vale got a £65,000 settlement four years ago.",
+        "Varn Party attacks bill",
+        clock.now,
+    )
+    assert asked_portfolio("Who is the spokesman for the Varn Party on sport?", ["spokesman"]) == (
+        "spokesman",
+        ("sport",),
+    )
+    assert asked_portfolio("Who is Korla's planning minister?", ["minister"]) == ("minist", ("plan",))
+    assert (await newsroom.ask("Who speaks for the Varn Party on sport?")).text is None
+    assert (await newsroom.ask("Who is Korla's planning minister?")).text is None
+    assert (await newsroom.ask("how old is Ivo Brand, the student?")).text is None
+    assert analyse_question("How big a pension is Max Vale demanding?").expected == "money"
+    assert (await newsroom.ask("How big a pension is Max Vale demanding?")).text is None
+    assert analyse_question("which sheriff says he was tricked?").expected == "person"
