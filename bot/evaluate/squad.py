@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Annotated
 import typer
 
 from briefings.questions import analyse_question
-from briefings.reader import load_model, normalise_answer, read
+from briefings.reader import answer_f1, load_model, normalise_answer, read
 from briefings.text import split_sentences
 
 
@@ -70,13 +69,7 @@ def read_squad(path: Path) -> list[SquadQuestion]:
 
 
 def f1_score(prediction: str, gold: str) -> float:
-    predicted, truth = normalise_answer(prediction).split(), normalise_answer(gold).split()
-    common = Counter(predicted) & Counter(truth)
-    same = sum(common.values())
-    if same == 0:
-        return 0.0
-    precision, recall = same / len(predicted), same / len(truth)
-    return 2 * precision * recall / (precision + recall)
+    return answer_f1(prediction, gold)
 
 
 def exact_match(prediction: str, gold: str) -> float:

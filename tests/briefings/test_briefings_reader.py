@@ -163,6 +163,27 @@ def test_paragraph_candidates_get_lexicalised_question_and_path_features() -> No
     assert not any("path=" in name or "ask=" in name for c in plain for name in c.features)
 
 
+def test_paragraph_candidates_get_boundary_and_relation_features() -> None:
+    sentence = "The mill was founded by Ada Morrow in 1950, in Kettleby."
+    question, views, found = _read_features(sentence, "Who founded the mill?")
+    morrow = found["Ada Morrow"]
+    # The words just outside the span, with the asked-for phrase: "by [Ada Morrow] in".
+    assert morrow["syn:Bask=who|prev=by"] == 1.0 and morrow["syn:Bask=who|next=in"] == 1.0
+    assert morrow["w:who|syn:Bedges=by_in"] == 1.0
+    assert morrow["w:who|syn:Bprev2_q"] == 1.0  # "founded by [Ada Morrow]"
+    # The nearest question word two tokens to the left, in the phrase right before the span.
+    assert morrow["w:who|syn:Rnear=L2"] == 1.0 and morrow["w:who|syn:Rsides=L"] == 1.0
+    assert morrow["w:who|syn:Rlchunk_q=PP"] == 1.0
+    assert found["Morrow"]["syn:Bask=who|prev=NNP"] == 1.0  # it cuts the name
+    assert all(is_syntax_feature(name) for c in found.values() for name in c if "syn:B" in name or "syn:R" in name)
+    # The question's head noun right after the span, or as its head: "the [Broncos] team".
+    _, _, team = _read_features("The Broncos team won the final in Denver.", "Which team won the final?")
+    assert team["Broncos"]["w:which|syn:Rfocus_next"] == 1.0
+    assert team["Broncos team"]["w:which|syn:Rfocus_head"] == 1.0
+    plain = paragraph_candidates(question, views, syntax=False)
+    assert not any("syn:B" in name or "syn:R" in name for c in plain for name in c.features)
+
+
 def test_read_prefers_the_answer_of_the_sentence_that_asks_it() -> None:
     paragraph = [
         "Larch Mill stands by the river near Kettleby.",

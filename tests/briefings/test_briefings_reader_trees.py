@@ -11,6 +11,7 @@ from briefings.questions import analyse_question
 from briefings.reader import (
     RERANK_COLUMNS,
     Tree,
+    expected_f1_order,
     is_syntax_feature,
     load_model,
     load_reranker,
@@ -115,6 +116,19 @@ def test_rows_hold_the_cross_candidate_values() -> None:
     assert sum(row[column["prob"]] for row in rows) <= 1.0 + 1e-9
     assert [row[FIXED] for row in rows] == [c.features["sent_cov"] for c in ranked[:4]]
     assert all(row[column["rel:sent_cov"]] <= 0.0 for row in rows)
+    # Candidates compared with the others: shared last words, length and score within a sentence.
+    assert rows[0][column["tokens_rel"]] == 0.0 and rows[0][column["sentence_gap"]] == 0.0
+    assert all(0.0 < row[column["head_mass"]] <= 1.0 and 0.0 < row[column["first_mass"]] <= 1.0 for row in rows)
+    assert all(0.0 <= row[column["head_share"]] < 1.0 for row in rows)
+    assert all(row[column["longest_of_head"]] in (0.0, 1.0) and row[column["sentence_gap"]] >= 0.0 for row in rows)
+
+
+def test_the_answer_is_the_span_with_most_words_in_common_with_the_likely_ones() -> None:
+    # The trees hesitate: two spans of one name outweigh a slightly better lone span.
+    assert expected_f1_order(["Carolina", "Denver Broncos", "Broncos"], [1.0, 0.95, 0.9]) == [1, 2, 0]
+    # A clear winner stays first.
+    assert expected_f1_order(["Carolina", "Denver Broncos", "Broncos"], [3.0, 0.95, 0.9])[0] == 0
+    assert expected_f1_order(["Carolina"], [0.0]) == [0]
 
 
 def test_loading_falls_back_cleanly(tmp_path: Path) -> None:
