@@ -1,0 +1,170 @@
+"""The checks of evidence and candidates (:mod:`briefings.checks`), each on a sentence or a question."""
+
+from __future__ import annotations
+
+from briefings.checks import (
+    after_to,
+    bare_name,
+    beaten,
+    common_abbreviation,
+    counts,
+    distinctive_last,
+    kind_nations,
+    named_as_thing,
+    of_another_country,
+    opening_word,
+    role_modifier,
+    says_who_won,
+    shape_answers,
+)
+from briefings.questions import analyse_question
+from briefings.reader import candidates, fits, question_view, sentence_view
+
+
+def test_owners_that_are_part_of_a_name_stay() -> None:
+    assert bare_name("Spain's Ferrovial") == "Ferrovial"
+    assert bare_name("Madrid-based Ferrovial") == "Ferrovial"
+    assert bare_name("King's College London") == "King's College London"
+    assert analyse_question("Who heads FC Bayern Munich?").entities == ("FC Bayern Munich",)
+    assert analyse_question("What is the name of the Italian restaurant?").expected != "person"
+
+
+def test_a_word_capitalised_only_by_opening_the_sentence_is_no_name() -> None:
+    analysis = analyse_question("which company showed the screen?")
+    question = question_view(analysis)
+
+    def opening_words(sentence: str, lower_case: set[str]) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if opening_word(c, lower_case.__contains__)}
+
+    # A phrase that opens the sentence with only lower-case words after its first is plain too.
+    assert opening_words("Elsewhere at the fair, Korvex showed the screen.", set()) == {
+        "Elsewhere",
+        "Elsewhere at the fair",
+    }
+    # A word the articles write in lower case elsewhere is a plain word (after a quote mark too);
+    # a name is not.
+    assert opening_words('"Visitors loved it," Korvex said of the screen.', {"visitors"}) == {
+        "Visitors",
+        "Visitors loved",
+    }
+    assert opening_words('"Visitors loved it," Korvex said of the screen.', set()) == {"Visitors loved"}
+    # The name itself is not refused; a phrase running on into lower-case words is.
+    assert opening_words("Korvex showed the screen.", set()) == {"Korvex showed", "Korvex showed the screen"}
+
+
+def test_a_number_before_a_unit_measures_rather_than_counts() -> None:
+    analysis = analyse_question("How many visa applications does each officer deal with?")
+    question = question_view(analysis)
+    counted = frozenset({"applic"})
+
+    def counting(sentence: str) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if fits(c, analysis.expected) and counts(c, counted)}
+
+    assert counting("Officers deal with a visa application in about 11 minutes.") == set()
+    assert "8,000" in counting("Each officer deals with 8,000 visa applications a year.")
+
+
+def test_short_capitals_that_name_a_kind_of_thing_are_common_words() -> None:
+    assert all(common_abbreviation(word) for word in ("TV", "UK", "PCs", "CDs", "DVDs"))
+    assert not any(common_abbreviation(word) for word in ("BBC", "NATO", "Apple", "Kabul"))
+
+
+def test_a_country_by_another_of_its_names_is_the_same_country() -> None:
+    question = question_view(analyse_question("who is the economics minister?"))
+
+    def titled_elsewhere(sentence: str, countries: list[str]) -> set[str]:
+        found = candidates(sentence_view(sentence, question), question)
+        return {c.text for c in found if fits(c, "person") and of_another_country(c, countries)}
+
+    assert titled_elsewhere("UK economics minister Ann Dorne spoke.", ["britain"]) == set()
+    assert titled_elsewhere("US economics minister Ann Dorne spoke.", ["america"]) == set()
+    assert titled_elsewhere("French economics minister Ann Dorne spoke.", ["britain"]) == {"Ann Dorne"}
+    assert titled_elsewhere("Argentina's economics minister Ann Dorne spoke.", ["uk"]) == {"Ann Dorne"}
+    assert titled_elsewhere("Indian economics minister Ann Dorne spoke.", ["indonesia"]) == {"Ann Dorne"}
+    # A body or a region is no country: "UN envoy Ann Dorne" may well be Afghanistan's envoy.
+    assert titled_elsewhere("UN economics envoy Ann Dorne spoke.", ["afghanistan"]) == set()
+
+
+def test_only_a_plain_word_narrows_the_role_asked() -> None:
+    assert role_modifier("who is indonesia's finance minister?", "minist") == ("financ",)
+    for question in ("who became minister in 2004?", "who is the new minister?", "who is the former minister?"):
+        assert role_modifier(question, "minist") is None, question
+
+
+def test_only_a_person_name_stands_for_its_last_word() -> None:
+    assert distinctive_last("Dame Alicia Markova") == "markova"
+    assert distinctive_last("Night of Athletics") is None
+    assert distinctive_last("Tate & Lyle") is None
+
+
+def test_the_side_beaten_on_the_way_is_not_the_winner() -> None:
+    question = question_view(analyse_question("which team won the cup?"))
+    view = sentence_view("Varn Oak reached the final with a 3-2 win over Tarn United, beating Korla Rovers.", question)
+    # Every span that starts with the beaten side's name is refused, whole or cut.
+    refused = {c.text for c in candidates(view, question) if beaten(c)}
+    assert refused == {"Tarn", "Tarn United", "Korla", "Korla Rovers"}
+    assert "Varn Oak" not in refused
+
+
+def test_according_to_and_the_nationality_of_the_kind_asked() -> None:
+    question = question_view(analyse_question("who is the boss of korla?"))
+    view = sentence_view("It is changing, according to Ana Ruiz, and an adviser to Tom Reed agrees.", question)
+    refused = {c.text for c in candidates(view, question) if after_to(c)}
+    assert "Tom Reed" in refused and "Ana Ruiz" not in refused  # "according to" only says who said it
+    # "Turkish" describes the company asked for; "Iraqi" only the field.
+    analysis = analyse_question("Which Turkish company is reported to have won an Iraqi oilfield contract?")
+    assert kind_nations(analysis) == {"turkey"}
+
+
+def test_portfolios_of_one_or_more_words() -> None:
+    assert role_modifier("Who is Korla's civil aviation minister?", "minist") == ("civil", "aviat")
+    assert role_modifier("Who is the Varn Democrats' constitutional affairs spokesman?", "spokesman") == (
+        "constitut",
+        "affair",
+    )
+    assert role_modifier("Who is the finance minister?", "minist") == ("financ",)
+    assert role_modifier("Who became minister?", "minist") is None
+    assert role_modifier("who was named acting minister?", "minist") is None
+
+
+def test_a_name_called_an_organisation_or_a_made_thing_is_no_person() -> None:
+    question = question_view(analyse_question("who said so?"))
+
+    def refused(sentence: str) -> set[str]:
+        view = sentence_view(sentence, question)
+        return {c.text for c in candidates(view, question) if named_as_thing(c)}
+
+    refused_here = refused("Investment bank Varn Stanley said so, as did analyst Tom Reed.")
+    assert "Varn Stanley" in refused_here and "Tom Reed" not in refused_here
+    assert "Brass Cup" in refused("Ana Ruiz, who made TV show Brass Cup, said so.")
+    assert "Korla Hill" in refused("She created Korla Hill, the school-based drama serial which ran for years.")
+    # A description that goes on past the noun is the person's: "the club chairman".
+    assert "Tom Reed" not in refused("Tom Reed, the club chairman of Varn, said so.")
+    assert "Ana Ruiz" not in refused("Documentary maker Ana Ruiz said so.")
+
+
+def test_who_won_needs_a_win_of_what_was_asked() -> None:
+    asked = "Who won the Selmouth Open?"
+    assert says_who_won("Ivo Brand beat Tom Reed 6-3 6-2 in the final.", asked)
+    assert says_who_won("Ana Ruiz scooped the award for best actress.", "Who won best actress?")
+    assert says_who_won("The Varn prize went to The Quiet Harbour.", "Which film won the Varn prize?")
+    # Going through to a later round, or a win in an early one, is not the title.
+    assert not says_who_won("Ivo Brand reached the last four with an easy win over Tom Reed.", asked)
+    assert not says_who_won("Ivo Brand beat Tom Reed in the first round.", asked)
+    assert says_who_won("Ivo Brand beat Tom Reed in the first round.", "Who won the first round match?")
+    # What could happen says nobody won; nor does a sentence without a win.
+    assert not says_who_won("Tom Reed believes Varn can win the tie.", asked)
+    assert not says_who_won("Injury left Tom Reed in line for the second place.", asked)
+
+
+def test_the_source_of_a_report_answers_only_who_reported_it() -> None:
+    sentence = "According to Reuters, Varn Group plans to seize 12,900 acres."
+    for asked, expected in (("Which company plans to seize the land?", False), ("Who reported the plan?", True)):
+        analysis = analyse_question(asked)
+        question = question_view(analysis)
+        named = {c.text: c for c in candidates(sentence_view(sentence, question), question)}
+        assert "Reuters" in named, asked
+        assert shape_answers(named["Reuters"], analysis, frozenset()) is expected, asked
+    assert analyse_question("Which Italy scrum-half did the coach praise?").expected == "person"
