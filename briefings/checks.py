@@ -461,6 +461,7 @@ def with_dollar_country(candidate: Candidate) -> str:
 
 
 _TITLE_CUES = frozenset({"called", "entitled", "titled", "named"})
+_SMALL_WORDS = frozenset("the of a an in on to".split())  # not "and", "with": they join two names
 
 
 def with_whole_title(candidate: Candidate) -> str:
@@ -468,7 +469,7 @@ def with_whole_title(candidate: Candidate) -> str:
     Wire, ...") or after "called" keeps its small words."""
     tokens = candidate.sentence.tokens
     at = candidate.first
-    while at > 0 and (tokens[at - 1].is_cap or tokens[at - 1].low in STOPWORDS) and not tokens[at - 1].is_punct:
+    while at > 0 and not tokens[at - 1].is_punct and (tokens[at - 1].is_cap or tokens[at - 1].low in _SMALL_WORDS):
         at -= 1
     while at < candidate.first and not tokens[at].is_cap:
         at += 1  # a title opens with a capital
@@ -1177,7 +1178,7 @@ def forecast(candidate: Candidate) -> bool:
     for token in reversed(tokens[max(0, candidate.first - 6) : candidate.first]):
         if token.text in {",", ";", ".", "-", "–"}:
             return False
-        if token.stem in _FORECAST_WORDS or token.low in _POSSIBLE_WORDS:
+        if token.stem in _FORECAST_WORDS or token.text in _POSSIBLE_WORDS:  # "May" is a month
             return True
     return False
 
@@ -1198,10 +1199,18 @@ _BEATING_WORDS = frozenset("beat beats beating defeated defeating thrashed edged
 _WIN_WORDS = frozenset("win wins victory triumph".split())
 
 
+_SEEDING_WORDS = frozenset(
+    "seed seeded unseeded champion holder defending top world number first second third fourth fifth sixth "
+    "seventh eighth".split()
+)
+
+
 def beaten(candidate: Candidate) -> bool:
     """Whether a name is the one beaten: "a 3-2 win over Cotonsport", "beating Tomas Zib"."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
+    while at > 0 and candidate.first - at <= 4 and (tokens[at].is_cap or tokens[at].low in _SEEDING_WORDS):
+        at -= 1  # "a win over seventh seed Jurgen Melzer", "beating US Open champion Kuznetsova"
     if at < 0:
         return False
     if tokens[at].low in _BEATING_WORDS:
@@ -1215,7 +1224,7 @@ _WINNING_WORDS = frozenset(
     for w in (
         *_WIN_WORDS,
         *_BEATING_WORDS,
-        *"won winning winner winners beaten victories champion champions title triumphed clinched lifted "
+        *"won winning winner winners beaten victories title triumphed clinched claimed lifted "
         "retained scooped awarded".split(),
     )
 )
@@ -1228,8 +1237,10 @@ _MAY_WIN = frozenset("can could will would may might to".split())  # "believes B
 
 def says_who_won(sentence: str, question: str) -> bool:
     """Whether a sentence can say who won what a question asks: someone won (not "can win" or
-    "hopes to win"), and not a round the question does not ask about ("beat Gaudio in the
-    first round", "reached the last four with a win over Lopez")."""
+    "hopes to win"), and not a round the question does not ask about ("beat Gaudio in the first
+    round", "reached the last four with a win over Lopez"). A sentence that also names a round
+    won on the way ("won the title after beating Hewitt in the semi-finals") is refused too: that
+    costs an answer, a wrong winner would cost more."""
     tokens = tokenize(sentence)
     won = any(
         (t.stem in _WINNING_WORDS or (t.low in {"went", "goes"} and i + 1 < len(tokens) and tokens[i + 1].low == "to"))
@@ -1329,9 +1340,14 @@ PERSON_NOUNS = ROLE_TITLES | frozenset(
 
 def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:
     """Whether a candidate's kind can answer at all, past what its shape fits:
+    - no kind is answered by a plural abbreviation ("MPs") or by the source a sentence cites
+      ("according to Reuters"), unless the question asks who said or reported it;
+    - a person is not a nationality ("German"), "TV", or a name the sentence calls an
+      organisation or a made thing ("investment bank Morgan Stanley");
+    - "how old" is not a count of things ("88 piano notes");
     - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
     - a company, a channel or an agency is not a country ("Argentina"); a team may be one;
-    - "which German city": not Germany itself, nor any country the question names;
+    - "which German city": not Germany itself, nor any country the question names, nor a party;
     - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
       "what is the name of ..." not a sum or a date."""
     name = candidate.text.lower().removesuffix("'s").removesuffix("’s")
@@ -1346,9 +1362,14 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "TV crews": no one's name
         return not named_as_thing(candidate)
     if analysis.expected == NUMBER and analysis.focus == "old":
-        after = candidate.sentence.tokens[candidate.last : candidate.last + 2]
-        # "88 piano notes" counts notes; "88 years old" is an age
-        return not any(_plural_noun(t) and t.low not in {"years", "months"} for t in after)
+        # "88 piano notes" counts notes; "88 years old", "six weeks old" and "Tom Reed, 45," are ages
+        tokens = candidate.sentence.tokens
+        words = []
+        for token in tokens[candidate.last : candidate.last + 2]:
+            if token.is_punct:
+                break  # "Tom Reed, 45, lives ..."
+            words.append(token)
+        return not any(_plural_noun(t) and t.low not in _AGE_UNITS for t in words)
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
         return not (counting and candidate.shape in {"money", "percent"})
@@ -1382,15 +1403,22 @@ WORK_NOUNS = frozenset(
 )
 
 
+_VERB_TOO = frozenset({"play", "show", "single", "game"})
+
+
 def named_as_thing(candidate: Candidate) -> bool:
     """Whether the sentence calls a name an organisation or a made thing: "investment bank Morgan
     Stanley", "TV show Brass Eye", "Grange Hill, the school-based drama serial"."""
     tokens = candidate.sentence.tokens
     before = tokens[candidate.first - 1] if candidate.first > 0 else None
     if before is not None and before.text.islower():
-        noun = before.low.removesuffix("s") if before.low not in ORG_NOUNS else before.low
-        made = candidate.first > 1 and tokens[candidate.first - 2].low in WORK_NOUNS
-        if (noun in ORG_NOUNS and not (noun == "maker" and made)) or noun in WORK_NOUNS:
+        noun = before.low if before.low in ORG_NOUNS or before.low in WORK_NOUNS else before.low.removesuffix("s")
+        previous = tokens[candidate.first - 2] if candidate.first > 1 else None
+        made = previous is not None and previous.low in WORK_NOUNS
+        # "play", "show" and "game" are verbs too: "will play Roger Federer"; as nouns a
+        # determiner or an owner comes before them ("the show", "TV show").
+        as_noun = noun not in _VERB_TOO or (previous is not None and (previous.is_cap or previous.low in _DETERMINERS))
+        if (noun in ORG_NOUNS and not (noun == "maker" and made)) or (noun in WORK_NOUNS and as_noun):
             return True  # (a "documentary maker" is a person)
     after = tokens[candidate.last : candidate.last + 2]
     if len(after) < 2 or after[0].text != "," or after[1].low not in {"the", "a", "an"}:
@@ -1403,6 +1431,9 @@ def named_as_thing(candidate: Candidate) -> bool:
         if ends_phrase and (token.low in WORK_NOUNS or token.low in ORG_NOUNS):
             return True  # the head of the description, not "the club chairman"
     return False
+
+
+_AGE_UNITS = frozenset("years months weeks days decades".split())
 
 
 # Newspapers' names end so; they are the news's sources, seldom what a question asks about.
@@ -1448,6 +1479,14 @@ _NOT_PORTFOLIOS = _CUE_MODIFIERS | frozenset("new current first next last presen
 _DETERMINERS = frozenset("the a an its their his her our whose".split())
 
 
+# Portfolios ending in -ing ("planning minister"); other -ing words are participles ("the
+# winning captain").
+_ING_PORTFOLIOS = frozenset(
+    "managing planning housing training marketing banking shipping mining broadcasting licensing fishing farming "
+    "policing sentencing trading".split()
+)
+
+
 def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
     """The words (stems) that narrow the role asked about: "finance" of "Indonesia's finance
     minister", "constitutional affairs" of "the Lib Dems' constitutional affairs spokesman"."""
@@ -1461,6 +1500,7 @@ def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
                 or before.low in STOPWORDS
                 or before.low in _NOT_PORTFOLIOS
                 or before.low.endswith(("'s", "’s", "ed"))
+                or (before.low.endswith("ing") and before.low not in _ING_PORTFOLIOS)
             ):
                 return None  # "the new minister": nothing narrows it
             # A portfolio sits after a determiner or a name: "the finance minister", "Indonesia's
@@ -1492,14 +1532,20 @@ def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str
 
 
 def _portfolio_after(question: str, role: str) -> tuple[str, ...] | None:
-    """The portfolio said after the role: "the spokesman for the Tories on sport"."""
-    match = re.search(
-        rf"\b{re.escape(role)}\b[^?]*?\bon\s+((?:[a-z-]+\s+){{0,2}}?[a-z-]+)\s*\??\s*$", question, re.IGNORECASE
-    )
-    if match is None:
+    """The portfolio said at the end of the question after the role: "the spokesman for the
+    Tories on sport" (not a day: "what did the spokesman say on Monday?")."""
+    tokens = [t for t in tokenize(question) if t.text != "?"]
+    role_stem = stem(role.split()[-1])
+    at = next((i for i, t in enumerate(tokens) if t.stem == role_stem), None)
+    if at is None:
         return None
-    words = [t.stem for t in tokenize(match.group(1)) if t.low not in STOPWORDS]
-    return tuple(words) or None
+    on = next((i for i in range(len(tokens) - 1, at, -1) if tokens[i].low == "on"), None)
+    if on is None or len(tokens) - on - 1 > 3:
+        return None
+    words = [t for t in tokens[on + 1 :] if t.low not in STOPWORDS]
+    if not words or any(t.is_punct or t.is_num or t.low in CALENDAR for t in words):
+        return None
+    return tuple(t.stem for t in words)
 
 
 def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Sequence[str]) -> bool:

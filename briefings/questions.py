@@ -136,7 +136,8 @@ _NAME_RE = re.compile(
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
 _ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
 # Roles the news capitalises as titles ("TUC General Secretary Brendan Barber"): a run of words
-# that opens with one is a title, not a name ("the general secretary of the tuc").
+# that opens with one is not recased as a name ("secretary of the tuc" in "the general secretary
+# of the tuc" stays as typed; "tuc" alone is recased).
 _TITLE_ROLES = frozenset(
     "secretary minister chairman chairwoman president spokesman spokeswoman director manager coach leader boss "
     "judge agent lawyer referee editor chancellor governor mayor commissioner ambassador".split()

@@ -100,10 +100,14 @@ async def test_a_sample_holds_the_rarest_terms_newest_first_published_only(store
     await store.save_ingest(plan("The mayor of Selmouth spoke. The mayor said the port would grow."))
     _, draft = await store.save_ingest(plan("The mayor of Selmouth resigned in secret.", status=StoryStatus.DRAFT))
     await store.save_ingest(plan("Selmouth harbour reopened. The mayor of Varn came to see it."))
-    hits = await store.sample_sentences(query("mayor Selmouth harbour"), limit=4)
-    # "harbour" and "Selmouth" are the rarest: the newest sentences with each, a share of the
-    # limit each, none twice; "mayor" alone is in none of them.
-    assert [hit.text for hit in hits] == ["Selmouth harbour reopened.", "The mayor of Selmouth spoke."]
+    hits = await store.sample_sentences(query("mayor Selmouth harbour port"), limit=6)
+    # "harbour", "port" and "Selmouth" are the three rarest: the newest sentences with each, a
+    # share of the limit each, none twice; "mayor", the most common, is sampled for none.
+    assert [hit.text for hit in hits] == [
+        "Selmouth harbour reopened.",
+        "The mayor said the port would grow.",
+        "The mayor of Selmouth spoke.",
+    ]
     assert draft.id not in {hit.story_id for hit in await store.sample_sentences(query("Selmouth"))}
     assert await store.sample_sentences(query("Zanzibar")) == []
     for term in HOSTILE_TERMS:
