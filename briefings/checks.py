@@ -1235,6 +1235,7 @@ _STAGE_RE = re.compile(
 _MAY_WIN = frozenset("can could will would may might to".split())  # "believes Britain can win"
 
 
+@lru_cache(maxsize=512)  # asked once for each candidate of a sentence
 def says_who_won(sentence: str, question: str) -> bool:
     """Whether a sentence can say who won what a question asks: someone won (not "can win" or
     "hopes to win"), and not a round the question does not ask about ("beat Gaudio in the first

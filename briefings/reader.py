@@ -64,7 +64,6 @@ _NUMBER_WORDS = frozenset(
 )
 _CURRENCY_WORDS = frozenset("dollars dollar pounds pound euros euro yen francs cents pence".split())
 _SCALE_WORDS = frozenset("million billion trillion thousand hundred bn m".split())
-_PERCENT_WORDS = frozenset({"percent", "per", "%"})
 _PREPOSITIONS = frozenset("in at on from to by of for with into near since during until after before".split())
 _PLACE_PREPS = frozenset("in at from to near into".split())
 _DATE_PREPS = frozenset("in on since during until by after before from".split())
@@ -1124,7 +1123,7 @@ RERANK_COLUMNS = (
     "candidates_log",
     "top_prob",
     "top_gap",
-    "expected_f1",
+    "expected_f1",  # span overlap with the likely answers; expected_f1_order compares their words
     "mass_around",
     "mass_within",
     "head_share",
