@@ -478,6 +478,7 @@ class AnswerEngine:
             synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
             relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
         relation_stems = {t for cue in relation_cues for t in terms(cue)}
+        event = checks.asked_event(analysis.text, relation_stems)
         # "deputy leader" asks for any qualified leader; "assistant manager" for that one only.
         cue_modifier = checks.ANY_MODIFIER if analysis.relation == "deputy_leader_of" else checks.asked_modifier(
             analysis.text, relation_cues
@@ -645,12 +646,22 @@ class AnswerEngine:
             ):
                 dropped["number missing"] += 1
                 continue
+            if event is not None and not (
+                event in sentence_stems or any(p in sentence_stems for p in PARAPHRASES.get(event, ()))
+            ):
+                dropped["deed missing"] += 1  # asked who presented the award: not who received it
+                continue
             named_here = checks.nations_named(hit.text) if quantity_nations else frozenset()
-            if named_here and not named_here & quantity_nations:
-                dropped["other country"] += 1  # Germany's broadband users: not "people in the UK"
+            if (named_here and not named_here & quantity_nations) or (
+                quantity_nations and checks.says_worldwide(hit.text)
+            ):
+                dropped["other country"] += 1  # Germany's broadband users, or the world's: not the UK's
                 continue
             if asked_period is not None and checks.other_period(hit.text, asked_period):
                 dropped["other period"] += 1  # "in its first week": not "in its first two days"
+                continue
+            if checks.other_turn(hit.text, analysis.text):
+                dropped["other turn"] += 1  # "for a fifth term": not when he first became chairman
                 continue
             if unit_asked is not None and not checks.mentions(view, unit_asked):
                 dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"

@@ -37,6 +37,7 @@ from briefings.questions import (
     ORG_NOUNS,
     ORGANISATION,
     OTHER,
+    PAST_VERBS,
     PERSON,
     PLACE,
     QUESTION_WORDS,
@@ -549,6 +550,23 @@ def other_period(sentence: str, asked: tuple[str, str, str]) -> bool:
     return asked not in said and any(period[0] == asked[0] for period in said)
 
 
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_ORDINAL_RE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE)
+# "a fifth term", "his second spell": an ordinal saying which of someone's turns it is.
+_TURN_RE = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r")\s+(?:(?:successive|consecutive|straight)\s+)?(?:term|spell|stint|time)\b",
+    re.IGNORECASE,
+)
+
+
+def other_turn(sentence: str, question: str) -> bool:
+    """Whether a sentence tells of another of someone's turns than the question's ordinal asks
+    ("became chairman for a fifth term" when asked when he first became chairman)."""
+    asked = {m.lower() for m in _ORDINAL_RE.findall(question)}
+    said = {m.lower() for m in _TURN_RE.findall(sentence)}
+    return bool(asked and said and not asked & said)
+
+
 def used_as_modifier(candidate: Candidate) -> bool:
     """A name used as a modifier: a lone nationality ("a US airline", "Dutch coach"), or any name
     right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman")."""
@@ -1019,6 +1037,15 @@ def nations_named(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_WORLDWIDE_RE = re.compile(r"\b(?:worldwide|globally|(?:around|across|round) the (?:world|globe))\b", re.IGNORECASE)
+
+
+def says_worldwide(text: str) -> bool:
+    """Whether a sentence gives a figure for the whole world ("sold seven million copies
+    worldwide"), which does not answer for one country."""
+    return _WORLDWIDE_RE.search(text) is not None
+
+
 _TEAM_NOUNS = frozenset("team side squad nation country".split())
 _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split())
 
@@ -1121,7 +1148,11 @@ def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     at = candidate.first - 1
     if at < 1 or tokens[at].low != "on" or _SAYING & set(asked):
         return False
-    return any(t.stem in _SAYING for t in tokens[max(0, at - 6) : at])
+    return any(t.stem in _SAYING or t.stem in _SPEECHES for t in tokens[max(0, at - 6) : at])
+
+
+# What is said on a day: "in a speech on Friday" dates the speech.
+_SPEECHES = frozenset(stem(w) for w in "speech interview statement testimony briefing".split())
 
 
 def of_another_time(candidate: Candidate, years: set[str], months: set[str]) -> bool:
@@ -1235,6 +1266,24 @@ _STAGE_RE = re.compile(
 _MAY_WIN = frozenset("can could will would may might to".split())  # "believes Britain can win"
 
 
+_NOT_EVENTS = frozenset("is was are were has had have will would does did can could should may might".split())
+_WHO_VERB_RE = re.compile(r"^\s*who\s+([a-z-]+)\b", re.IGNORECASE)
+
+
+def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
+    """The stem of the deed a "who did it" question asks about ("who presented the award":
+    present), unless it is the role the question asks for ("who led", "who chaired"), which the
+    relation's own cues find."""
+    match = _WHO_VERB_RE.match(question)
+    if match is None:
+        return None
+    word = match.group(1).lower().split("-")[-1]  # "co-wrote": wrote
+    if word in _NOT_EVENTS or not (word.endswith("ed") or word in PAST_VERBS):
+        return None
+    verb = stem(word)
+    return None if verb in set(relation_stems) else verb
+
+
 @lru_cache(maxsize=512)  # asked once for each candidate of a sentence
 def says_who_won(sentence: str, question: str) -> bool:
     """Whether a sentence can say who won what a question asks: someone won (not "can win" or
@@ -1343,7 +1392,7 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     """Whether a candidate's kind can answer at all, past what its shape fits:
     - no kind is answered by a plural abbreviation ("MPs") or by the source a sentence cites
       ("according to Reuters"), unless the question asks who said or reported it;
-    - a person is not a nationality ("German"), "TV", or a name the sentence calls an
+    - a person is not a nationality ("German"), a country, "TV", or a name the sentence calls an
       organisation or a made thing ("investment bank Morgan Stanley");
     - "how old" is not a count of things ("88 piano notes");
     - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
@@ -1357,20 +1406,13 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if according_to(candidate) and not _SOURCE_ASKED_RE.search(analysis.question):
         return False  # "according to Reuters" says who reported it, which only "who said" asks
     if analysis.expected == PERSON:
-        if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES:
-            return False  # "German", "Italians": a people or a language, not a person
+        if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES or name in COUNTRIES:
+            return False  # "German", "Italians", "Scotland": a people, a language or a country, not a person
         if common_abbreviation(candidate.text):
             return False  # "TV crews": no one's name
         return not named_as_thing(candidate)
     if analysis.expected == NUMBER and analysis.focus == "old":
-        # "88 piano notes" counts notes; "88 years old", "six weeks old" and "Tom Reed, 45," are ages
-        tokens = candidate.sentence.tokens
-        words = []
-        for token in tokens[candidate.last : candidate.last + 2]:
-            if token.is_punct:
-                break  # "Tom Reed, 45, lives ..."
-            words.append(token)
-        return not any(_plural_noun(t) and t.low not in _AGE_UNITS for t in words)
+        return says_age(candidate)
     if analysis.expected == NUMBER:
         counting = "how many" in analysis.question.lower() and analysis.focus not in _COUNT_OF_MONEY
         return not (counting and candidate.shape in {"money", "percent"})
@@ -1434,7 +1476,27 @@ def named_as_thing(candidate: Candidate) -> bool:
     return False
 
 
-_AGE_UNITS = frozenset("years months weeks days decades".split())
+_AGE_UNITS = frozenset("year years month months week weeks day days".split())
+_AGE_BEFORE = frozenset("aged age turned turns turning".split())
+
+
+def says_age(candidate: Candidate) -> bool:
+    """Whether a number is written as someone's age: "aged 77", "the age of 77", "turned 30",
+    "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..." or "Reed (45)". Any other number
+    near a name ("88 piano notes", "a 6-1 set", the film "36") is not an age."""
+    tokens = candidate.sentence.tokens
+    first, last = candidate.first, candidate.last
+    if not all(t.is_num for t in tokens[first:last]):
+        return False
+    after = [t.low for t in tokens[last : last + 3]]
+    before = [t.low for t in tokens[max(0, first - 3) : first]]
+    if "year-old" in after[:2] or (after[:1] and after[0] in _AGE_UNITS and "old" in after[1:3]):
+        return True  # "a 67-year-old", "six weeks old"
+    if (before[-1:] and before[-1] in _AGE_BEFORE) or before[-2:] == ["age", "of"]:
+        return True  # "aged 77", "turned 30", "at the age of 77"
+    # "Mr Ebbers, 63, is" or "Reed (45)": a name, then the number set off on its own
+    set_off = (before[-1:] == [","] and after[:1] == [","]) or (before[-1:] == ["("] and after[:1] == [")"])
+    return set_off and first >= 2 and tokens[first - 2].is_cap
 
 
 # Newspapers' names end so; they are the news's sources, seldom what a question asks about.

@@ -108,6 +108,8 @@ _PERSON_NOUNS = frozenset(
     "emperor general scientist architect composer poet philosopher explorer engineer policeman policewoman "
     "referee umpire sculptor designer banker runner hacker student agent lawyer analyst candidate".split()
 )
+# Family: "his father Ralph" names him by his first name alone.
+KIN_NOUNS = frozenset("father mother son daughter wife husband brother sister widow girlfriend boyfriend".split())
 # More nouns that ask for a person ("which researcher"); not head nouns a name may modify, as
 # "Chelsea owner" or "Tarnside defender" make the club the answer to "which club".
 _ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
@@ -115,7 +117,7 @@ _ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
     "photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist swimmer jockey "
     "comedian rapper drummer guitarist chef pilot victim scrum-half fly-half full-back winger striker "
     "goalkeeper keeper midfielder defender batsman bowler sheriff bishop priest nurse surgeon".split()
-)
+) | KIN_NOUNS
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
     _PLACE_NOUNS
@@ -287,7 +289,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
     # The first question word decides: "which city were they in when ..." asks for a place.
     first_wh = re.search(r"\b(which|what|when|where|who|whom|whose)\b", low)
     wh = first_wh.group(1) if first_wh else None
-    named = re.search(r"\bname of the\s+((?:[a-z'-]+\s*){1,4})", low)
+    named = re.search(r"\bname of (?:the\s+|(?:[a-z&.-]+\s+){0,2}[a-z&.-]+(?:'s|’s|')\s+)((?:[a-z'-]+\s*){1,4})", low)
     if named and wh in {"which", "what", None}:
         # "what's the name of the Californian accused of ...": the words after it say who or what.
         last = ""
@@ -318,7 +320,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
         if following:
             # "which massive lake" -> lake; "what album won ..." -> album (a verb ends the noun)
             for index, word in enumerate(following[1:], start=1):
-                if word in _PAST_VERBS or word.endswith("ed"):
+                if word in PAST_VERBS or word.endswith("ed"):
                     return OTHER, following[index - 1]
             return OTHER, following[-1]
         # "what is the capital of ...": the noun after the verb says what is asked.
@@ -342,7 +344,11 @@ def expected_type(low: str) -> tuple[str, str | None]:
     return OTHER, None
 
 
-_PAST_VERBS = frozenset("won got made took sold bought paid gave led ran began became left lost wrote".split())
+# Past forms that do not end in -ed.
+PAST_VERBS = frozenset(
+    "won got made took sold bought paid gave led ran began became left lost wrote built sang shot beat struck "
+    "stole brought broke drew threw hit sent spent told found kept met rode saw chose flew fought caught".split()
+)
 _AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )

@@ -33,6 +33,7 @@ from pathlib import Path
 from briefings.questions import (
     DATE,
     EXPANSION,
+    KIN_NOUNS,
     MONEY,
     NUMBER,
     ORGANISATION,
@@ -870,6 +871,10 @@ def fits(candidate: Candidate, expected: str) -> bool:
     if candidate.shape not in COMPATIBLE.get(expected, frozenset(SHAPES)):
         return False
     if expected == PERSON:
+        if len(span) == 1 and span[0].is_cap and candidate.first > 0:
+            before = candidate.sentence.tokens[candidate.first - 1]
+            if before.low in KIN_NOUNS:
+                return span[0].text.isalpha() and not span[0].text.isupper()  # "his father Ralph"
         return person_like(span)
     if expected == MONEY and candidate.shape != "money":
         return False

@@ -1627,3 +1627,37 @@ async def test_portfolios_after_the_role_ages_and_sums_of_another_kind(newsroom:
     assert analyse_question("How big a pension is Max Vale demanding?").expected == "money"
     assert (await newsroom.ask("How big a pension is Max Vale demanding?")).text is None
     assert analyse_question("which sheriff says he was tricked?").expected == "person"
+
+
+async def test_near_misses_of_deed_place_kin_age_and_turn_abstain(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Rapper Sam Lund has been charged after allegedly hitting a man who attacked Tom Reed as he was "
+        "about to receive a lifetime achievement award at the Korla awards.\n\n"
+        "The Varn Code has sold more than seven million copies worldwide.\n\n"
+        "The agent said nothing should be read into Ivo Brand's father being in Scotland and talk of a move "
+        "back to Selmouth in Brazil.\n\n"
+        "After losing the first set 6-1 to Tom Reed, Ivo Brand said he began to doubt himself.\n\n"
+        "Dr Erik Lund, who became chairman of the Varn Bank for a fifth term in June 2004, will step down.",
+        "Korla awards go on",
+        clock.now,
+    )
+    for question in (
+        "who presented Tom Reed's lifetime achievement award at the Korla awards?",
+        "how many copies of The Varn Code have been sold in the UK?",
+        "What is the name of Ivo Brand's father?",
+        "how old is Tom Reed?",
+        "When did Erik Lund first become chairman of the Varn Bank?",
+    ):
+        answer = await newsroom.ask(question)
+        assert answer.text is None, (question, answer.text)
+    # What the sentences do say is still answered, a father by his first name too.
+    await _add(
+        newsroom,
+        "A glance at Tom Reed's family shows a pedigree in the form of his father Ralph, who died in 1994.",
+        "Profile: Tom Reed",
+        clock.now,
+    )
+    assert (await newsroom.ask("What was the name of Tom Reed's father?")).text == "Ralph"
+    assert "Sam Lund" in ((await newsroom.ask("Who was charged after the attack at the Korla awards?")).text or "")
+    assert (await newsroom.ask("how many copies of The Varn Code have been sold?")).text == "seven million"

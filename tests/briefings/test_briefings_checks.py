@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from briefings.checks import (
     after_to,
+    asked_event,
     asked_portfolio,
     bare_name,
     beaten,
@@ -15,13 +16,17 @@ from briefings.checks import (
     named_as_thing,
     of_another_country,
     opening_word,
+    other_turn,
     role_modifier,
+    says_age,
     says_who_won,
+    says_worldwide,
     shape_answers,
     with_whole_title,
 )
 from briefings.questions import analyse_question
 from briefings.reader import candidates, fits, question_view, sentence_view
+from briefings.text import stem
 
 
 def test_owners_that_are_part_of_a_name_stay() -> None:
@@ -200,3 +205,46 @@ def test_review_cases_of_the_new_checks() -> None:
     # A title keeps its small words, but "with" joins two names.
     analysis, found = named("what was her hit?", "The song, Gold Digger with Jamie Foxx, was her hit.")
     assert with_whole_title(found["Digger"]) == "Gold Digger"
+
+
+def test_an_age_is_written_as_one() -> None:
+    def numbers(sentence: str) -> dict:
+        view = question_view(analyse_question("how old is Tom Reed?"))
+        return {c.text: c for c in candidates(sentence_view(sentence, view), view) if c.text[:1].isdigit()}
+
+    for sentence in (
+        "Mr Reed, 63, is accused of fraud.",
+        "Tom Reed has died aged 77 in Varn.",
+        "Tom Reed retired at the age of 77 last year.",
+        "The 67-year-old Tom Reed said he would stay.",
+        "Tom Reed (45) said he would stay.",
+    ):
+        found = numbers(sentence)
+        assert any(says_age(c) for c in found.values()), sentence
+    # A score, a film's title and a sum near the name are no ages.
+    for sentence in (
+        "After losing the first set 6-1 to Tom Reed, Ivo Brand began to doubt himself.",
+        "Best actors are Ivo Brand for 36, Tom Reed for The Chorus and Sam Lund for Podium.",
+        "The film, which stars Tom Reed, took $28.5m, making a total of 204.3m.",
+    ):
+        assert not any(says_age(c) for c in numbers(sentence).values()), sentence
+
+
+def test_the_deed_a_who_question_asks_about() -> None:
+    assert asked_event("who presented Tom Reed's lifetime achievement award?", ()) == stem("presented")
+    assert asked_event("Who co-wrote the hit with Sam Lund?", ()) == stem("wrote")
+    assert asked_event("who won the 2004 Varn prize?", ()) == stem("won")
+    # A role is found by the relation's cues; "who is" asks for no deed.
+    assert asked_event("who led the Varn Party?", ("led", "leader")) is None
+    assert asked_event("who is the Varn Party's spokesman?", ()) is None
+    assert asked_event("who runs Korla Mills?", ()) is None
+
+
+def test_figures_for_the_world_and_other_turns() -> None:
+    assert says_worldwide("The book has sold more than seven million copies worldwide.")
+    assert says_worldwide("Its fans around the world bought 2m copies.")
+    assert not says_worldwide("The book has sold 500,000 copies in the UK.")
+    question = "When did Tom Reed first become chairman of the Varn Bank?"
+    assert other_turn("Tom Reed became chairman for a fifth term in June 2004.", question)
+    assert not other_turn("Tom Reed became chairman in June 1987.", question)
+    assert not other_turn("Tom Reed took over for his second spell in 2004.", "When did Reed start his second spell?")
