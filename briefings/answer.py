@@ -641,6 +641,7 @@ class AnswerEngine:
                     (checks.YEAR_RE.fullmatch(s) or s in model_numbers)
                     and article is not None
                     and (said.has(article, s) or checks.relative_year(hit.text, article) == int(s))
+                    and not (checks.YEAR_RE.fullmatch(s) and checks.other_years(hit.text, s))
                 )
                 for s in missing_numbers
             ):

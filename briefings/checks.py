@@ -195,6 +195,13 @@ def has_word(text: str, word: str) -> bool:
 _RELATIVE_YEAR_RE = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
 _YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
 YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_WORD_RE = re.compile(r"(?<![\d,.$£€])\b(?:1[89]|20)\d\d\b(?![,.]\d)")
+
+
+def other_years(sentence: str, asked: str) -> bool:
+    """Whether a sentence that lacks the year asked dates itself to another ("In September 2003,
+    MessageLabs caught 273" when asked about 2004): the article's year does not stand in for it."""
+    return any(year != asked for year in _YEAR_WORD_RE.findall(sentence))
 _NOT_NAMES = CALENDAR | frozenset("mr mrs ms dr sir lord".split())
 
 
@@ -557,14 +564,26 @@ _TURN_RE = re.compile(
     r"\b(" + "|".join(_ORDINALS) + r")\s+(?:(?:successive|consecutive|straight)\s+)?(?:term|spell|stint|time)\b",
     re.IGNORECASE,
 )
+# "France's second best-paid actor": an ordinal before a superlative says a lower place.
+_RANK_RE = re.compile(
+    r"\b(" + "|".join(_ORDINALS[1:]) + r")[\s-]+(best|biggest|largest|highest|richest|busiest|most|top|leading)\b",
+    re.IGNORECASE,
+)
 
 
 def other_turn(sentence: str, question: str) -> bool:
-    """Whether a sentence tells of another of someone's turns than the question's ordinal asks
-    ("became chairman for a fifth term" when asked when he first became chairman)."""
+    """Whether a sentence tells of another of someone's turns or places than the question asks:
+    "became chairman for a fifth term" when asked when he first became chairman, or "France's
+    second best-paid actor" when asked about the best-paid one."""
     asked = {m.lower() for m in _ORDINAL_RE.findall(question)}
     said = {m.lower() for m in _TURN_RE.findall(sentence)}
-    return bool(asked and said and not asked & said)
+    if asked and said and not asked & said:
+        return True
+    low = question.lower()
+    return any(
+        ordinal.lower() not in asked and re.search(rf"\b{superlative.lower()}\b", low)
+        for ordinal, superlative in _RANK_RE.findall(sentence)
+    )
 
 
 def used_as_modifier(candidate: Candidate) -> bool:

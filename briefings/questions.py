@@ -213,7 +213,8 @@ def question_entities(question: str) -> list[str]:
 
 
 _MONEY_CUES = re.compile(
-    r"\b(?:cost|costs|pay|paid|paying|spend|spent|spending|worth|price|fund|funds|given|give|gave|hand|"
+    r"\b(?:(?:worse|better) off|"
+    r"cost|costs|pay|paid|paying|spend|spent|spending|worth|price|fund|funds|given|give|gave|hand|"
     r"handed|raise|raised|earn|earned|sell|sold|profit|profits|loss|losses|fine|fined|charge|invest|"
     r"invested|bid|bids|offer|offers|offered|offering|value|valued|revenue|revenues|budget|salary|deal|owe|owed|debt|sales|money|cash|"
     r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages|deficit|surplus|"
@@ -280,9 +281,10 @@ def expected_type(low: str) -> tuple[str, str | None]:
     if re.search(
         r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)?\s+(?:the\s+|its\s+|their\s+)?"
         r"(?:(?:[a-z&.-]+\s+){0,2}[a-z&.-]+(?:'s|’s|')\s+)?"
-        r"(?:(?:average|total|asking|starting|typical|current|annual|combined|estimated|retail)\s+)?"
+        r"(?:(?:average|total|asking|starting|typical|current|annual|combined|estimated|retail|net|gross|"
+        r"pre-tax|operating|underlying|quarterly)\s+)?"
         r"(?:price|cost|value|valuation|fee|salary|wage|budget|fine|bill|profit|turnover|revenue|"
-        r"(?:net |operating )?income|earnings|takings|debt|bonus|pay)s?\b",
+        r"income|earnings|takings|debt|bonus|pay)s?\b",
         low,
     ) or re.search(r"\bwhat does .{0,40}\bcost\b", low):
         return MONEY, None

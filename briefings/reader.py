@@ -989,7 +989,7 @@ PARAPHRASES = _paraphrases(
     "lay laid layoffs cut cuts axe axed shed; devise devised invent invented design designed; lab laboratory; "
     "married marry husband wife; back backs backed support supports supported; operation surgery; "
     "contest stand; held hold staged stage hosted host; face faces faced meet play; "
-    "plan planned scheduled earmarked; cast star starring co-starring; "
+    "plan planned scheduled earmarked; cast star starring co-starring; earn earned earning earnings made; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

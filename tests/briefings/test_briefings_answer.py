@@ -1661,3 +1661,18 @@ async def test_near_misses_of_deed_place_kin_age_and_turn_abstain(newsroom: News
     assert (await newsroom.ask("What was the name of Tom Reed's father?")).text == "Ralph"
     assert "Sam Lund" in ((await newsroom.ask("Who was charged after the attack at the Korla awards?")).text or "")
     assert (await newsroom.ask("how many copies of The Varn Code have been sold?")).text == "seven million"
+
+
+async def test_the_asked_year_and_place_and_a_verb_said_otherwise(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Reed made 5.45m euros (£3.77m) last year, according to a table drawn up by a newspaper.\n\n"
+        "Film star Sam Lund was France's second best-paid actor in 2004, earning 3.55m euros (£2.45m).\n\n"
+        "In September 2003, Korla Labs caught only 273 phishing e-mails.",
+        "Reed tops French actor league",
+        datetime(2005, 3, 1, tzinfo=UTC),
+    )
+    answer = await newsroom.ask("How much did Tom Reed earn in 2004 as France's best-paid actor?")
+    assert answer.text is not None and "5.45m" in answer.text
+    assert (await newsroom.ask("How many phishing e-mails did Korla Labs catch in 2004?")).text is None
+    assert (await newsroom.ask("How many phishing e-mails did Korla Labs catch in 2003?")).text == "273"

@@ -17,6 +17,7 @@ from briefings.checks import (
     of_another_country,
     opening_word,
     other_turn,
+    other_years,
     role_modifier,
     says_age,
     says_who_won,
@@ -248,3 +249,19 @@ def test_figures_for_the_world_and_other_turns() -> None:
     assert other_turn("Tom Reed became chairman for a fifth term in June 2004.", question)
     assert not other_turn("Tom Reed became chairman in June 1987.", question)
     assert not other_turn("Tom Reed took over for his second spell in 2004.", "When did Reed start his second spell?")
+
+    # A lower place is another one than the best.
+    question = "How much did Tom Reed earn in 2004 as France's best-paid actor?"
+    assert other_turn("Sam Lund was France's second best-paid actor in 2004, earning 3.55m euros.", question)
+    assert not other_turn("Tom Reed made 5.45m euros last year, the most of any actor.", question)
+
+
+def test_a_sentence_dated_to_another_year() -> None:
+    assert other_years("In September 2003, Korla Labs caught only 273 phishing e-mails.", "2004")
+    assert not other_years("Korla Labs caught 18 million phishing e-mails.", "2004")
+    assert not other_years("Korla Labs caught 2,004 e-mails in 2004 and $2005m.", "2004")
+
+
+def test_money_questions_in_other_words() -> None:
+    assert analyse_question("what net profit did Varn Air make in the last three months of 2004?").expected == "money"
+    assert analyse_question("How much worse off a year would families be under the plans?").expected == "money"
