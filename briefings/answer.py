@@ -538,6 +538,7 @@ class AnswerEngine:
 
         text_at = {(h.article_id, h.position): h.text for h in hits}
         unit_asked = checks.unit_asked(analysis.text)
+        head_role = checks.asked_head_role(analysis.text)
         asked_period = next(iter(checks.periods(analysis.text)), None)  # the first the question names
         asked_nations = checks.nations_named(analysis.text)
         quantity_nations = asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
@@ -663,6 +664,9 @@ class AnswerEngine:
                 continue
             if checks.other_turn(hit.text, analysis.text):
                 dropped["other turn"] += 1  # "for a fifth term": not when he first became chairman
+                continue
+            if head_role is not None and not checks.says_role(view.tokens, head_role):
+                dropped["role word missing"] += 1  # "chief operating officer": not the chief financial one
                 continue
             if unit_asked is not None and not checks.mentions(view, unit_asked):
                 dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"

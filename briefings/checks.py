@@ -42,6 +42,7 @@ from briefings.questions import (
     PLACE,
     QUESTION_WORDS,
     QuestionAnalysis,
+    names_another_role,
 )
 from briefings.questions import (
     adjectival as _adjectival,
@@ -388,7 +389,7 @@ def cue_positions(
                 continue  # "manager" when the assistant manager is asked for
             if before_words and (before_words[-1] in {"never", "not"} or before_words[-1].endswith("n't")):
                 continue  # "Mourinho never coached Barcelona"
-            if _names_another_role(low, match):
+            if names_another_role(sentence, match.group(), match.end()):
                 continue  # "chief economist", "head coach": another role than the one asked
             bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
             owner = bound.group(1) if bound else None
@@ -407,29 +408,30 @@ def cue_positions(
     return positions
 
 
-# "Chief" and "head" name the top role alone ("MPAA chief", "head of Globex") but are also the
-# first word of other roles ("chief economist", "head coach"); these keep the top role.
-_HEAD_WORDS = frozenset({"chief", "head"})
-_TOP_ROLE_AFTER = frozenset({"executive", "executives", "constable"})
-# Verbs that may follow a role word ("the chief said") without ending in -s or -ed.
-_VERBS_AFTER_ROLE = frozenset(
-    "said told wrote spoke took gave made ran led met saw won lost left went came sent put set "
-    "thought felt kept held stood sought brought".split()
-)
+_HEAD_ROLE_RE = re.compile(r"\b(chief|head)\b((?:\s+[a-z]+){1,3})")
 
 
-def _names_another_role(low: str, match: re.Match[str]) -> bool:
-    """Whether a cue word such as "chief" is the first word of another role, told by a
-    lower-case noun right after it ("chief mobile technology evangelist")."""
-    if match.group() not in _HEAD_WORDS:
-        return False
-    following = re.match(r"\s+([a-z]+)\b", low[match.end() :])
-    if following is None:
-        return False
-    word = following.group(1)
-    if word in STOPWORDS or word in _TOP_ROLE_AFTER or word in _VERBS_AFTER_ROLE:
-        return False
-    return not word.endswith(("s", "ed"))
+def asked_head_role(question: str) -> tuple[str, ...] | None:
+    """The stems of a role that opens with "chief" or "head" but is not the top one ("chief
+    financial officer", "head of youth development" is not one: "of" follows): a sentence must
+    say all of it, in that order, as "chief operating officer" is someone else."""
+    for match in _HEAD_ROLE_RE.finditer(question.lower()):
+        if not names_another_role(question, match.group(1), match.end(1)):
+            continue
+        words = [match.group(1)]
+        for word in match.group(2).split():
+            if word in STOPWORDS or word in PAST_VERBS:
+                break
+            words.append(word)
+        return tuple(stem(w) for w in words)
+    return None
+
+
+def says_role(tokens: Sequence[Token], role: tuple[str, ...]) -> bool:
+    """Whether a sentence says a role's words together ("chief financial officer"), not apart
+    ("the Financial Times, chief operating officer")."""
+    size = len(role)
+    return any(tuple(t.stem for t in tokens[i : i + size]) == role for i in range(len(tokens) - size + 1))
 
 
 def asked_modifier(question: str, cues: Sequence[str]) -> str | None:

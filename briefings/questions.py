@@ -349,8 +349,29 @@ def expected_type(low: str) -> tuple[str, str | None]:
 # Past forms that do not end in -ed.
 PAST_VERBS = frozenset(
     "won got made took sold bought paid gave led ran began became left lost wrote built sang shot beat struck "
-    "stole brought broke drew threw hit sent spent told found kept met rode saw chose flew fought caught".split()
+    "stole brought broke drew threw hit sent spent told found kept met rode saw chose flew fought caught "
+    "said spoke went came put set thought felt held stood sought".split()
 )
+# "Chief" and "head" name the top role alone ("MPAA chief", "head of Globex") but are also the
+# first word of other roles ("chief economist", "head coach"); these keep the top role.
+_HEAD_WORDS = frozenset({"chief", "head"})
+_TOP_ROLE_AFTER = frozenset({"executive", "executives", "constable"})
+
+
+def names_another_role(text: str, word: str, end: int) -> bool:
+    """Whether ``word`` (lower case, ending at ``end`` of ``text``), a word such as "chief", is
+    the first word of another role, told by a lower-case noun right after it ("chief mobile
+    technology evangelist"), not a name ("chief Dan Reed"), a verb ("the chief said") or
+    "executive"."""
+    if word not in _HEAD_WORDS:
+        return False
+    following = re.match(r"\s+([a-z]+)\b", text[end:])
+    if following is None:
+        return False
+    after = following.group(1)
+    if after in STOPWORDS or after in _TOP_ROLE_AFTER or after in PAST_VERBS:
+        return False
+    return not after.endswith(("s", "ed"))
 _AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
@@ -378,6 +399,8 @@ def _asked_relation(text: str) -> str | None:
             )
             if after[:1].isupper() and not verb:
                 continue  # "coach Rinus Michels": a title; "who heads Athletics Kenya": a verb
+            if names_another_role(text, word, match.end()):
+                continue  # "chief economic adviser", "chief technology officer": not the head
             before = low[max(0, match.start() - 80) : match.start()]
             following = re.match(r"\s*([a-z]+)", low[match.end() :])
             if (

@@ -1676,3 +1676,17 @@ async def test_the_asked_year_and_place_and_a_verb_said_otherwise(newsroom: News
     assert answer.text is not None and "5.45m" in answer.text
     assert (await newsroom.ask("How many phishing e-mails did Korla Labs catch in 2004?")).text is None
     assert (await newsroom.ask("How many phishing e-mails did Korla Labs catch in 2003?")).text == "273"
+
+
+async def test_roles_that_open_with_chief(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "According to the Financial Times, chief operating officer Tom Reed said that Varn Corp was "
+        "looking at video games companies.\n\n"
+        "Varn Corp's chief economic adviser Ivo Brand said the housing market would slow.",
+        "Varn Corp eyes games",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who is Varn Corp's chief operating officer?")).text == "Tom Reed"
+    assert (await newsroom.ask("Who is Varn Corp's chief economic adviser?")).text == "Ivo Brand"
+    assert (await newsroom.ask("Who is Varn Corp's chief financial officer?")).text is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from briefings.checks import (
     after_to,
     asked_event,
+    asked_head_role,
     asked_portfolio,
     bare_name,
     beaten,
@@ -20,6 +21,7 @@ from briefings.checks import (
     other_years,
     role_modifier,
     says_age,
+    says_role,
     says_who_won,
     says_worldwide,
     shape_answers,
@@ -265,3 +267,19 @@ def test_a_sentence_dated_to_another_year() -> None:
 def test_money_questions_in_other_words() -> None:
     assert analyse_question("what net profit did Varn Air make in the last three months of 2004?").expected == "money"
     assert analyse_question("How much worse off a year would families be under the plans?").expected == "money"
+
+
+def test_a_role_that_opens_with_chief_is_not_the_top_one() -> None:
+    assert analyse_question("Who is Varn Bank's chief economic adviser?").relation is None
+    assert analyse_question("who is the chief of the Varn Bank?").relation == "leads"
+    assert analyse_question("who is the chief executive of the Varn Bank?").relation == "chief_executive_of"
+    role = asked_head_role("Who is Varn Corp's chief financial officer?")
+    assert role == tuple(stem(w) for w in ("chief", "financial", "officer"))
+    assert asked_head_role("who is the chief of the Varn Bank?") is None
+    said = sentence_view("Chief financial officer Ivo Brand said so.", question_view(analyse_question("who?")))
+    assert says_role(said.tokens, role)
+    apart = sentence_view(
+        "According to the Financial Times, chief operating officer Tom Reed said so.",
+        question_view(analyse_question("who?")),
+    )
+    assert not says_role(apart.tokens, role)
