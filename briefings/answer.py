@@ -539,6 +539,7 @@ class AnswerEngine:
         text_at = {(h.article_id, h.position): h.text for h in hits}
         unit_asked = checks.unit_asked(analysis.text)
         head_role = checks.asked_head_role(analysis.text)
+        object_verb = checks.asked_object_verb(analysis.text)
         asked_period = next(iter(checks.periods(analysis.text)), None)  # the first the question names
         asked_nations = checks.nations_named(analysis.text)
         quantity_nations = asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
@@ -819,6 +820,8 @@ class AnswerEngine:
                 return False  # "lagged in the Beige Book": not "Beige Book report"; "RFID worries": not "ID"
             if not checks.shape_answers(candidate, analysis, asked_nations):
                 return False
+            if object_verb is not None and checks.does_it(candidate, object_verb):
+                return False  # "Who did England beat?": not "Simon Amor beat team-mate Ben Gollings"
             if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
                 return False
             if role_asked and checks.titled_otherwise(candidate, role_asked):
@@ -837,11 +840,13 @@ class AnswerEngine:
             ):
                 return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
             if (
-                analysis.expected == ORGANISATION
+                analysis.expected in {ORGANISATION, PERSON}
                 and kind_nations
                 and checks.of_another_country(candidate, kind_countries)
             ):
-                return False  # "which German company": not "Hexal's US affiliate Eon Labs"
+                # "which German company": not "Hexal's US affiliate Eon Labs"; "which Danish
+                # player": not "Korean player Hyung-Taik Lee"
+                return False
             if (
                 focus_person
                 and not focus_said

@@ -80,7 +80,9 @@ _PARTIES = frozenset(PARTY_ALIASES) | frozenset(
 
 _GENERIC_NAME_WORDS = frozenset(
     "party group lines line united city council company league cup awards award club house office "
-    "front union bank street news times airlines airline games open university".split()
+    "front union bank street news times airlines airline games open university committee commission "
+    "authority agency association federation board institute foundation trust service department ministry "
+    "court assembly society fund network".split()
 )
 
 
@@ -144,7 +146,7 @@ def distinctive_last(name: str) -> str | None:
 
 
 _BOUND_AFTER_RE = re.compile(
-    r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
+    r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?((?:[A-Z]|\d+[a-z])[\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
 )
 _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*?)(?:'s|’s)?\s+$")
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
@@ -391,7 +393,8 @@ def cue_positions(
                 continue  # "Mourinho never coached Barcelona"
             if names_another_role(sentence, match.group(), match.end()):
                 continue  # "chief economist", "head coach": another role than the one asked
-            bound = _BOUND_AFTER_RE.match(sentence[match.start() :])
+            last_word = match.start() + len(cue) - len(cue.split()[-1])  # "director" of "managing director"
+            bound = _BOUND_AFTER_RE.match(sentence[last_word:])
             owner = bound.group(1) if bound else None
             if owner is None:
                 before = _BOUND_BEFORE_RE.search(sentence[: match.start()])
@@ -1287,6 +1290,35 @@ _STAGE_RE = re.compile(
 _MAY_WIN = frozenset("can could will would may might to".split())  # "believes Britain can win"
 
 
+_OBJECT_ASKED_RE = re.compile(
+    r"^\s*(?:who|whom|which\s+[a-z-]+|what\s+[a-z-]+)\s+(?:did|does|do|will|would|has|have|had|can|could)\s+(.*)$",
+    re.IGNORECASE,
+)
+
+
+def asked_object_verb(question: str) -> str | None:
+    """The stem of the verb whose object a question asks for ("Who did England beat?": beat),
+    the first lower-case word after the subject."""
+    match = _OBJECT_ASKED_RE.match(question)
+    if match is None:
+        return None
+    for word in re.findall(r"[\w'’-]+", match.group(1)):
+        if word[:1].isupper() or word.lower() in STOPWORDS:
+            continue
+        return stem(word.lower())
+    return None
+
+
+def does_it(candidate: Candidate, verb: str) -> bool:
+    """Whether a name is the one doing the asked verb (or a paraphrase): it comes right before
+    it ("England player Simon Amor beat team-mate Ben Gollings"), so it is no object."""
+    tokens = candidate.sentence.tokens
+    if candidate.last >= len(tokens):
+        return False
+    after = tokens[candidate.last]
+    return after.stem == verb or after.stem in PARAPHRASES.get(verb, ())
+
+
 _NOT_EVENTS = frozenset("is was are were has had have will would does did can could should may might".split())
 _WHO_VERB_RE = re.compile(r"^\s*who\s+([a-z-]+)\b", re.IGNORECASE)
 
@@ -1328,12 +1360,16 @@ _SOURCE_ASKED_RE = re.compile(
 
 def according_to(candidate: Candidate) -> bool:
     """Whether a name is the source a sentence cites: "according to Reuters" (read with its
-    opening words or without)."""
+    opening words or without), or "..., the firm told Reuters." at the sentence's end."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
     if candidate.last - candidate.first > 2 and tokens[candidate.first].low == "according":
         at = candidate.first + 1
-    return at > 0 and tokens[at].low == "to" and tokens[at - 1].low == "according"
+    if at > 0 and tokens[at].low == "to" and tokens[at - 1].low == "according":
+        return True
+    # "..., the firm told Reuters.": the agency that was told, at the end of the sentence
+    ends = candidate.last >= len(tokens) or tokens[candidate.last].is_punct
+    return at >= 0 and tokens[at].low in {"told", "tells"} and ends and candidate.last >= len(tokens) - 2
 
 
 def after_to(candidate: Candidate) -> bool:
@@ -1448,6 +1484,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "which country": Argentina, not Perth
         if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):
             return False  # "in which city": Amritsar, not India
+        if _ORIGIN_ASKED_RE.search(analysis.question) and not says_origin(candidate):
+            return False  # "where is he from": not "trained in Spala"
         return not ({name} | _NATION_OF.get(name, set())) & nations
     if analysis.expected == OTHER and _NAME_ASKED_RE.search(analysis.question) and (
         candidate.shape in {"money", "percent", "number", "year", "date"} or _NUMBER_START_RE.match(candidate.text)
@@ -1458,6 +1496,22 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if analysis.expected == OTHER and stem(name.split()[-1]) in _FIRM_ENDINGS:
         return False  # "what drug": not "Forest Laboratories", a firm (a firm is asked as one)
     return True
+
+
+_ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\b(?:from|come from|hail from)\W*$", re.IGNORECASE)
+_ORIGIN_BEFORE = frozenset("from native hometown".split())
+
+
+def says_origin(candidate: Candidate) -> bool:
+    """Whether a place is said to be where someone comes from: "from Waterford", "a native of
+    Bath", "born in Bath", "his home town of Bath"."""
+    tokens = candidate.sentence.tokens
+    before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
+    return (bool(before) and before[-1] in _ORIGIN_BEFORE) or before in (
+        ["born", "in"],
+        ["native", "of"],
+        ["town", "of"],
+    )
 
 
 # Nouns for made things that carry a name: "TV show Brass Eye", "the drama serial".

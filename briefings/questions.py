@@ -98,7 +98,7 @@ ORG_NOUNS = frozenset(
     "organization network channel newspaper university side carrier chain broadcaster studio label "
     "agency union body retailer supermarket manufacturer maker carmaker school college church consultancy "
     "insurer lender charity watchdog regulator institute website operator committee association federation "
-    "department ministry provider supplier distributor".split()
+    "department ministry provider supplier distributor developer".split()
 )
 _PERSON_NOUNS = frozenset(
     "judge player actor actress singer minister man woman person whistleblower blogger manager coach "

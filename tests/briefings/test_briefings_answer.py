@@ -1690,3 +1690,17 @@ async def test_roles_that_open_with_chief(newsroom: Newsroom, clock: Clock) -> N
     assert (await newsroom.ask("Who is Varn Corp's chief operating officer?")).text == "Tom Reed"
     assert (await newsroom.ask("Who is Varn Corp's chief economic adviser?")).text == "Ivo Brand"
     assert (await newsroom.ask("Who is Varn Corp's chief financial officer?")).text is None
+
+
+async def test_the_object_asked_the_kind_asked_and_an_origin(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("England player Sam Lee beat team-mate Ivo Brand to win the Korla Sevens award.", "Sevens awards"),
+        ("Tom Reed endured early problems against Korean player Hyung-Taik Lee at the Selmouth Open.", "Reed through"),
+        ("Walker Jamie Vale has trained in Spala for the past five years.", "Vale aims for comeback"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    assert (await newsroom.ask("Who did Sam Lee beat to win the Korla Sevens award?")).text == "Ivo Brand"
+    assert (await newsroom.ask("which Danish player did Tom Reed play at the Selmouth Open?")).text is None
+    assert (await newsroom.ask("which Korean player did Tom Reed play at the Selmouth Open?")).text == "Hyung-Taik Lee"
+    assert (await newsroom.ask("where is walker Jamie Vale from?")).text is None
+    assert analyse_question("which developer made the game Korla?").expected == "organisation"

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from briefings.checks import (
+    according_to,
     after_to,
     asked_event,
     asked_head_role,
+    asked_object_verb,
     asked_portfolio,
     bare_name,
     beaten,
     common_abbreviation,
     counts,
+    cue_positions,
     distinctive_last,
+    does_it,
     forecast,
     kind_nations,
     named_as_thing,
+    names_one_of,
     of_another_country,
     opening_word,
     other_turn,
     other_years,
     role_modifier,
     says_age,
+    says_origin,
     says_role,
     says_who_won,
     says_worldwide,
@@ -283,3 +289,31 @@ def test_a_role_that_opens_with_chief_is_not_the_top_one() -> None:
         question_view(analyse_question("who?")),
     )
     assert not says_role(apart.tokens, role)
+
+
+def _found(question: str, sentence: str) -> dict:
+    view = question_view(analyse_question(question))
+    return {c.text: c for c in candidates(sentence_view(sentence, view), view)}
+
+
+def test_who_does_the_asked_deed_and_where_someone_is_from() -> None:
+    assert asked_object_verb("Who did England beat in the final?") == stem("beat")
+    assert asked_object_verb("Which club did Ivo Brand leave to sign for Selmouth?") == stem("leave")
+    assert asked_object_verb("Who beat England in the final?") is None
+    found = _found("Who did England beat in the final?", "England player Sam Lee beat team-mate Ivo Brand.")
+    assert does_it(found["Sam Lee"], stem("beat")) and not does_it(found["Ivo Brand"], stem("beat"))
+    found = _found("where is Tom Reed from?", "Tom Reed, from Waterford, trained in Spala.")
+    assert says_origin(found["Waterford"]) and not says_origin(found["Spala"])
+
+
+def test_sources_owners_and_generic_last_words() -> None:
+    found = _found("Which partner did Varn Bank choose?", "Varn Bank is scouting for a partner, the firm told Reuters.")
+    assert according_to(found["Reuters"])
+    assert not according_to(_found("Who did Varn Bank tell?", "Varn Bank told Reuters of its plans.")["Reuters"])
+    # "Committee" alone does not name the Commons Transport Select Committee.
+    assert not names_one_of("Committee", ["Commons Transport Select Committee"])
+    assert names_one_of("Wilkinson", ["Jonny Wilkinson"])
+    # The role's owner is read after the last word of a two-word role, a name opening with a digit too.
+    sentence = '"That is not the case," said Tim Vale, managing director of 3ami.'
+    assert cue_positions(sentence, ["managing director"], ["Korla Software"]) == []
+    assert cue_positions(sentence, ["managing director"], ["3ami"]) != []
