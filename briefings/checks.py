@@ -100,7 +100,7 @@ def entity_present(
     if not wanted:
         return True
     have = sentence_terms | extra_terms
-    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have))
+    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have) or any(_shortened(h, {w}) for h in have))
     if found >= max(1, math.ceil(len(set(wanted)) * 0.6)):
         return True
     if _nationality_stems(entity.lower()) & have:
@@ -126,8 +126,8 @@ def _stands_alone(last: str, entity: str, tokens: Sequence[Token]) -> bool:
 
 
 def _shortened(word: str, have: set[str]) -> bool:
-    """Whether a long name is there in full when the question shortens it ("Yugansk" for
-    "Yuganskneftegas")."""
+    """Whether ``word`` is a long name's word cut short, the long one in ``have`` ("Yugansk" for
+    "Yuganskneftegas", "Pharma" for "Pharmaceuticals")."""
     return len(word) >= 6 and any(len(t) >= len(word) + 3 and t.startswith(word) for t in have)
 
 
@@ -338,6 +338,11 @@ def names_one_of(name: str, targets: Sequence[str]) -> bool:
             continue
         if name_terms == target_terms:
             return True
+        if len(name_terms) == len(target_terms) >= 2 and (
+            all(w in target_terms or _shortened(w, target_terms) for w in name_terms)
+            or all(w in name_terms or _shortened(w, name_terms) for w in target_terms)
+        ):
+            return True  # "GW Pharma" for "GW Pharmaceuticals", either way
         small, big = sorted((name_terms, target_terms), key=len)
         if small <= big and len(small) >= 0.6 * len(big):
             return True
@@ -401,6 +406,8 @@ def cue_positions(
                 owner = before.group(1) if before else None
                 if owner and owner.split()[0].lower() in STOPWORDS | QUESTION_WORDS:
                     owner = " ".join(owner.split()[1:]) or None
+                if owner and match.start() == len(owner) + 1 and owner.lower() in HEAD_NOUNS:
+                    owner = None  # "Charity boss Gordon Lishman": a kind, capitalised as the first word
                 if before is not None and modifier is None:
                     ahead = low[: before.start()].split()
                     if ahead and ahead[-1].strip("-") in _CUE_MODIFIERS:

@@ -16,6 +16,7 @@ from briefings.checks import (
     cue_positions,
     distinctive_last,
     does_it,
+    entity_present,
     forecast,
     kind_nations,
     named_as_thing,
@@ -317,3 +318,13 @@ def test_sources_owners_and_generic_last_words() -> None:
     sentence = '"That is not the case," said Tim Vale, managing director of 3ami.'
     assert cue_positions(sentence, ["managing director"], ["Korla Software"]) == []
     assert cue_positions(sentence, ["managing director"], ["3ami"]) != []
+
+
+def test_shortened_names_and_a_kind_opening_the_sentence() -> None:
+    assert names_one_of("GW Pharma", ["GW Pharmaceuticals"]) and names_one_of("GW Pharmaceuticals", ["GW Pharma"])
+    assert not names_one_of("GW", ["GW Pharmaceuticals"])
+    assert entity_present("GW Pharmaceuticals", {stem("gw"), stem("pharma"), stem("shares")}, set())
+    assert not entity_present("GW Pharmaceuticals", {stem("pharma"), stem("shares")}, set())
+    # "Charity" opens the sentence: a kind of body, not the owner of the role.
+    assert cue_positions("Charity boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == [8]
+    assert cue_positions("Oxfam boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == []
