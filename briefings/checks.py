@@ -29,6 +29,7 @@ from functools import lru_cache
 from briefings.models import Article
 from briefings.questions import (
     CALENDAR,
+    CALLINGS,
     COUNTRIES,
     HEAD_NOUNS,
     MONEY,
@@ -44,6 +45,7 @@ from briefings.questions import (
     QuestionAnalysis,
     names_another_role,
 )
+from briefings.questions import ROLE_TITLES as ROLE_TITLE_WORDS
 from briefings.questions import (
     adjectival as _adjectival,
 )
@@ -884,13 +886,8 @@ _UNITS = frozenset(
     "metre metres meter meters km kilometres miles mile kg kilos tonnes tons mph percent per times".split()
 )
 
-# Titles and roles that name what someone is, when written right before the name.
-ROLE_TITLES = frozenset(
-    stem(w)
-    for w in "president chief minister chairman chairwoman spokesman spokeswoman leader director secretary "
-    "executive boss manager coach captain governor mayor senator chancellor king queen prince judge "
-    "founder editor ambassador commissioner general referee umpire".split()
-)
+# Titles and roles that name what someone is, when written right before the name (stems).
+ROLE_TITLES = frozenset(stem(w) for w in ROLE_TITLE_WORDS)
 
 
 def mentions(view: SentenceView, word: str) -> bool:
@@ -1443,13 +1440,7 @@ def after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
 
 
 # What a name written right after is a person: roles, and players' and artists' callings.
-PERSON_NOUNS = ROLE_TITLES | frozenset(
-    stem(w)
-    for w in "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
-    "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
-    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
-    "economist analyst".split()
-)
+PERSON_NOUNS = ROLE_TITLES | frozenset(stem(w) for w in CALLINGS)
 
 
 def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: frozenset[str]) -> bool:

@@ -100,24 +100,44 @@ ORG_NOUNS = frozenset(
     "insurer lender charity watchdog regulator institute website operator committee association federation "
     "department ministry provider supplier distributor developer".split()
 )
-_PERSON_NOUNS = frozenset(
-    "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
-    "director writer author chairman chief executive leader president spokesman politician star "
-    "footballer athlete boss mp presenter dj artist musician novelist designer economist king queen "
-    "secretary "
-    "emperor general scientist architect composer poet philosopher explorer engineer policeman policewoman "
-    "referee umpire sculptor designer banker runner hacker student agent lawyer analyst candidate".split()
+# Roles the news writes as titles right before a name ("TUC General Secretary Brendan Barber",
+# "Spain captain Jordi Arrese"). A run of question words that opens with one is not recased as a
+# name ("secretary of the tuc" in "the general secretary of the tuc" stays as typed; "tuc" alone
+# is recased); a name right after one is a person.
+ROLE_TITLES = frozenset(
+    "president chief minister chairman chairwoman spokesman spokeswoman leader director secretary "
+    "executive boss manager coach captain governor mayor senator chancellor king queen prince judge "
+    "founder editor ambassador commissioner general referee umpire agent lawyer".split()
+)
+# Players' and artists' callings: a name right after one is a person too ("Tarnside defender
+# Ivo Brand").
+CALLINGS = frozenset(
+    "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
+    "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
+    "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
+    "economist analyst".split()
+)
+# Nouns for people that a name may also modify ("the Tate & Lyle chairman"): roles, and people.
+_PERSON_NOUNS = ROLE_TITLES | frozenset(
+    "player actor actress singer man woman person whistleblower blogger writer author politician star "
+    "footballer athlete mp presenter dj artist musician novelist designer economist emperor scientist "
+    "architect composer poet philosopher explorer engineer policeman policewoman sculptor banker runner "
+    "hacker student analyst candidate".split()
 )
 # Family: "his father Ralph" names him by his first name alone.
 KIN_NOUNS = frozenset("father mother son daughter wife husband brother sister widow girlfriend boyfriend".split())
 # More nouns that ask for a person ("which researcher"); not head nouns a name may modify, as
 # "Chelsea owner" or "Tarnside defender" make the club the answer to "which club".
-_ASKED_PERSON_NOUNS = _PERSON_NOUNS | frozenset(
-    "researcher academic professor expert doctor teacher activist campaigner journalist reporter correspondent "
-    "photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist swimmer jockey "
-    "comedian rapper drummer guitarist chef pilot victim scrum-half fly-half full-back winger striker "
-    "goalkeeper keeper midfielder defender batsman bowler sheriff bishop priest nurse surgeon".split()
-) | KIN_NOUNS
+_ASKED_PERSON_NOUNS = (
+    _PERSON_NOUNS
+    | CALLINGS
+    | KIN_NOUNS
+    | frozenset(
+        "researcher academic professor expert doctor teacher activist campaigner journalist reporter "
+        "correspondent photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist "
+        "swimmer jockey chef pilot victim sheriff bishop priest nurse surgeon".split()
+    )
+)
 # Common nouns a name may modify ("the Primera Liga club", "Tate & Lyle chairman").
 HEAD_NOUNS = (
     _PLACE_NOUNS
@@ -137,13 +157,6 @@ _NAME_RE = re.compile(
 )
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
 _ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
-# Roles the news capitalises as titles ("TUC General Secretary Brendan Barber"): a run of words
-# that opens with one is not recased as a name ("secretary of the tuc" in "the general secretary
-# of the tuc" stays as typed; "tuc" alone is recased).
-_TITLE_ROLES = frozenset(
-    "secretary minister chairman chairwoman president spokesman spokeswoman director manager coach leader boss "
-    "judge agent lawyer referee editor chancellor governor mayor commissioner ambassador".split()
-)
 
 
 @dataclass(frozen=True)
@@ -633,7 +646,7 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
                 continue
             if length == 1 and (len(phrase[0]) < 2 or phrase[0].lower() in _ROLE_ABBREVIATIONS):
                 continue  # two letters may be a name ("bp": "BP"), but "mp" is a role
-            if phrase[0].lower() in _TITLE_ROLES:
+            if phrase[0].lower() in ROLE_TITLES:
                 continue
             if index > 0 and words[index - 1].group(0).lower() in {"which", "what"}:
                 continue
