@@ -150,6 +150,8 @@ def distinctive_last(name: str) -> str | None:
 _BOUND_AFTER_RE = re.compile(
     r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?((?:[A-Z]|\d+[a-z])[\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
 )
+# What a verb of founding or setting up acts on, right after it: "founded the Rosemount Estates label".
+_OBJECT_AFTER_RE = re.compile(r"^[\w-]*(?:\s+up)?\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)")
 _BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*?)(?:'s|’s)?\s+$")
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
@@ -402,6 +404,8 @@ def cue_positions(
                 continue  # "chief economist", "head coach": another role than the one asked
             last_word = match.start() + len(cue) - len(cue.split()[-1])  # "director" of "managing director"
             bound = _BOUND_AFTER_RE.match(sentence[last_word:])
+            if bound is None and (cue.endswith("ed") or cue == "set up"):
+                bound = _OBJECT_AFTER_RE.match(sentence[last_word:])  # "founded the Rosemount label"
             owner = bound.group(1) if bound else None
             if owner is None:
                 before = _BOUND_BEFORE_RE.search(sentence[: match.start()])
@@ -869,14 +873,18 @@ def vague_amount(text: str) -> bool:
 
 
 def _plural_noun(token: Token) -> bool:
-    """A lower-case word that looks like a plural noun ("clubs", "countries")."""
+    """A lower-case word that looks like a plural noun ("clubs", "countries", "children")."""
     low = token.low
+    if low in _IRREGULAR_PLURALS:
+        return token.text.islower()
     return token.text.isalpha() and token.text.islower() and low.endswith("s") and not low.endswith("ss") and (
         low not in STOPWORDS and low not in _NOT_PLURAL_NOUNS
     )
 
 
 _NOT_PLURAL_NOUNS = frozenset("is was has does goes says makes takes gives its this thus plus always perhaps".split())
+# "people", "men" and "women" may be any of those counted ("some 30,000 people"), so are not here.
+_IRREGULAR_PLURALS = frozenset("children mice geese feet teeth".split())
 
 
 # Units a number measures in; a number right before one measures, it does not count.
@@ -1429,14 +1437,18 @@ def takes_plural_verb(candidate: Candidate) -> bool:
 
 def after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
     """A name that opens with a weekday ("Tuesday's Ecofin") names an occasion; an organisation
-    or a place asked for is not a name written right after a person's role ("boss Sam Allardyce")."""
+    or a place asked for is not a name written right after a person's role ("boss Sam Allardyce",
+    "President Askar Akaev", "the Kyrgyz President, Askar Akaev")."""
     tokens = candidate.sentence.tokens
     if tokens[candidate.first].low.removesuffix("'s").removesuffix("’s") in DAYS:
         return True
     if expected not in {ORGANISATION, PLACE} or candidate.first == 0:
         return False
     before = tokens[candidate.first - 1]
-    return before.text.islower() and before.stem in PERSON_NOUNS
+    if before.text in {",", "("} and candidate.first >= 2:
+        before = tokens[candidate.first - 2]  # "the Kyrgyz President, Askar Akaev,"
+        return before.stem in ROLE_TITLES
+    return (before.text.islower() and before.stem in PERSON_NOUNS) or before.stem in ROLE_TITLES
 
 
 # What a name written right after is a person: roles, and players' and artists' callings.
@@ -1451,7 +1463,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
       organisation or a made thing ("investment bank Morgan Stanley");
     - "how old" is not a count of things ("88 piano notes");
     - "how many" counts things: not a share ("36%") or a sum of money, unless money is counted;
-    - a company, a channel or an agency is not a country ("Argentina"); a team may be one;
+    - a company, a channel or an agency is not a country ("Argentina"), and a company is no
+      public or non-profit body ("German Embassy", "Soros Foundation"); a team may be a country;
     - "which German city": not Germany itself, nor any country the question names, nor a party;
     - "what" asks for a name, a title or an address: not a plain lower-case phrase ("hopes"), and
       "what is the name of ..." not a sum or a date."""
@@ -1474,6 +1487,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if analysis.expected == ORGANISATION:
         if name.split()[-1] in _PAPER_ENDINGS and analysis.focus not in _PAPER_NOUNS:
             return False  # "which drinks group": not the Financial Times, which reported it
+        if analysis.focus in _FIRM_NOUNS and name.split()[-1] in _PUBLIC_BODIES:
+            return False  # "which company": not the German Embassy nor the Soros Foundation
         return not (name in COUNTRIES or name in _NATION_OF) or analysis.focus in _TEAM_NOUNS
     if analysis.expected == PLACE:
         if name in _PARTIES:
@@ -1574,6 +1589,13 @@ def says_age(candidate: Candidate) -> bool:
 
 # Newspapers' names end so; they are the news's sources, seldom what a question asks about.
 _PAPER_ENDINGS = frozenset("times journal post telegraph herald gazette tribune chronicle".split())
+_FIRM_NOUNS = frozenset("company firm business supplier manufacturer maker".split())
+# The last words of public and non-profit bodies' names, which a company's name seldom ends with.
+_PUBLIC_BODIES = frozenset(
+    "embassy ministry government council parliament police army navy court commission committee "
+    "university college school hospital department office foundation trust charity institute society "
+    "association".split()
+)
 _PAPER_NOUNS = frozenset("newspaper paper daily publication title magazine".split())
 _NAME_ASKED_RE = re.compile(r"\bname\b|\bcalled\b", re.IGNORECASE)
 _NUMBER_START_RE = re.compile(r"[$£€]?\d")

@@ -447,7 +447,7 @@ NATIONALITIES = frozenset(
     algerian moroccan sudanese ethiopian somali kenyan ugandan tanzanian rwandan congolese
     nigerian ghanaian senegalese ivorian cameroonian zimbabwean zambian south iraqi iranian
     syrian lebanese jordanian israeli palestinian saudi yemeni omani qatari kuwaiti emirati
-    bahraini kurdish basque catalan californian texan floridian
+    bahraini kurdish basque catalan californian texan floridian soviet yugoslav czechoslovak
     """.split()
 )
 # Country names that stand before an owned name ("Spain's Ferrovial").

@@ -5,6 +5,7 @@ from __future__ import annotations
 from briefings.checks import (
     according_to,
     after_to,
+    after_weekday_or_role,
     asked_event,
     asked_head_role,
     asked_object_verb,
@@ -328,3 +329,20 @@ def test_shortened_names_and_a_kind_opening_the_sentence() -> None:
     # "Charity" opens the sentence: a kind of body, not the owner of the role.
     assert cue_positions("Charity boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == [8]
     assert cue_positions("Oxfam boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == []
+
+
+def test_what_a_number_counts_what_was_founded_and_what_is_no_firm() -> None:
+    found = _found("how many foster carers are there?", "About 50,000 children live with foster families.")
+    assert not counts(found["50,000"], frozenset({stem("foster"), stem("carers")}))
+    # The thing founded follows the verb: the Rosemount label, not Southcorp.
+    sentence = "The Oatleys, who founded the Rosemount Estates label, sold it to Southcorp in 2001."
+    assert cue_positions(sentence, ["founded"], ["Southcorp"]) == []
+    assert cue_positions(sentence, ["founded"], ["Rosemount Estates"]) != []
+    assert cue_positions("Microsoft was founded in 1975 by Bill Gates.", ["founded"], ["Microsoft"]) != []
+    analysis = analyse_question("Which company supplies the readers?")
+    found = _found("Which company supplies the readers?", "The German Embassy and Korla Systems supply the readers.")
+    assert not shape_answers(found["German Embassy"], analysis, frozenset())
+    assert shape_answers(found["Korla Systems"], analysis, frozenset())
+    found = _found("Which company supplies the readers?", "The Kyrgyz President, Askar Akaev, praised Korla Systems.")
+    assert after_weekday_or_role(found["Askar Akaev"], "organisation")
+    assert not after_weekday_or_role(found["Korla Systems"], "organisation")
