@@ -554,7 +554,7 @@ class AnswerEngine:
             if any(
                 words
                 and not any(w in haystack for w in words)
-                and (article is None or not any(said.has(article, w) for w in words))
+                and (article is None or not any(said.has(article, w) or said.has(article, f"{w}s") for w in words))
                 for words in name_words
             ):
                 dropped["name missing"] += 1

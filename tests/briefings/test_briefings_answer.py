@@ -1704,3 +1704,17 @@ async def test_the_object_asked_the_kind_asked_and_an_origin(newsroom: Newsroom,
     assert (await newsroom.ask("which Korean player did Tom Reed play at the Selmouth Open?")).text == "Hyung-Taik Lee"
     assert (await newsroom.ask("where is walker Jamie Vale from?")).text is None
     assert analyse_question("which developer made the game Korla?").expected == "organisation"
+
+
+async def test_a_name_ending_in_s_is_found_elsewhere_in_the_article(newsroom: Newsroom, clock: Clock) -> None:
+    # The question's names are looked for in their singular form too ("Oscar" for "the Oscars");
+    # the article must still be found to have "Varnlabs" itself.
+    await _add(
+        newsroom,
+        "Security firm Varnlabs says phishing attacks are rising fast.\n\n"
+        "In 2004 it detected more than 18 million phishing e-mail messages.",
+        "Phishing on the rise",
+        datetime(2005, 1, 10, tzinfo=UTC),
+    )
+    answer = await newsroom.ask("How many phishing e-mails did Varnlabs detect in 2004?")
+    assert answer.text is not None and "18 million" in answer.text
