@@ -901,7 +901,11 @@ def fits(candidate: Candidate, expected: str) -> bool:
             at -= 1  # "in the Sichuan Province"
         before = tokens[at].low if at >= 0 else ""
         after = tokens[candidate.last].low if candidate.last < len(tokens) else ""
-        if person_like(span):
+        # "the Indian state of Andhra Pradesh", "capital Beirut": said to be a place
+        named_place = (before in _PLACE_INTRO and before != "of") or (
+            before == "of" and at > 0 and tokens[at - 1].low in _PLACE_INTRO
+        )
+        if person_like(span) and not named_place:
             return False  # "Berhane Adera" is someone, not somewhere
         # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida".
         if before not in _PLACE_PREPS | _PLACE_INTRO and after != ",":

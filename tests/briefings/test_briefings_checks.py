@@ -346,3 +346,13 @@ def test_what_a_number_counts_what_was_founded_and_what_is_no_firm() -> None:
     found = _found("Which company supplies the readers?", "The Kyrgyz President, Askar Akaev, praised Korla Systems.")
     assert after_weekday_or_role(found["Askar Akaev"], "organisation")
     assert not after_weekday_or_role(found["Korla Systems"], "organisation")
+
+
+def test_a_two_word_place_said_to_be_one() -> None:
+    found = _found("Where are the trials?", "Trials start in the Indian state of Andhra Pradesh.")
+    assert fits(found["Andhra Pradesh"], "place")
+    found = _found("Where is the capital?", "The new capital Nova Vila opened.")
+    assert fits(found["Nova Vila"], "place")
+    # Two capitalised words are still someone when nothing says they are a place.
+    found = _found("Where did they meet?", "Trials start with Berhane Adera at the track.")
+    assert not fits(found["Berhane Adera"], "place")
