@@ -326,7 +326,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
             if word in {"the", "a", "an"}:
                 continue
             following.append(word)
-            if len(following) == 3:
+            if len(following) == 4:
                 break
         for word in following:
             kind = _noun_kind(word)

@@ -356,3 +356,9 @@ def test_a_two_word_place_said_to_be_one() -> None:
     # Two capitalised words are still someone when nothing says they are a place.
     found = _found("Where did they meet?", "Trials start with Berhane Adera at the track.")
     assert not fits(found["Berhane Adera"], "place")
+
+
+def test_the_kind_asked_may_come_fourth() -> None:
+    # "which Sri Lankan tourism firm": three words describe the firm before the noun says the kind.
+    assert analyse_question("which Sri Lankan tourism firm halved in value?").expected == "organisation"
+    assert analyse_question("Which Danish tennis player won?").expected == "person"
