@@ -656,7 +656,7 @@ class AnswerEngine:
                 continue
             named_here = checks.nations_named(hit.text) if quantity_nations else frozenset()
             if (named_here and not named_here & quantity_nations) or (
-                quantity_nations and checks.says_worldwide(hit.text)
+                quantity_nations and not named_here and checks.says_worldwide(hit.text)
             ):
                 dropped["other country"] += 1  # Germany's broadband users, or the world's: not the UK's
                 continue

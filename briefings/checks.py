@@ -44,6 +44,7 @@ from briefings.questions import (
     QUESTION_WORDS,
     QuestionAnalysis,
     names_another_role,
+    role_noun,
 )
 from briefings.questions import ROLE_TITLES as ROLE_TITLE_WORDS
 from briefings.questions import (
@@ -102,7 +103,9 @@ def entity_present(
     if not wanted:
         return True
     have = sentence_terms | extra_terms
-    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have) or any(_shortened(h, {w}) for h in have))
+    found = sum(
+        1 for w in set(wanted) if w in have or _shortened(w, have) or any(_shortened(h, {w}, 4) for h in have)
+    )
     if found >= max(1, math.ceil(len(set(wanted)) * 0.6)):
         return True
     if _nationality_stems(entity.lower()) & have:
@@ -127,10 +130,11 @@ def _stands_alone(last: str, entity: str, tokens: Sequence[Token]) -> bool:
     return False
 
 
-def _shortened(word: str, have: set[str]) -> bool:
-    """Whether ``word`` is a long name's word cut short, the long one in ``have`` ("Yugansk" for
-    "Yuganskneftegas", "Pharma" for "Pharmaceuticals")."""
-    return len(word) >= 6 and any(len(t) >= len(word) + 3 and t.startswith(word) for t in have)
+def _shortened(word: str, have: set[str], cut: int = 3) -> bool:
+    """Whether ``word`` is a long name's word cut short by at least ``cut`` letters, the long one
+    in ``have`` ("Yugansk" for "Yuganskneftegas", "Pharma" for "Pharmaceuticals"). A sentence's
+    word read as a question's cut short needs more ("Richards" is not "Richardson")."""
+    return len(word) >= 6 and any(len(t) >= len(word) + cut and t.startswith(word) for t in have)
 
 
 def distinctive_last(name: str) -> str | None:
@@ -202,13 +206,19 @@ def has_word(text: str, word: str) -> bool:
 _RELATIVE_YEAR_RE = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
 _YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
 YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
-_YEAR_WORD_RE = re.compile(r"(?<![\d,.$£€])\b(?:1[89]|20)\d\d\b(?![,.]\d)")
+# A sentence that opens by dating itself: "In September 2003, ...", "During 2003 ...".
+_OPENING_YEAR_RE = re.compile(
+    r"^\W*(?:in|during|by|since)\s+(?:(?:early|late|mid)[\s-]+)?(?:[A-Za-z]+\s+)?((?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def other_years(sentence: str, asked: str) -> bool:
-    """Whether a sentence that lacks the year asked dates itself to another ("In September 2003,
-    MessageLabs caught 273" when asked about 2004): the article's year does not stand in for it."""
-    return any(year != asked for year in _YEAR_WORD_RE.findall(sentence))
+    """Whether a sentence that lacks the year asked opens by dating itself to another ("In
+    September 2003, MessageLabs caught 273" when asked about 2004): the article's year does not
+    stand in for it. A year elsewhere in it ("founded in 1999") dates something else."""
+    match = _OPENING_YEAR_RE.match(sentence)
+    return match is not None and match.group(1) != asked
 _NOT_NAMES = CALENDAR | frozenset("mr mrs ms dr sir lord".split())
 
 
@@ -343,8 +353,8 @@ def names_one_of(name: str, targets: Sequence[str]) -> bool:
         if name_terms == target_terms:
             return True
         if len(name_terms) == len(target_terms) >= 2 and (
-            all(w in target_terms or _shortened(w, target_terms) for w in name_terms)
-            or all(w in name_terms or _shortened(w, name_terms) for w in target_terms)
+            all(w in target_terms or _shortened(w, target_terms, 4) for w in name_terms)
+            or all(w in name_terms or _shortened(w, name_terms, 4) for w in target_terms)
         ):
             return True  # "GW Pharma" for "GW Pharmaceuticals", either way
         small, big = sorted((name_terms, target_terms), key=len)
@@ -379,6 +389,13 @@ def _last_word_names(short: str, full: str) -> bool:
 ANY_MODIFIER = "*"  # for cue_positions: any qualifier, as "deputy leader" asks
 
 
+def lower_in_place(text: str) -> str:
+    """``text`` in lower case, letter for letter, so that an index into one is an index into the
+    other ("İ" lowers to two characters, so it is kept as it is)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def cue_positions(
     sentence: str, cues: Sequence[str], targets: Sequence[str], modifier: str | None = None
 ) -> list[int]:
@@ -388,7 +405,7 @@ def cue_positions(
     Taliban) does not count. Nor does one qualified ("deputy", "former") unless ``modifier``
     is the qualifier asked for; then only a role word it qualifies counts ("assistant manager").
     """
-    low = sentence.lower()
+    low = lower_in_place(sentence)  # its indices are the sentence's
     positions = []
     for cue in cues:
         for match in re.finditer(rf"\b{re.escape(cue)}\w*", low):
@@ -424,14 +441,14 @@ def cue_positions(
     return positions
 
 
-_HEAD_ROLE_RE = re.compile(r"\b(chief|head)\b((?:\s+[a-z]+){1,3})")
+_HEAD_ROLE_RE = re.compile(r"\b(chief)\b((?:\s+[a-z]+){1,3})")  # "head coach" may be said as "coach"
 
 
 def asked_head_role(question: str) -> tuple[str, ...] | None:
-    """The stems of a role that opens with "chief" or "head" but is not the top one ("chief
-    financial officer", "head of youth development" is not one: "of" follows): a sentence must
-    say all of it, in that order, as "chief operating officer" is someone else."""
-    for match in _HEAD_ROLE_RE.finditer(question.lower()):
+    """The stems of a role that opens with "chief" but is not the top one, up to its
+    noun ("chief financial officer", not "chief of staff"): a sentence must say all of it, in
+    that order, as "chief operating officer" is someone else."""
+    for match in _HEAD_ROLE_RE.finditer(lower_in_place(question)):
         if not names_another_role(question, match.group(1), match.end(1)):
             continue
         words = [match.group(1)]
@@ -439,7 +456,8 @@ def asked_head_role(question: str) -> tuple[str, ...] | None:
             if word in STOPWORDS or word in PAST_VERBS:
                 break
             words.append(word)
-        return tuple(stem(w) for w in words)
+            if role_noun(word):  # the role ends with its noun: "chief economist", not "... predict"
+                return tuple(stem(w) for w in words)
     return None
 
 
@@ -596,7 +614,8 @@ def other_turn(sentence: str, question: str) -> bool:
     asked = {m.lower() for m in _ORDINAL_RE.findall(question)}
     said = {m.lower() for m in _TURN_RE.findall(sentence)}
     if asked and said and not asked & said:
-        return True
+        # unless the sentence tells of the asked turn too ("who first won it in 1998, won it for a third time")
+        return not asked & {m.lower() for m in _ORDINAL_RE.findall(sentence)}
     low = question.lower()
     return any(
         ordinal.lower() not in asked and re.search(rf"\b{superlative.lower()}\b", low)
@@ -1182,7 +1201,7 @@ def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
     question does not ask when it was said."""
     tokens = candidate.sentence.tokens
     at = candidate.first - 1
-    if at < 1 or tokens[at].low != "on" or _SAYING & set(asked):
+    if at < 1 or tokens[at].low != "on" or (_SAYING | _SPEECHES) & set(asked):
         return False
     return any(t.stem in _SAYING or t.stem in _SPEECHES for t in tokens[max(0, at - 6) : at])
 
@@ -1303,7 +1322,7 @@ _MAY_WIN = frozenset("can could will would may might to".split())  # "believes B
 
 
 _OBJECT_ASKED_RE = re.compile(
-    r"^\s*(?:who|whom|which\s+[a-z-]+|what\s+[a-z-]+)\s+(?:did|does|do|will|would|has|have|had|can|could)\s+(.*)$",
+    r"^\s*(?:who|whom|which\s+[a-z-]+|what\s+[a-z-]+)\s+(?:did|does|do)\s+(.*)$",
     re.IGNORECASE,
 )
 
@@ -1338,7 +1357,7 @@ _WHO_VERB_RE = re.compile(r"^\s*who\s+([a-z-]+)\b", re.IGNORECASE)
 def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
     """The stem of the deed a "who did it" question asks about ("who presented the award":
     present), unless it is the role the question asks for ("who led", "who chaired"), which the
-    relation's own cues find."""
+    relation's own cues find, or a win, which says_who_won finds."""
     match = _WHO_VERB_RE.match(question)
     if match is None:
         return None
@@ -1346,7 +1365,12 @@ def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
     if word in _NOT_EVENTS or not (word.endswith("ed") or word in PAST_VERBS):
         return None
     verb = stem(word)
+    if verb in _WIN_STEMS:
+        return None  # who won is found by says_who_won ("the prize went to Tom Reed")
     return None if verb in set(relation_stems) else verb
+
+
+_WIN_STEMS = frozenset(stem(w) for w in "win won".split())
 
 
 @lru_cache(maxsize=512)  # asked once for each candidate of a sentence
@@ -1379,9 +1403,11 @@ def according_to(candidate: Candidate) -> bool:
         at = candidate.first + 1
     if at > 0 and tokens[at].low == "to" and tokens[at - 1].low == "according":
         return True
-    # "..., the firm told Reuters.": the agency that was told, at the end of the sentence
+    # "..., the firm told Reuters.": the agency that was told, in a closing clause of its own
     ends = candidate.last >= len(tokens) or tokens[candidate.last].is_punct
-    return at >= 0 and tokens[at].low in {"told", "tells"} and ends and candidate.last >= len(tokens) - 2
+    if not (at >= 0 and tokens[at].low in {"told", "tells"} and ends and candidate.last >= len(tokens) - 2):
+        return False
+    return any(t.text == "," for t in tokens[max(0, at - 4) : at])
 
 
 def after_to(candidate: Candidate) -> bool:
@@ -1446,8 +1472,9 @@ def after_weekday_or_role(candidate: Candidate, expected: str) -> bool:
         return False
     before = tokens[candidate.first - 1]
     if before.text in {",", "("} and candidate.first >= 2:
-        before = tokens[candidate.first - 2]  # "the Kyrgyz President, Askar Akaev,"
-        return before.stem in ROLE_TITLES
+        # "the Kyrgyz President, Askar Akaev,"; not "named chairman, Varn Bank said"
+        before = tokens[candidate.first - 2]
+        return before.is_cap and before.stem in ROLE_TITLES
     return (before.text.islower() and before.stem in PERSON_NOUNS) or before.stem in ROLE_TITLES
 
 
@@ -1511,20 +1538,25 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     return True
 
 
-_ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\b(?:from|come from|hail from)\W*$", re.IGNORECASE)
+_ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\bfrom\b", re.IGNORECASE)
 _ORIGIN_BEFORE = frozenset("from native hometown".split())
 
 
 def says_origin(candidate: Candidate) -> bool:
     """Whether a place is said to be where someone comes from: "from Waterford", "a native of
-    Bath", "born in Bath", "his home town of Bath"."""
+    Bath", "born in Bath", "born in 1960 in Bath", "grew up in Bath", "his home town of Bath"."""
     tokens = candidate.sentence.tokens
     before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
-    return (bool(before) and before[-1] in _ORIGIN_BEFORE) or before in (
-        ["born", "in"],
+    if (bool(before) and before[-1] in _ORIGIN_BEFORE) or before in (
         ["native", "of"],
         ["town", "of"],
-    )
+        ["up", "in"],
+        ["raised", "in"],
+    ):
+        return True
+    if before[-1:] != ["in"]:
+        return False
+    return any(t.low in {"born", "-born"} for t in tokens[max(0, candidate.first - 6) : candidate.first])
 
 
 # Nouns for made things that carry a name: "TV show Brass Eye", "the drama serial".
@@ -1565,12 +1597,13 @@ def named_as_thing(candidate: Candidate) -> bool:
 
 
 _AGE_UNITS = frozenset("year years month months week weeks day days".split())
-_AGE_BEFORE = frozenset("aged age turned turns turning".split())
+_AGE_BEFORE = frozenset("aged age turned turns turning now at".split())
 
 
 def says_age(candidate: Candidate) -> bool:
     """Whether a number is written as someone's age: "aged 77", "the age of 77", "turned 30",
-    "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..." or "Reed (45)". Any other number
+    "now 45", "at 77", "was 45 when", "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..."
+    or "Reed (45)". Any other number
     near a name ("88 piano notes", "a 6-1 set", the film "36") is not an age."""
     tokens = candidate.sentence.tokens
     first, last = candidate.first, candidate.last
@@ -1581,7 +1614,9 @@ def says_age(candidate: Candidate) -> bool:
     if "year-old" in after[:2] or (after[:1] and after[0] in _AGE_UNITS and "old" in after[1:3]):
         return True  # "a 67-year-old", "six weeks old"
     if (before[-1:] and before[-1] in _AGE_BEFORE) or before[-2:] == ["age", "of"]:
-        return True  # "aged 77", "turned 30", "at the age of 77"
+        return True  # "aged 77", "turned 30", "at the age of 77", "now 45", "died at 77"
+    if before[-1:] and before[-1] in {"was", "is"} and after[:1] and after[0] in {"when", ",", ".", "years"}:
+        return True  # "Tom Reed was 45 when he founded ..."
     # "Mr Ebbers, 63, is" or "Reed (45)": a name, then the number set off on its own
     set_off = (before[-1:] == [","] and after[:1] == [","]) or (before[-1:] == ["("] and after[:1] == [")"])
     return set_off and first >= 2 and tokens[first - 2].is_cap

@@ -117,12 +117,14 @@ CALLINGS = frozenset(
     "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
     "economist analyst".split()
 )
-# Nouns for people that a name may also modify ("the Tate & Lyle chairman"): roles, and people.
-_PERSON_NOUNS = ROLE_TITLES | frozenset(
-    "player actor actress singer man woman person whistleblower blogger writer author politician star "
-    "footballer athlete mp presenter dj artist musician novelist designer economist emperor scientist "
-    "architect composer poet philosopher explorer engineer policeman policewoman sculptor banker runner "
-    "hacker student analyst candidate".split()
+# Nouns for people that a name may also modify ("the Tate & Lyle chairman"); not every title
+# ("Korla Soft founder Tom Reed" asks which company he founded).
+_PERSON_NOUNS = frozenset(
+    "judge player actor actress singer minister man woman person whistleblower blogger manager coach "
+    "director writer author chairman chief executive leader president spokesman politician star "
+    "footballer athlete boss mp presenter dj artist musician novelist designer economist king queen "
+    "secretary emperor general scientist architect composer poet philosopher explorer engineer policeman "
+    "policewoman referee umpire sculptor banker runner hacker student agent lawyer analyst candidate".split()
 )
 # Family: "his father Ralph" names him by his first name alone.
 KIN_NOUNS = frozenset("father mother son daughter wife husband brother sister widow girlfriend boyfriend".split())
@@ -378,13 +380,28 @@ def names_another_role(text: str, word: str, end: int) -> bool:
     "executive"."""
     if word not in _HEAD_WORDS:
         return False
-    following = re.match(r"\s+([a-z]+)\b", text[end:])
+    following = re.match(r"\s+([A-Za-z]+)\b(?:\s+([A-Za-z]+))?", text[end:])
     if following is None:
         return False
     after = following.group(1)
+    if not after.islower():
+        # A title written in capitals: "Chief Economist Jim O'Neill" is another role, "chief Dan
+        # Reed" a name, told by whether a role noun follows.
+        return any(w is not None and role_noun(w.lower()) for w in following.groups())
     if after in STOPWORDS or after in _TOP_ROLE_AFTER or after in PAST_VERBS:
         return False
     return not after.endswith(("s", "ed"))
+
+
+_ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ian", "ive")
+
+
+def role_noun(word: str) -> bool:
+    """Whether a lower-case word names what someone is: a known title or calling, or a word with
+    a role's ending ("officer", "advisor", "economist", "accountant", "executive")."""
+    return (
+        word in ROLE_TITLES or word in CALLINGS or (word.endswith(_ROLE_ENDINGS) and word not in _TOP_ROLE_AFTER)
+    ) and word not in STOPWORDS
 _AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )

@@ -1718,3 +1718,17 @@ async def test_a_name_ending_in_s_is_found_elsewhere_in_the_article(newsroom: Ne
     )
     answer = await newsroom.ask("How many phishing e-mails did Varnlabs detect in 2004?")
     assert answer.text is not None and "18 million" in answer.text
+
+
+async def test_right_answers_the_new_checks_must_not_refuse(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("Tom Reed won the 2004 Varn prize for his first novel.", "Reed wins Varn prize"),
+        ("The Varn Code sold 500,000 copies in the UK and more than two million worldwide.", "Varn Code sales"),
+        ("Ivo Brand gave his speech at the Varn conference on Friday.", "Brand speaks"),
+        ("Korla Soft founder Sam Lund said the firm would grow.", "Korla Soft to grow"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    assert (await newsroom.ask("Who has won the 2004 Varn prize?")).text == "Tom Reed"
+    assert (await newsroom.ask("How many copies has The Varn Code sold in the UK?")).text == "500,000"
+    assert (await newsroom.ask("When did Ivo Brand give his speech at the Varn conference?")).text == "Friday"
+    assert (await newsroom.ask("Which company did Sam Lund found?")).text == "Korla Soft"
