@@ -1350,7 +1350,11 @@ def does_it(candidate: Candidate, verb: str) -> bool:
     return after.stem == verb or after.stem in PARAPHRASES.get(verb, ())
 
 
-_NOT_EVENTS = frozenset("is was are were has had have will would does did can could should may might".split())
+# Auxiliaries, and light verbs said many other ways ("who got the winner": who scored it).
+_NOT_EVENTS = frozenset(
+    "is was are were has had have will would does did can could should may might got took went came put set "
+    "kept".split()
+)
 _WHO_VERB_RE = re.compile(r"^\s*who\s+([a-z-]+)\b", re.IGNORECASE)
 
 

@@ -250,6 +250,8 @@ def test_the_deed_a_who_question_asks_about() -> None:
     assert asked_event("who led the Varn Party?", ("led", "leader")) is None
     assert asked_event("who is the Varn Party's spokesman?", ()) is None
     assert asked_event("who runs Korla Mills?", ()) is None
+    # A light verb is said many other ways: "who got the winner" is who scored it.
+    assert asked_event("who got Selmouth's winner in the cup?", ()) is None
 
 
 def test_figures_for_the_world_and_other_turns() -> None:
