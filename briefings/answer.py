@@ -496,11 +496,14 @@ class AnswerEngine:
         best_coverage = 0.0
         # A cheap look for the names' words first: most hits lack them and need no tokenising.
         # (A plural name's singular is enough: "Oscar" names "the Oscars".)
+        # The article is searched for the word as written too ("messagelabs" is no whole word
+        # "messagelab").
         name_words = [
             [
-                checks.singular(w.lower())
+                form
                 for name in (entity, *expansions.get(entity, ()))
                 for w in re.findall(r"\w{3,}", name)
+                for form in dict.fromkeys((checks.singular(w.lower()), w.lower()))
             ]
             for entity in analysis.entities
             if not checks.optional_name(entity, analysis)
@@ -554,7 +557,7 @@ class AnswerEngine:
             if any(
                 words
                 and not any(w in haystack for w in words)
-                and (article is None or not any(said.has(article, w) or said.has(article, f"{w}s") for w in words))
+                and (article is None or not any(said.has(article, w) for w in words))
                 for words in name_words
             ):
                 dropped["name missing"] += 1

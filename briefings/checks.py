@@ -103,9 +103,7 @@ def entity_present(
     if not wanted:
         return True
     have = sentence_terms | extra_terms
-    found = sum(
-        1 for w in set(wanted) if w in have or _shortened(w, have) or any(_shortened(h, {w}, 4) for h in have)
-    )
+    found = sum(1 for w in set(wanted) if w in have or _shortened(w, have) or _cut_short_in(w, have))
     if found >= max(1, math.ceil(len(set(wanted)) * 0.6)):
         return True
     if _nationality_stems(entity.lower()) & have:
@@ -372,6 +370,12 @@ _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corpora
 _FIRM_ENDINGS = _COMPANY_WORDS | frozenset(
     stem(w) for w in "laboratories labs bank airways airlines motors pharmaceuticals industries".split()
 )
+
+
+def _cut_short_in(word: str, have: set[str]) -> bool:
+    """Whether ``have`` holds ``word`` cut short by four letters or more ("pharma" for
+    "pharmaceut"): ``_shortened`` the other way round, by looking up the word's beginnings."""
+    return len(word) >= 10 and any(word[:size] in have for size in range(6, len(word) - 3))
 
 
 def _without_company_words(name_terms: Iterable[str]) -> set[str]:
