@@ -931,10 +931,11 @@ def widen_to_range(candidate: Candidate) -> str:
     text = candidate.sentence.text
     for match in _RANGE_RE.finditer(text):
         if match.start(1) <= candidate.start < match.end(2) and candidate.end <= match.end(2) + 1:
-            years = [_YEAR_RE.fullmatch(match.group(i).strip()) is not None for i in (1, 2)]
+            # the sentence's closing stop is no part of it: "between 1987 and 1990."
+            years = [_YEAR_RE.fullmatch(match.group(i).strip().rstrip(".,")) is not None for i in (1, 2)]
             if years[0] != years[1]:
                 break  # "in 2003 to £2.89bn": a year and a sum are no range
-            return text[match.start(1) : match.end(2)].strip()
+            return text[match.start(1) : match.end(2)].strip().rstrip(".,")
     return candidate.text
 
 

@@ -36,7 +36,7 @@ from briefings.checks import (
     with_whole_title,
 )
 from briefings.questions import analyse_question
-from briefings.reader import candidates, fits, question_view, sentence_view
+from briefings.reader import candidates, fits, question_view, sentence_view, widen_to_range
 from briefings.text import stem
 
 
@@ -399,3 +399,10 @@ def test_review_cases_of_this_sessions_checks() -> None:
     assert cue_positions("İzmir chief economist Ivo Brand said so.", ["chief"], ["Izmir"]) == []
     assert cue_positions("Goldman Sachs Chief Economist Jim Reed said so.", ["chief"], ["Goldman Sachs"]) == []
     assert cue_positions("MPAA chief Dan Reed said so.", ["chief"], ["MPAA"]) == [5]
+
+
+def test_a_range_of_years_at_the_sentence_end() -> None:
+    found = _found("When was Tom Reed minister?", "Tom Reed served as minister between 1987 and 1990.")
+    assert widen_to_range(found["1987"]) == "1987 and 1990" == widen_to_range(found["1990"])
+    found = _found("How much did it rise?", "It rose in 2003 to £2.89bn.")
+    assert widen_to_range(found["2003"]) == "2003"
