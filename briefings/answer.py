@@ -748,6 +748,10 @@ class AnswerEngine:
         if not views:
             return await abstention()
         views.sort(key=lambda v: (v[0].coverage + 0.3 * v[0].bigram_share, v[1].score), reverse=True)
+        if analysis.expected == NUMBER and analysis.focus == "old":
+            # "How old is Bernie Ebbers?": the sentences that write an age at all come first
+            # ("Mr Ebbers, 63, is accused ..." says little else of the question).
+            views.sort(key=lambda v: not any(checks.says_age(c) for c in candidates(v[0], question)))
         views = views[:READ_SENTENCES]
         for rank, (view, _, _) in enumerate(views):
             view.rank = rank

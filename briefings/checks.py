@@ -1605,26 +1605,31 @@ def named_as_thing(candidate: Candidate) -> bool:
 
 
 _AGE_UNITS = frozenset("year years month months week weeks day days".split())
-_AGE_BEFORE = frozenset("aged age turned turns turning now at".split())
+_AGE_BEFORE = frozenset("aged age turned turns turning now".split())
+_DIED_AT = frozenset("died dies retired retires retiring quit".split())  # "died on Tuesday at 77"
 
 
 def says_age(candidate: Candidate) -> bool:
     """Whether a number is written as someone's age: "aged 77", "the age of 77", "turned 30",
-    "now 45", "at 77", "was 45 when", "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..."
+    "now 45", "died at 77", "was 45 when", "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..."
     or "Reed (45)". Any other number
     near a name ("88 piano notes", "a 6-1 set", the film "36") is not an age."""
     tokens = candidate.sentence.tokens
     first, last = candidate.first, candidate.last
-    if not all(t.is_num for t in tokens[first:last]):
-        return False
+    number = tokens[first].text
+    whole = number.isalpha() or (number.isdigit() and 0 < int(number) <= 120)
+    if last - first != 1 or not tokens[first].is_num or not whole:
+        return False  # an age is one whole number ("63", "six"), at most 120: not "6-1" or "204.3m"
     after = [t.low for t in tokens[last : last + 3]]
     before = [t.low for t in tokens[max(0, first - 3) : first]]
     if "year-old" in after[:2] or (after[:1] and after[0] in _AGE_UNITS and "old" in after[1:3]):
         return True  # "a 67-year-old", "six weeks old"
     if (before[-1:] and before[-1] in _AGE_BEFORE) or before[-2:] == ["age", "of"]:
-        return True  # "aged 77", "turned 30", "at the age of 77", "now 45", "died at 77"
+        return True  # "aged 77", "turned 30", "at the age of 77", "now 45"
     if before[-1:] and before[-1] in {"was", "is"} and after[:1] and after[0] in {"when", ",", ".", "years"}:
         return True  # "Tom Reed was 45 when he founded ..."
+    if before[-1:] == ["at"] and any(t.low in _DIED_AT for t in tokens[max(0, first - 6) : first]):
+        return True  # "died on Tuesday at 77", not "his ranking down at 168"
     # "Mr Ebbers, 63, is" or "Reed (45)": a name, then the number set off on its own
     set_off = (before[-1:] == [","] and after[:1] == [","]) or (before[-1:] == ["("] and after[:1] == [")"])
     return set_off and first >= 2 and tokens[first - 2].is_cap

@@ -539,8 +539,8 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
                 run = run[1:]
             run = run[1:]
         elif index in covered:
-            if not stop_low.endswith(("'s", "'")):
-                run = []  # "the Taliban seize Kabul": a verb between two names
+            if not stop_low.endswith(("'s", "'")) and not all(w in ROLE_TITLES or w in CALLINGS for w in run):
+                run = []  # "the Taliban seize Kabul": a verb between two names; "WorldCom boss Bernie Ebbers" keeps it
         elif stop_low == "to" or not (stop_low in _DETERMINERS or stop_low in STOPWORDS):
             run = []  # "going to direct Casino Royale": a verb, not a description
         out.extend(run)

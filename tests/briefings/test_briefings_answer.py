@@ -1732,3 +1732,18 @@ async def test_right_answers_the_new_checks_must_not_refuse(newsroom: Newsroom, 
     assert (await newsroom.ask("How many copies has The Varn Code sold in the UK?")).text == "500,000"
     assert (await newsroom.ask("When did Ivo Brand give his speech at the Varn conference?")).text == "Friday"
     assert (await newsroom.ask("Which company did Sam Lund found?")).text == "Korla Soft"
+
+
+async def test_how_old_reads_the_sentences_that_give_an_age(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Former Varncom boss Tom Reed has told a New York court that he knew nothing of the fraud at Varncom.\n\n"
+        "Varncom's former finance chief said the Varncom boss had been kept informed.\n\n"
+        "Mr Reed, 63, is accused of being the mastermind behind an $11bn accounting fraud.\n\n"
+        "With his ranking down at 168, Ivo Brand's career seemed over.",
+        "Reed denies Varncom fraud",
+        clock.now,
+    )
+    assert analyse_question("How old is former Varncom boss Tom Reed?").descriptors >= {"boss", "former"}
+    assert (await newsroom.ask("How old is former Varncom boss Tom Reed?")).text == "63"
+    assert (await newsroom.ask("how old is Ivo Brand?")).text is None
