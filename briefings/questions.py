@@ -384,6 +384,8 @@ def names_another_role(text: str, word: str, end: int) -> bool:
     if following is None:
         return False
     after = following.group(1)
+    if after.lower() in _TOP_ROLE_AFTER:
+        return False  # "chief executive", "Chief Executive Martin Sorrell"
     if not after.islower():
         # A title written in capitals: "Chief Economist Jim O'Neill" is another role, "chief Dan
         # Reed" a name, told by whether a role noun follows.

@@ -399,6 +399,8 @@ def test_review_cases_of_this_sessions_checks() -> None:
     assert cue_positions("İzmir chief economist Ivo Brand said so.", ["chief"], ["Izmir"]) == []
     assert cue_positions("Goldman Sachs Chief Economist Jim Reed said so.", ["chief"], ["Goldman Sachs"]) == []
     assert cue_positions("MPAA chief Dan Reed said so.", ["chief"], ["MPAA"]) == [5]
+    # "Chief Executive" written in capitals is still the top role.
+    assert cue_positions("Chief Executive Sam Lund told Reuters that Korla had bid.", ["chief"], ["Korla"]) == [0]
 
 
 def test_a_range_of_years_at_the_sentence_end() -> None:
