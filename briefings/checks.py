@@ -1730,19 +1730,21 @@ def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str
     (role words or phrases) the question narrows: ("spokesman", ("environ",)) of "the Lib Dem
     environment spokesman"."""
     for role in roles:
-        last = stem(role.split()[-1])
-        modifier = role_modifier(question, last) or _portfolio_after(question, role)
-        if modifier:
-            return last, modifier
+        word = role.split()[-1]
+        # A role may come as a word or as a stem already ("commission" of "commissioner", which
+        # stemmed again would be "commiss").
+        for last in dict.fromkeys((word, stem(word))):
+            modifier = role_modifier(question, last) or _portfolio_after(question, last)
+            if modifier:
+                return last, modifier
     return None
 
 
 def _portfolio_after(question: str, role: str) -> tuple[str, ...] | None:
-    """The portfolio said at the end of the question after the role: "the spokesman for the
-    Tories on sport" (not a day: "what did the spokesman say on Monday?")."""
+    """The portfolio said at the end of the question after the role (a word or its stem): "the
+    spokesman for the Tories on sport" (not a day: "what did the spokesman say on Monday?")."""
     tokens = [t for t in tokenize(question) if t.text != "?"]
-    role_stem = stem(role.split()[-1])
-    at = next((i for i, t in enumerate(tokens) if t.stem == role_stem), None)
+    at = next((i for i, t in enumerate(tokens) if role in (t.stem, t.low)), None)
     if at is None:
         return None
     on = next((i for i in range(len(tokens) - 1, at, -1) if tokens[i].low == "on"), None)

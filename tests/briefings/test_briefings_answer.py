@@ -1747,3 +1747,14 @@ async def test_how_old_reads_the_sentences_that_give_an_age(newsroom: Newsroom, 
     assert analyse_question("How old is former Varncom boss Tom Reed?").descriptors >= {"boss", "former"}
     assert (await newsroom.ask("How old is former Varncom boss Tom Reed?")).text == "63"
     assert (await newsroom.ask("how old is Ivo Brand?")).text is None
+
+
+async def test_a_commissioner_of_another_portfolio_is_not_the_one_asked(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn Union has said it supports the deal, said a spokesman for Varn Union trade commissioner Peter Lund.",
+        "Varn Union backs deal",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who is the Varn Union's monetary affairs commissioner?")).text is None
+    assert (await newsroom.ask("Who is the Varn Union's trade commissioner?")).text == "Peter Lund"

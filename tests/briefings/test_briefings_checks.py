@@ -212,6 +212,10 @@ def test_review_cases_of_the_new_checks() -> None:
     # A portfolio after the role is matched by stem; a day is no portfolio; a participle neither.
     assert asked_portfolio("who is the minister for the Tories on sport?", ("minist",)) == ("minist", ("sport",))
     assert asked_portfolio("what did the Varn Party spokesman say on Monday?", ("spokesman",)) is None
+    # A role given as its stem already ("commission" of "commissioner") is not stemmed again.
+    question = "Who is the Varn Union's monetary affairs commissioner?"
+    portfolio = (stem("monetary"), stem("affairs"))
+    assert asked_portfolio(question, (stem("commissioner"),)) == (stem("commissioner"), portfolio)
     assert role_modifier("who was the winning captain?", "captain") is None
     # A title keeps its small words, but "with" joins two names.
     analysis, found = named("what was her hit?", "The song, Gold Digger with Jamie Foxx, was her hit.")
