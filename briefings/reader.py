@@ -979,7 +979,7 @@ PARAPHRASES = _paraphrases(
     "sell sold sale sales; sack sacked fire fired dismiss dismissed terminated termination suspended; "
     "build built develop developing developed make making; base based headquartered; "
     "win won victory beat defeated; win won took scooped collected claimed; lose lost defeat defeated; "
-    "appoint appointed named hired; "
+    "appoint appointed named hired; score scored scoring goal header netted equaliser; "
     "beat defeat defeated knock knocked eliminate eliminated oust ousted; "
     "open opens opened opening release released premiere premiered debut debuted; "
     "return returned returning comeback; "

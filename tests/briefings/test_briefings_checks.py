@@ -36,7 +36,7 @@ from briefings.checks import (
     with_whole_title,
 )
 from briefings.questions import analyse_question
-from briefings.reader import candidates, fits, question_view, sentence_view, widen_to_range
+from briefings.reader import PARAPHRASES, candidates, fits, question_view, sentence_view, widen_to_range
 from briefings.text import stem
 
 
@@ -254,6 +254,8 @@ def test_the_deed_a_who_question_asks_about() -> None:
     assert asked_event("who led the Varn Party?", ("led", "leader")) is None
     assert asked_event("who is the Varn Party's spokesman?", ()) is None
     assert asked_event("who runs Korla Mills?", ()) is None
+    # A goal is scored as a header or an equaliser too.
+    assert stem("header") in PARAPHRASES[asked_event("Who scored Selmouth's first goal?", ())]
     # A light verb is said many other ways: "who got the winner" is who scored it.
     assert asked_event("who got Selmouth's winner in the cup?", ()) is None
 
