@@ -1187,8 +1187,13 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     a world tour on 28 March") that says none of the question's plain words, while the rest of
     the sentence says one: it dates or counts something else."""
     tokens = candidate.sentence.tokens
+    # A dash closes a clause set off by dashes: "- which was due on Wednesday - until 6 June".
     start = next(
-        (i for i in range(candidate.first - 1, -1, -1) if tokens[i].low in _RELATIVE_WORDS or tokens[i].text in ",;("),
+        (
+            i
+            for i in range(candidate.first - 1, -1, -1)
+            if tokens[i].low in _RELATIVE_WORDS or tokens[i].text in ",;(" or tokens[i].text in _DASHES
+        ),
         None,
     )
     if start is None or tokens[start].low not in _RELATIVE_WORDS:
@@ -1198,6 +1203,9 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     inside = {t.stem for t in tokens[start:end]}
     outside = {t.stem for t in (*tokens[:start], *tokens[end:])}
     return not inside & wanted and bool(outside & wanted)
+
+
+_DASHES = frozenset({"-", "–", "—"})
 
 
 def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:

@@ -19,6 +19,7 @@ from briefings.checks import (
     does_it,
     entity_present,
     forecast,
+    in_other_clause,
     kind_nations,
     named_as_thing,
     names_one_of,
@@ -414,3 +415,12 @@ def test_a_range_of_years_at_the_sentence_end() -> None:
     assert widen_to_range(found["1987"]) == "1987 and 1990" == widen_to_range(found["1990"])
     found = _found("How much did it rise?", "It rose in 2003 to £2.89bn.")
     assert widen_to_range(found["2003"]) == "2003"
+
+
+def test_a_clause_set_off_by_dashes_ends_at_its_dash() -> None:
+    question = "when has the Varn hearing been put back to?"
+    view = question_view(analyse_question(question))
+    sentence = "Judge Ann Vale pushed back the Varn hearing - which was due on Wednesday - until 6 June."
+    found = {c.text: c for c in candidates(sentence_view(sentence, view), view)}
+    assert not in_other_clause(found["6 June"], view.predicate)
+    assert in_other_clause(found["Wednesday"], view.predicate)
