@@ -327,6 +327,9 @@ def expected_type(low: str) -> tuple[str, str | None]:
                 break
             if word in {"the", "a", "an"}:
                 continue
+            if word.endswith("'s") and _noun_kind(word[:-2]) is not None:
+                following.append(word[:-2])  # "which school's students": the school is asked for
+                break
             following.append(word)
             if len(following) == 4:
                 break

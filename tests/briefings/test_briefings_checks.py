@@ -372,6 +372,9 @@ def test_the_kind_asked_may_come_fourth() -> None:
     # "which Sri Lankan tourism firm": three words describe the firm before the noun says the kind.
     assert analyse_question("which Sri Lankan tourism firm halved in value?").expected == "organisation"
     assert analyse_question("Which Danish tennis player won?").expected == "person"
+    # "which school's students": the possessor is what is asked for.
+    analysis = analyse_question("Which school's students will sing with Ann Vale?")
+    assert (analysis.expected, analysis.focus) == ("organisation", "school")
 
 
 def test_review_cases_of_this_sessions_checks() -> None:
