@@ -485,7 +485,8 @@ class AnswerEngine:
         )
         targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
         entity_stems = {t for e in analysis.entities for t in terms(e)}
-        asked_roles = frozenset(question.all_stems & checks.PERSON_NOUNS)
+        # The roles the question asks with, by its words or its relation's ("who runs" asks for a chief).
+        asked_roles = frozenset((question.all_stems | relation_stems) & checks.PERSON_NOUNS)
 
         question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
         # "the Apple Powerbook 100": a number that is part of a name, which the article gives.

@@ -333,12 +333,23 @@ def other_names(view: SentenceView, known: set[str], roles: frozenset[str] = fro
             run
             and (not asked or clause_of[run[0]] in asked)
             and not any(tokens[i].stem in known for i in run)
-            and not (run[0] > 0 and tokens[run[0] - 1].stem in roles)  # "chief executive John Beaumont"
+            and not _titled_by(tokens, run[0], roles)  # "chief executive John Beaumont"
             and not (len(run) == 1 and _adjectival(tokens[run[0]].text))
         ):
             count += 1
         run = []
     return count
+
+
+def _titled_by(tokens: Sequence[Token], at: int, roles: frozenset[str]) -> bool:
+    """Whether the name at ``at`` comes right after one of ``roles``, or after a role word that
+    follows one ("Chief executive Bill Gammell" when a chief is asked for)."""
+    before = tokens[at - 1] if at > 0 else None
+    if before is None:
+        return False
+    if before.stem in roles:
+        return True
+    return at > 1 and tokens[at - 2].stem in roles and before.stem in PERSON_NOUNS
 
 
 def names_one_of(name: str, targets: Sequence[str]) -> bool:

@@ -25,6 +25,7 @@ from briefings.checks import (
     names_one_of,
     of_another_country,
     opening_word,
+    other_names,
     other_turn,
     other_years,
     role_modifier,
@@ -427,3 +428,11 @@ def test_a_clause_set_off_by_dashes_ends_at_its_dash() -> None:
     found = {c.text: c for c in candidates(sentence_view(sentence, view), view)}
     assert not in_other_clause(found["6 June"], view.predicate)
     assert in_other_clause(found["Wednesday"], view.predicate)
+
+
+def test_a_name_titled_by_the_asked_role_is_no_other_name() -> None:
+    view = question_view(analyse_question("Who runs Korla Energy?"))
+    said = sentence_view("Chief executive Bill Vale said on Friday he was disappointed in Rajasthan.", view)
+    with_chief = other_names(said, {stem("korla"), stem("energy")}, frozenset({stem("chief")}))
+    without = other_names(said, {stem("korla"), stem("energy")}, frozenset())
+    assert with_chief == without - 1
