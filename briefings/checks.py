@@ -1630,9 +1630,9 @@ _DIED_AT = frozenset("died dies retired retires retiring quit".split())  # "died
 
 def says_age(candidate: Candidate) -> bool:
     """Whether a number is written as someone's age: "aged 77", "the age of 77", "turned 30",
-    "now 45", "died at 77", "was 45 when", "a 67-year-old", "six weeks old", "Mr Ebbers, 63, is ..."
-    or "Reed (45)". Any other number
-    near a name ("88 piano notes", "a 6-1 set", the film "36") is not an age."""
+    "now 45", "died at 77", "was 45 when", "a 67-year-old", "six weeks old", "Mr Ebbers, 63,
+    is ..." or "Reed (45)". Any other number near a name ("88 piano notes", "a 6-1 set", the film
+    "36") is not an age."""
     tokens = candidate.sentence.tokens
     first, last = candidate.first, candidate.last
     number = tokens[first].text

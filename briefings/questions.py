@@ -378,9 +378,9 @@ _TOP_ROLE_AFTER = frozenset({"executive", "executives", "constable"})
 
 def names_another_role(text: str, word: str, end: int) -> bool:
     """Whether ``word`` (lower case, ending at ``end`` of ``text``), a word such as "chief", is
-    the first word of another role, told by a lower-case noun right after it ("chief mobile
-    technology evangelist"), not a name ("chief Dan Reed"), a verb ("the chief said") or
-    "executive"."""
+    the first word of another role: told by a lower-case noun right after it ("chief mobile
+    technology evangelist"), not a verb ("the chief said"), or by a capitalised role noun ("Chief
+    Economist Jim O'Neill"), not a name ("chief Dan Reed"). "Executive" keeps the top role."""
     if word not in _HEAD_WORDS:
         return False
     following = re.match(r"\s+([A-Za-z]+)\b(?:\s+([A-Za-z]+))?", text[end:])
@@ -393,7 +393,7 @@ def names_another_role(text: str, word: str, end: int) -> bool:
         # A title written in capitals: "Chief Economist Jim O'Neill" is another role, "chief Dan
         # Reed" a name, told by whether a role noun follows.
         return any(w is not None and role_noun(w.lower()) for w in following.groups())
-    if after in STOPWORDS or after in _TOP_ROLE_AFTER or after in PAST_VERBS:
+    if after in STOPWORDS or after in PAST_VERBS:
         return False
     return not after.endswith(("s", "ed"))
 
@@ -404,9 +404,7 @@ _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ian", "ive")
 def role_noun(word: str) -> bool:
     """Whether a lower-case word names what someone is: a known title or calling, or a word with
     a role's ending ("officer", "advisor", "economist", "accountant", "executive")."""
-    return (
-        word in ROLE_TITLES or word in CALLINGS or (word.endswith(_ROLE_ENDINGS) and word not in _TOP_ROLE_AFTER)
-    ) and word not in STOPWORDS
+    return (word in ROLE_TITLES or word in CALLINGS or word.endswith(_ROLE_ENDINGS)) and word not in STOPWORDS
 _AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
