@@ -149,12 +149,12 @@ def distinctive_last(name: str) -> str | None:
     return last.stem
 
 
-_BOUND_AFTER_RE = re.compile(
-    r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?((?:[A-Z]|\d+[a-z])[\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
-)
+# The rest of a capitalised name after its first letter: "Rosemount Estates", "Bank of England".
+_NAME_REST = r"[\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*"
+_BOUND_AFTER_RE = re.compile(r"^\w*\s+(?:of|for|at|to)\s+(?:the\s+)?((?:[A-Z]|\d+[a-z])" + _NAME_REST + ")")
 # What a verb of founding or setting up acts on, right after it: "founded the Rosemount Estates label".
-_OBJECT_AFTER_RE = re.compile(r"^[\w-]*(?:\s+up)?\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)")
-_BOUND_BEFORE_RE = re.compile(r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*?)(?:'s|’s)?\s+$")
+_OBJECT_AFTER_RE = re.compile(r"^[\w-]*(?:\s+up)?\s+(?:the\s+)?([A-Z]" + _NAME_REST + ")")
+_BOUND_BEFORE_RE = re.compile(r"([A-Z]" + _NAME_REST + r"?)(?:'s|’s)?\s+$")
 _CUE_MODIFIERS = frozenset("deputy former vice assistant ex acting interim joint outgoing".split())
 
 
@@ -1193,6 +1193,9 @@ _SAYING = frozenset(stem(w) for w in "said says told tells announced added confi
 _RELATIVE_WORDS = frozenset({"who", "which", "whose"})
 
 
+_DASHES = frozenset({"-", "–", "—"})
+
+
 def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
     a world tour on 28 March") that says none of the question's plain words, while the rest of
@@ -1214,9 +1217,6 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     inside = {t.stem for t in tokens[start:end]}
     outside = {t.stem for t in (*tokens[:start], *tokens[end:])}
     return not inside & wanted and bool(outside & wanted)
-
-
-_DASHES = frozenset({"-", "–", "—"})
 
 
 def date_of_saying(candidate: Candidate, asked: Iterable[str]) -> bool:
@@ -1378,6 +1378,7 @@ _NOT_EVENTS = frozenset(
     "is was are were has had have will would does did can could should may might got took went came put set "
     "kept".split()
 )
+_WIN_STEMS = frozenset(stem(w) for w in "win won".split())
 _WHO_VERB_RE = re.compile(r"^\s*who\s+([a-z-]+)\b", re.IGNORECASE)
 
 
@@ -1395,9 +1396,6 @@ def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
     if verb in _WIN_STEMS:
         return None  # who won is found by says_who_won ("the prize went to Tom Reed")
     return None if verb in set(relation_stems) else verb
-
-
-_WIN_STEMS = frozenset(stem(w) for w in "win won".split())
 
 
 @lru_cache(maxsize=512)  # asked once for each candidate of a sentence
