@@ -722,15 +722,25 @@ _DISCOURSE_WORDS = frozenset(
 )
 
 
+# Letters after a person's name that are no part of it: "Guy Mansfield QC", "Ann Lee MP".
+_POST_NOMINALS = frozenset("qc kc mp mep msp mla am obe mbe cbe kbe dbe jr jnr snr".split())
+
+
 def cut_name(candidate: Candidate, expected: str) -> bool:
     """Whether a name candidate stops short of the name it is part of ("Great Ormond" of "Great
-    Ormond Street Hospital"): the next word is capitalised too, or is a model number ("PlayStation
-    2"). For a place or an organisation, so is a capitalised word before it ("Theatre" of "La
-    Fenice Theatre"); a person's name follows a capitalised title ("Finance Minister Herve
-    Gaymard") and is whole."""
+    Ormond Street Hospital"): the next word is capitalised too (not letters after a person's
+    name, "Guy Mansfield QC"), or is a model number ("PlayStation 2"). For a place or an
+    organisation, so is a capitalised word before it ("Theatre" of "La Fenice Theatre"); a
+    person's name follows a capitalised title ("Finance Minister Herve Gaymard") and is whole."""
     tokens = candidate.sentence.tokens
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
-    if after is not None and after.is_cap and not after.is_punct and after.low not in _NOT_NAMES | {"i"}:
+    if (
+        after is not None
+        and after.is_cap
+        and not after.is_punct
+        and after.low not in _NOT_NAMES | {"i"}
+        and not (expected == PERSON and after.low in _POST_NOMINALS)
+    ):
         return True
     if _model_number_after(candidate, expected):
         return True  # "PlayStation" of "PlayStation 2"
@@ -795,6 +805,8 @@ def counted_words(analysis: QuestionAnalysis) -> frozenset[str] | None:
     if match is None:
         return None
     words = [*match.group(1).split(), focus]
+    if len(words) >= 2:
+        words.append(words[-2] + focus)  # "web pages" are counted as "webpages" too
     return frozenset(tokenize(w)[0].stem for w in words if w not in STOPWORDS and tokenize(w))
 
 
@@ -1526,6 +1538,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if according_to(candidate) and not _SOURCE_ASKED_RE.search(analysis.question):
         return False  # "according to Reuters" says who reported it, which only "who said" asks
     if analysis.expected == PERSON:
+        if any(t.low in {"and", "&"} for t in candidate.sentence.tokens[candidate.first : candidate.last]):
+            return False  # "Robert Light and Sayeeda Warsi": two people, not one
         if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES or name in COUNTRIES:
             return False  # "German", "Italians", "Scotland": a people, a language or a country, not a person
         if common_abbreviation(candidate.text):
@@ -1552,10 +1566,15 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
         if _ORIGIN_ASKED_RE.search(analysis.question) and not says_origin(candidate):
             return False  # "where is he from": not "trained in Spala"
         return not ({name} | _NATION_OF.get(name, set())) & nations
-    if analysis.expected == OTHER and _NAME_ASKED_RE.search(analysis.question) and (
-        candidate.shape in {"money", "percent", "number", "year", "date"} or _NUMBER_START_RE.match(candidate.text)
+    if (
+        analysis.expected == OTHER
+        and (_NAME_ASKED_RE.search(analysis.question) or analysis.focus in WORK_NOUNS)
+        and (
+            candidate.shape in {"money", "percent", "number", "year", "date"}
+            or _NUMBER_START_RE.match(candidate.text)
+        )
     ):
-        return False  # a name is no sum
+        return False  # a name is no sum: "what song did he finish with" is not "$550,000"
     if analysis.expected == OTHER and candidate.shape == "lower":
         return any(ch.isdigit() or ch in "./@" for ch in candidate.text)
     if analysis.expected == OTHER and stem(name.split()[-1]) in _FIRM_ENDINGS:

@@ -60,8 +60,10 @@ RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "captains": (frozenset({"captains"}), ("captain",)),
     STANDS_FOR: (frozenset({STANDS_FOR}), ()),
 }
+# "What does NRF stand for?", "NRF is short for what": not "picked to stand for parliament".
+_STANDS_FOR = r"\b(?:stands?|short) for\b(?!\s+(?!what\b|in\b)[\w'])"
 _QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b"), STANDS_FOR),
+    (re.compile(rf"{_STANDS_FOR}|\bacronym\b|\babbreviation\b"), STANDS_FOR),
     (re.compile(r"\bdeputy (?:leader|head)\b"), "deputy_leader_of"),
     (re.compile(r"\bchief executive\b|\bceo\b|\bmanaging director\b"), "chief_executive_of"),
     (re.compile(r"\bchair(?:man|woman|person|s|ed)?\b"), "chairs"),
@@ -235,7 +237,7 @@ _MONEY_CUES = re.compile(
     r"lend|lent|loan|loaned|borrow|borrowed|donate|donated|bonus|bonuses|compensation|payout|damages|deficit|surplus|"
     r"turnover|costing|costed|pays|spends|earns|earning|raises|raising|sells|selling|charges|charged|charging|"
     r"invests|investing|lends|lending|owes|owing|fetch|fetched|fetches|fee|fees|prize|wages|pension|pensions|"
-    r"settlement|payment|payments|grant|subsidy)\b"
+    r"settlement|payment|payments|grant|subsidy|giving|save|saves|saved|saving|savings)\b"
 )
 
 
@@ -265,7 +267,7 @@ def _noun_kind(word: str) -> str | None:
 
 def expected_type(low: str) -> tuple[str, str | None]:
     """The answer type a lower-case question expects, and its focus noun if any."""
-    if re.search(r"\bstands? for\b|\bshort for\b", low):
+    if re.search(_STANDS_FOR, low):
         return EXPANSION, None
     match = re.search(r"\bhow (many|much|old|long|far|big|tall|large|high|often)\b\s*([a-z]+)?", low)
     if match:
@@ -280,7 +282,10 @@ def expected_type(low: str) -> tuple[str, str | None]:
                     break
                 nouns.append(word)
             # The last plural of the run is the head: "sports utility vehicles" counts vehicles.
-            noun = next((w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), noun)
+            # With no plural, the run's last word is ("how many UK-based staff": staff).
+            noun = next(
+                (w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), nouns[-1] if nouns else noun
+            )
             return NUMBER, noun
         if kind == "much":
             if _MONEY_CUES.search(low):

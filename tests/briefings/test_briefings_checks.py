@@ -13,8 +13,10 @@ from briefings.checks import (
     bare_name,
     beaten,
     common_abbreviation,
+    counted_words,
     counts,
     cue_positions,
+    cut_name,
     distinctive_last,
     does_it,
     entity_present,
@@ -436,3 +438,33 @@ def test_a_name_titled_by_the_asked_role_is_no_other_name() -> None:
     with_chief = other_names(said, {stem("korla"), stem("energy")}, frozenset({stem("chief")}))
     without = other_names(said, {stem("korla"), stem("energy")}, frozenset())
     assert with_chief == without - 1
+
+
+def test_letters_after_a_name_and_two_joined_names() -> None:
+    question = "Who chairs the Varn Council?"
+    found = _found(question, "The chairman of the Varn Council, Tom Reed QC, warned of a risk.")
+    assert not cut_name(found["Tom Reed"], "person")  # "QC" is no part of his name
+    assert cut_name(_found(question, "Tom Reed Lund spoke.")["Tom Reed"], "person")
+    question = "who is the first woman picked to stand for parliament as a Varn candidate?"
+    analysis = analyse_question(question)
+    assert analysis.expected == "person" and analysis.relation is None  # not "what does X stand for"
+    assert analyse_question("what does NRF stand for?").expected == "expansion"
+    assert analyse_question("NRF is short for what").expected == "expansion"
+    found = _found(question, "The candidates include Tom Reed and Ann Lund.")
+    assert not shape_answers(found["Tom Reed and Ann Lund"], analysis, frozenset())  # two people
+    assert shape_answers(found["Ann Lund"], analysis, frozenset())
+
+
+def test_what_a_count_counts_when_its_noun_is_joined_or_has_no_plural() -> None:
+    analysis = analyse_question("How many UK-based staff does the Varn Office have?")
+    assert analysis.focus == "staff"
+    found = _found(analysis.question, "The Varn Office has about 6,100 UK-based staff.")
+    assert counts(found["6,100"], counted_words(analysis) or frozenset())
+    analysis = analyse_question("How many web pages has Varnsearch indexed?")
+    found = _found("How many web pages has Varnsearch indexed?", "Varnsearch has indexed 5 billion webpages so far.")
+    assert counts(found["5 billion"], counted_words(analysis) or frozenset())
+    assert analyse_question("how much a year will closing the embassies save?").expected == "money"
+    assert analyse_question("how much is Varn Bank giving to the victims?").expected == "money"
+    question = "What song did Tom Reed finish his set with?"
+    found = _found(question, "The show saw the channel fined a record $550,000 last year.")
+    assert not shape_answers(found["$550,000"], analyse_question(question), frozenset())  # a song is no sum
