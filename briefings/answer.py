@@ -491,6 +491,8 @@ class AnswerEngine:
         question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
         # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
         model_numbers = set(re.findall(r"\b[A-Z][\w-]* (\d+)\b", analysis.text))
+        # (Not of a sum's: "the firm's 2004 profit" is a time.)
+        edition_years = checks.edition_years(analysis.text) if analysis.expected not in {MONEY, PERCENTAGE} else ()
         views: list[tuple[SentenceView, SentenceHit, list[int]]] = []
         dropped: Counter[str] = Counter()
         best_hit: SentenceHit | None = None
@@ -641,12 +643,23 @@ class AnswerEngine:
                     continue
             # A number or year the question gives ("in 2005") must be there too.
             # A year may be the article's own ("the 2005 Australian Open ... starts on 17 January").
+            # So may the year of an event's name ("the 2005 SAP Open") that the article never
+            # gives, in a sentence that gives no year, unless the article names a year next to it
+            # (it may be on another year's event).
             missing_numbers = [s for s in question_numbers if s not in sentence_stems and s not in title_stems]
             if any(
                 not (
                     (checks.YEAR_RE.fullmatch(s) or s in model_numbers)
                     and article is not None
-                    and (said.has(article, s) or checks.relative_year(hit.text, article) == int(s))
+                    and (
+                        said.has(article, s)
+                        or checks.relative_year(hit.text, article) == int(s)
+                        or (
+                            s in edition_years
+                            and not checks.names_a_year(hit.text)
+                            and not any(said.has(article, str(int(s) + d)) for d in (-1, 1))
+                        )
+                    )
                     and not (checks.YEAR_RE.fullmatch(s) and checks.other_years(hit.text, s))
                 )
                 for s in missing_numbers
@@ -996,8 +1009,8 @@ class AnswerEngine:
             elif all(h.article_id != hit.article_id for h in entry.hits):
                 entry.hits.append(hit)
                 entry.score += 0.3
-        if analysis.expected in _NAMED_TYPES:
-            _merge_contained(merged)
+        if analysis.expected in _NAMED_TYPES or analysis.expected == DATE:
+            _merge_contained(merged, precise=analysis.expected == DATE)
         for entry in merged.values():
             # The headline repeats it ("Dutch bank to lay off 2,850 staff"): the story's point.
             if any(_headlined(entry.text, articles.get(h.article_id)) for h in entry.hits):
@@ -1127,15 +1140,18 @@ def _containing(short: str, keys: Iterable[str]) -> str | None:
     return next((k for k in keys if k != short and f" {short} " in f" {k} "), None)
 
 
-def _merge_contained(merged: dict[str, _Scored]) -> None:
+def _merge_contained(merged: dict[str, _Scored], precise: bool = False) -> None:
     """Fold a name into a longer entry that contains it ("Massoud" into "Ahmad Massoud"): one
-    answer, with the support of both (other outlets add to its score, as when merging)."""
+    answer, with the support of both (other outlets add to its score, as when merging). A date
+    is ``precise``: "19 March" answers for "March", with the better score of the two."""
     for short in sorted(merged, key=len):
         long = _containing(short, merged)
         if long is None:
             continue
         entry, target = merged.pop(short), merged[long]
-        if entry.score > target.score:
+        if entry.score > target.score and precise:
+            target.score = entry.score
+        elif entry.score > target.score:
             # The better-read form is the answer: "Pavel Strand", not "Distinguished lawyer Pavel Strand".
             target.text, target.score, target.candidate = entry.text, entry.score, entry.candidate
         for hit in entry.hits:

@@ -217,6 +217,30 @@ def other_years(sentence: str, asked: str) -> bool:
     stand in for it. A year elsewhere in it ("founded in 1999") dates something else."""
     match = _OPENING_YEAR_RE.match(sentence)
     return match is not None and match.group(1) != asked
+
+
+_EDITION_YEAR_RE = re.compile(r"(?<![\w'])((?:1[89]|20)\d\d)\b")
+_DATING_WORDS = CALENDAR | frozenset(
+    "in of since by until till for during from before after between and to through early late mid".split()
+)
+
+
+def edition_years(question: str) -> frozenset[str]:
+    """The years a question gives as part of a name ("the 2005 SAP Open", "Cebit 2005"), not
+    as a time ("in 2005", "since 1999", "March 2004"): an article on that event often leaves
+    its year unsaid."""
+    found = set()
+    for match in _EDITION_YEAR_RE.finditer(question):
+        before = re.findall(r"[\w'-]+", question[: match.start()])
+        if not before or before[-1].lower() not in _DATING_WORDS:
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+def names_a_year(sentence: str) -> bool:
+    return _EDITION_YEAR_RE.search(sentence) is not None
+
+
 _NOT_NAMES = CALENDAR | frozenset("mr mrs ms dr sir lord".split())
 
 
@@ -263,8 +287,6 @@ def plain_share(question: QuestionView, stems: set[str], names: set[str]) -> flo
     wanted = {s: w for s, w in question.weights.items() if s not in names}
     total = sum(wanted.values())
     return sum(w for s, w in wanted.items() if s in stems) / total if total else 0.0
-
-
 
 
 _CLAUSE_LINKS = frozenset("while whereas but although though and".split())

@@ -1758,3 +1758,30 @@ async def test_a_commissioner_of_another_portfolio_is_not_the_one_asked(newsroom
     )
     assert (await newsroom.ask("Who is the Varn Union's monetary affairs commissioner?")).text is None
     assert (await newsroom.ask("Who is the Varn Union's trade commissioner?")).text == "Peter Lund"
+
+
+async def test_the_year_of_an_event_the_article_leaves_unsaid(newsroom: Newsroom, clock: Clock) -> None:
+    # "the 2005 Varn Open": an article on the event may never give its year; one that names the
+    # year next to it may be on another year's event.
+    await _add(
+        newsroom, "Tom Reed will play Ivo Brand in the final of the Varn Open on Sunday.", "Reed in final", clock.now
+    )
+    await _add(
+        newsroom,
+        "Sam Lund is favourite to win the Korla prize after winning the novel award.\n\n"
+        "The 2003 prize went to Ann Vale.",
+        "Lund tipped for Korla prize",
+        clock.now,
+    )
+    assert (await newsroom.ask("who did tom reed play in the 2005 Varn Open final")).text == "Ivo Brand"
+    assert (await newsroom.ask("who did tom reed play in the final in 2005?")).text is None  # a time, not a name
+    assert (await newsroom.ask("Who won the 2004 Korla prize?")).text is None
+
+
+async def test_a_precise_date_answers_for_its_month(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("The Varn Championships start in March, and Tom Reed will run.", "Varn Championships start"),
+        ("Ivo Brand is unsure about the Varn Championships, which start on 19 March.", "Brand unsure"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    assert (await newsroom.ask("When do the Varn Championships start?")).text == "19 March"

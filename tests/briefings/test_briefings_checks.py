@@ -19,6 +19,7 @@ from briefings.checks import (
     cut_name,
     distinctive_last,
     does_it,
+    edition_years,
     entity_present,
     forecast,
     in_other_clause,
@@ -468,3 +469,10 @@ def test_what_a_count_counts_when_its_noun_is_joined_or_has_no_plural() -> None:
     question = "What song did Tom Reed finish his set with?"
     found = _found(question, "The show saw the channel fined a record $550,000 last year.")
     assert not shape_answers(found["$550,000"], analyse_question(question), frozenset())  # a song is no sum
+
+
+def test_a_year_in_an_event_name_is_no_time() -> None:
+    assert edition_years("who did tom reed play in the 2005 Varn Open final") == {"2005"}
+    assert edition_years("how many halls are there at cebit 2005") == {"2005"}
+    assert edition_years("How much profit did Varn make in 2005?") == set()
+    assert edition_years("what were sales in March 2004, and between 2003 and 2005?") == set()
