@@ -1300,8 +1300,10 @@ FORECAST_RE = re.compile(
     re.IGNORECASE,
 )
 _FORECAST_WORDS = frozenset(stem(w) for w in _FORECAST_LIST)
-# What could be, not what was: "could face a sentence of 85 years", "charges carry up to 20 years".
-_POSSIBLE_WORDS = frozenset("could might may would face faces facing carry carries maximum".split())
+# What could be, not what was: "could face a sentence of 85 years", "charges carry up to 20 years";
+# the last words only before a figure ("who now faces Igor Andreev" names whom he plays).
+_POSSIBLE_WORDS = frozenset("could might may would".split())
+_POSSIBLE_SUM_WORDS = frozenset("face faces facing carry carries maximum".split())
 
 
 PAST_ASKED_RE = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
@@ -1322,6 +1324,8 @@ def forecast(candidate: Candidate) -> bool:
         if token.text in {",", ";", ".", "-", "–"}:
             return False
         if token.stem in _FORECAST_WORDS or token.text in _POSSIBLE_WORDS:  # "May" is a month
+            return True
+        if token.text in _POSSIBLE_SUM_WORDS and candidate.shape != "name":
             return True
     return False
 

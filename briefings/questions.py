@@ -157,8 +157,14 @@ _NUMBER_NOUNS = frozenset("number amount percentage".split())
 
 _NAME_RE = re.compile(
     r"(?<![\w'’.&-])"  # not the end of a longer word ("LR" of "777-200LR")
-    r"(?:[A-Z][\w'’.&-]*\w(?:\s+(?:(?:of|the|for|and|de|on)\s+)*(?:&\s+)?[A-Z][\w'’.&-]*\w)*|[A-Z]{2,})"
+    # "the" only after another joiner: "Lord of the Rings", but "handed Morgan Spurlock the
+    # Writers Guild award" names two; a plural owner may run on ("Music Managers' Forum").
+    r"(?:[A-Z][\w'’.&-]*\w(?:['’](?=\s+[A-Z]))?"
+    r"(?:\s+(?:(?:of|for|and|de|on)\s+(?:the\s+)?)*(?:&\s+)?[A-Z][\w'’.&-]*\w(?:['’](?=\s+[A-Z]))?)*|[A-Z]{2,})"
 )
+# Bodies a plural owner names as one ("the Music Managers' Forum", "the Writers' Guild").
+_BODY_HEADS = ORG_NOUNS | frozenset("forum guild league council society trust alliance fund movement front".split())
+_BODY_HEAD_RE = "|".join(sorted(word.capitalize() for word in _BODY_HEADS))
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
 _ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
 
@@ -218,7 +224,8 @@ def question_entities(question: str) -> list[str]:
         # "Kilroy-Silk's Veritas party", "IBM's Blue Gene": two names, the owner and the owned;
         # "Iain Ferguson European Businessman of the Year": a name, then a title that starts with
         # a nationality.
-        owned = re.split(r"(?<=\w)'s?\s+(?=[A-Z])", " ".join(words))
+        owned = re.split(r"(?<=\w)(?:'s|(?<!s)')\s+(?=[A-Z])|(?<=s)'\s+(?=[A-Z])(?!(?:" + _BODY_HEAD_RE + r")\b)",
+                         " ".join(words))
         for part in (piece for name in owned for piece in _split_title(name)):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
@@ -551,6 +558,10 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
                 run = []  # "the Taliban seize Kabul": a verb between two names; "WorldCom boss Bernie Ebbers" keeps it
         elif stop_low == "to" or not (stop_low in _DETERMINERS or stop_low in STOPWORDS):
             run = []  # "going to direct Casino Royale": a verb, not a description
+        elif run and run[0].endswith("ing") and stop_low not in _DETERMINERS:
+            run = []  # "after beating Greg Rusedski": a deed, not a description
+        elif run and stop_low in {"that", "who", "which"} and (run[0].endswith("ed") or run[0] in PAST_VERBS):
+            run = []  # "the bail-out that saved LG Card": a deed, not a description
         out.extend(run)
     # Phrases set off by commas after a name: "X, the man who ..., from".
     for match in re.finditer(r",\s*([^,?]+?)\s*(?:,|\?|$)", text):

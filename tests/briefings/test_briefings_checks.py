@@ -476,3 +476,24 @@ def test_a_year_in_an_event_name_is_no_time() -> None:
     assert edition_years("how many halls are there at cebit 2005") == {"2005"}
     assert edition_years("How much profit did Varn make in 2005?") == set()
     assert edition_years("what were sales in March 2004, and between 2003 and 2005?") == set()
+
+
+def test_names_with_a_plural_owner_or_two_objects_and_deeds_before_a_name() -> None:
+    assert analyse_question("Who is general secretary of the Varn Managers' Forum?").entities == (
+        "Varn Managers' Forum",
+    )
+    assert analyse_question("What did the Beatles' Abbey Road sell?").entities == ("Beatles", "Abbey Road")
+    handed = analyse_question("Who handed Tom Reed the Writers Guild award?")
+    assert handed.entities == ("Tom Reed", "Writers Guild")
+    # A verb before a name is a deed, not a word describing the name.
+    assert "beat" not in analyse_question("who did Tom Reed face after beating Ivo Brand?").descriptors
+    assert not analyse_question("How big was the bail-out that saved Varn Card?").descriptors
+    assert "bankrupt" in analyse_question("Who bought the bankrupt chain Varnmart?").descriptors
+
+
+def test_whom_someone_faces_is_no_forecast() -> None:
+    question = "who did Tom Reed face in the last 16?"
+    found = _found(question, "Reed, who now faces Russian Ivo Brand in the last 16, was pleased.")
+    assert not forecast(found["Ivo Brand"])
+    found = _found("how many years in jail did Tom Reed get?", "Reed could face 85 years in jail.")
+    assert forecast(found["85"])
