@@ -927,7 +927,7 @@ class AnswerEngine:
             if count_of is not None and not checks.counts(candidate, count_of):
                 return False  # "how many fighters": a number that counts something else
             if analysis.expected in _NAMED_TYPES and (
-                checks.used_as_modifier(candidate)
+                checks.used_as_modifier(candidate, question.focus)
                 or checks.cut_name(candidate, analysis.expected)
                 or checks.opening_word(candidate, written_lower)
             ):

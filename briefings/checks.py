@@ -42,6 +42,7 @@ from briefings.questions import (
     PERSON,
     PLACE,
     QUESTION_WORDS,
+    ROLE_ABBREVIATIONS,
     QuestionAnalysis,
     names_another_role,
     role_noun,
@@ -660,12 +661,13 @@ def other_turn(sentence: str, question: str) -> bool:
     )
 
 
-def used_as_modifier(candidate: Candidate) -> bool:
+def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
     """A name used as a modifier: a lone nationality ("a US airline", "Dutch coach"), or any name
-    right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman")."""
+    right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman"),
+    unless that noun is the ``kind`` asked for ("which magazine": "The Spectator magazine")."""
     tokens = candidate.sentence.tokens
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
-    if after is None or not after.text[:1].islower() or after.low in STOPWORDS:
+    if after is None or not after.text[:1].islower() or after.low in STOPWORDS or (kind and after.stem == kind):
         return False
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
@@ -685,9 +687,19 @@ def counts_things(candidate: Candidate) -> bool:
 
 
 def says_kind(candidate: Candidate, focus: str) -> bool:
-    """Whether a name says it is the kind asked for: "Cornell University", "the city of Hyderabad"."""
+    """Whether a name says it is the kind asked for: "Cornell University", "the city of
+    Hyderabad", "The Spectator magazine"."""
     tokens = candidate.sentence.tokens
     if candidate.last - candidate.first >= 2 and tokens[candidate.last - 1].stem == focus:
+        return True
+    after = tokens[candidate.last : candidate.last + 2]
+    if (
+        after
+        and after[0].stem == focus
+        and after[0].text.islower()
+        and not (len(after) > 1 and after[1].is_cap)  # "the Madrid-based charity Salvador Allende Foundation"
+        and not candidate.text.endswith("-based")
+    ):
         return True
     before = tokens[max(0, candidate.first - 2) : candidate.first]
     return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
@@ -773,7 +785,7 @@ def cut_name(candidate: Candidate, expected: str) -> bool:
         before.is_cap
         and not before.is_punct
         and not before.low.endswith(("'s", "’s"))
-        and before.low not in _NOT_NAMES
+        and before.low not in _NOT_NAMES | {"the"}  # "The Spectator" is the Spectator
         and not tokens[candidate.first - 2].is_punct
     )
 
@@ -1487,8 +1499,10 @@ def titled_person(candidate: Candidate) -> bool:
     words = candidate.text.split()
     if len(words) >= 2 and words[0].lower().rstrip(".") in PERSON_TITLES and words[1][:1].isupper():
         return True
-    if len(words) >= 3 and stem(words[0].lower()) in PERSON_NOUNS and all(w[:1].isupper() for w in words[1:]):
-        return True  # "Treasurer Peter Costello"
+    for at, word in enumerate(words[:-2]):
+        low = word.lower()
+        if (stem(low) in PERSON_NOUNS or low in ROLE_ABBREVIATIONS) and all(w[:1].isupper() for w in words[at + 1 :]):
+            return True  # "Treasurer Peter Costello", "Conservative MP Boris Johnson"
     tokens = candidate.sentence.tokens
     return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
 
@@ -1564,8 +1578,12 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if according_to(candidate) and not _SOURCE_ASKED_RE.search(analysis.question):
         return False  # "according to Reuters" says who reported it, which only "who said" asks
     if analysis.expected == PERSON:
-        if any(t.low in {"and", "&"} for t in candidate.sentence.tokens[candidate.first : candidate.last]):
+        tokens = candidate.sentence.tokens
+        if any(t.low in {"and", "&"} for t in tokens[candidate.first : candidate.last]):
             return False  # "Robert Light and Sayeeda Warsi": two people, not one
+        before = tokens[max(0, candidate.first - 2) : candidate.first]
+        if len(before) == 2 and before[1].text == "The" and not before[0].is_punct:
+            return False  # "Alan Bennett's The History Boys": a title, not a person
         if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES or name in COUNTRIES:
             return False  # "German", "Italians", "Scotland": a people, a language or a country, not a person
         if common_abbreviation(candidate.text):

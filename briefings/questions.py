@@ -166,7 +166,7 @@ _NAME_RE = re.compile(
 _BODY_HEADS = ORG_NOUNS | frozenset("forum guild league council society trust alliance fund movement front".split())
 _BODY_HEAD_RE = "|".join(sorted(word.capitalize() for word in _BODY_HEADS))
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
-_ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
+ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def question_entities(question: str) -> list[str]:
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")
             low = name.lower()
-            if not name or low in STOPWORDS or low in QUESTION_WORDS or low in CALENDAR or low in _ROLE_ABBREVIATIONS:
+            if not name or low in STOPWORDS or low in QUESTION_WORDS or low in CALENDAR or low in ROLE_ABBREVIATIONS:
                 continue
             found.append(name)
     return found
@@ -680,7 +680,7 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
             phrase = [base(i) for i in range(index, end + 1)]
             if phrase[0].lower() in skip or phrase[-1].lower() in skip or not any(c.isalpha() for c in phrase[0]):
                 continue
-            if length == 1 and (len(phrase[0]) < 2 or phrase[0].lower() in _ROLE_ABBREVIATIONS):
+            if length == 1 and (len(phrase[0]) < 2 or phrase[0].lower() in ROLE_ABBREVIATIONS):
                 continue  # two letters may be a name ("bp": "BP"), but "mp" is a role
             if phrase[0].lower() in ROLE_TITLES:
                 continue

@@ -33,11 +33,14 @@ from briefings.checks import (
     other_years,
     role_modifier,
     says_age,
+    says_kind,
     says_origin,
     says_role,
     says_who_won,
     says_worldwide,
     shape_answers,
+    titled_person,
+    used_as_modifier,
     with_whole_title,
 )
 from briefings.questions import analyse_question
@@ -497,3 +500,23 @@ def test_whom_someone_faces_is_no_forecast() -> None:
     assert not forecast(found["Ivo Brand"])
     found = _found("how many years in jail did Tom Reed get?", "Reed could face 85 years in jail.")
     assert forecast(found["85"])
+
+
+def test_a_title_is_no_person_and_a_magazine_says_its_kind() -> None:
+    question = "who won the Varn literary award?"
+    found = _found(question, "Tom Reed's The Varn Boys won the drama award, and Ann Lee won the literary award.")
+    analysis = analyse_question(question)
+    assert not shape_answers(found["Varn Boys"], analysis, frozenset())  # a play's title
+    assert shape_answers(found["Ann Lee"], analysis, frozenset())
+    question = "Which magazine did Lord Reed give his interview to?"
+    view = question_view(analyse_question(question))
+    found = _found(question, "Lord Reed said in an interview with The Varnish magazine that he was critical.")
+    assert says_kind(found["Varnish"], view.focus or "")
+    assert not used_as_modifier(found["Varnish"], view.focus)
+    assert used_as_modifier(found["Varnish"])  # before any other noun, it qualifies the noun
+    assert not cut_name(found["Varnish"], "organisation")  # "The" opens the title, not another name
+    found = _found(question, "The interview was conducted by the magazine's editor, Conservative MP Ivo Brand.")
+    assert titled_person(found["Conservative MP Ivo Brand"])
+    question = "Which charity will manage the fund?"
+    found = _found(question, "The Madrid-based charity Varn Allende Foundation will manage the fund.")
+    assert not says_kind(found["Madrid-based"], question_view(analyse_question(question)).focus or "")
