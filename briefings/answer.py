@@ -725,8 +725,17 @@ class AnswerEngine:
                 share is not None
                 and share < _predicate_needed(len(question.predicate))
                 and not (
-                    count_of
-                    and checks.says_count_of(view.tokens, count_of)
+                    # "how many nominations did it get": "14 nominations" says it, whatever the
+                    # verb; so does "its profits fell to £6.2bn" for "how much profit did it make"
+                    # (when no year is asked that the sentence leaves out).
+                    (
+                        (count_of and checks.says_count_of(view.tokens, count_of))
+                        or (
+                            analysis.expected in {MONEY, PERCENTAGE}
+                            and question.focus in sentence_stems
+                            and not years_elsewhere  # "profit in 2005": not a full year's the sentence leaves undated
+                        )
+                    )
                     and checks.only_light_words_missing(
                         question.predicate,
                         sentence_stems | before_stems,

@@ -932,9 +932,14 @@ def widen_to_range(candidate: Candidate) -> str:
     for match in _RANGE_RE.finditer(text):
         if match.start(1) <= candidate.start < match.end(2) and candidate.end <= match.end(2) + 1:
             # the sentence's closing stop is no part of it: "between 1987 and 1990."
-            years = [_YEAR_RE.fullmatch(match.group(i).strip().rstrip(".,")) is not None for i in (1, 2)]
+            ends = [match.group(i).strip().rstrip(".,") for i in (1, 2)]
+            years = [_YEAR_RE.fullmatch(end) is not None for end in ends]
             if years[0] != years[1]:
                 break  # "in 2003 to £2.89bn": a year and a sum are no range
+            shares = [end.endswith("%") for end in ends]
+            sums = [end[:1] in "$£€" for end in ends]
+            if (shares[0] and sums[1]) or (sums[0] and shares[1]):
+                break  # "rose 9% to £6.2bn": a rise and the sum it reached
             return text[match.start(1) : match.end(2)].strip().rstrip(".,")
     return candidate.text
 
@@ -996,6 +1001,8 @@ PARAPHRASES = _paraphrases(
     "married marry husband wife; back backs backed support supports supported; operation surgery; "
     "contest stand; held hold staged stage hosted host; face faces faced meet play; "
     "plan planned scheduled earmarked; cast star starring co-starring; earn earned earning earnings made; "
+    "gig gigs concert concerts perform performing play playing; nomination nominations nominee nominees nominated; "
+    "expect expects aim aims aiming hope hopes hoping; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

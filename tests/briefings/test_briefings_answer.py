@@ -1785,3 +1785,18 @@ async def test_a_precise_date_answers_for_its_month(newsroom: Newsroom, clock: C
     ):
         await _add(newsroom, text, title, clock.now)
     assert (await newsroom.ask("When do the Varn Championships start?")).text == "19 March"
+
+
+async def test_a_sum_with_the_noun_asked_needs_no_light_verb(newsroom: Newsroom, clock: Clock) -> None:
+    # "How much profit did it make": "its profits rose to £6.2bn" says it without "make"; not
+    # when a year is asked that the sentence leaves out, and the article names elsewhere.
+    await _add(
+        newsroom,
+        "Drugmaker Varnox saw its profits rise 9% to £6.2bn.\n\nVarnox said 2005 would be harder.",
+        "Varnox profits up",
+        clock.now,
+    )
+    await _add(newsroom, "The REM gig on Selmouth Green will be on Tuesday, 14 June.", "REM in Selmouth", clock.now)
+    assert (await newsroom.ask("How much profit did Varnox make?")).text == "£6.2bn"
+    assert (await newsroom.ask("How much profit did Varnox make in 2005?")).text is None
+    assert (await newsroom.ask("when will REM play their concert on Selmouth Green?")).text == "Tuesday, 14 June"

@@ -425,6 +425,9 @@ def test_a_range_of_years_at_the_sentence_end() -> None:
     assert widen_to_range(found["1987"]) == "1987 and 1990" == widen_to_range(found["1990"])
     found = _found("How much did it rise?", "It rose in 2003 to £2.89bn.")
     assert widen_to_range(found["2003"]) == "2003"
+    found = _found("How much profit did it make?", "Its profits rose 9% to £6.2bn, from 40% to 45% of sales.")
+    assert widen_to_range(found["£6.2bn"]) == "£6.2bn"  # a rise and the sum it reached
+    assert widen_to_range(found["40%"]) == "40% to 45%"
 
 
 def test_a_clause_set_off_by_dashes_ends_at_its_dash() -> None:
