@@ -1493,6 +1493,14 @@ def after_to(candidate: Candidate) -> bool:
     return at >= 0 and tokens[at].low == "to" and not according_to(candidate)
 
 
+def titled_as_asked(candidate: Candidate, roles: frozenset[str]) -> bool:
+    """Whether the sentence gives a name the role asked, right beside it: "Finance Minister Sue
+    Essex", "the chairman of the Bar Council, Guy Mansfield", "Guy Mansfield, its chairman"."""
+    tokens = candidate.sentence.tokens
+    near = [*tokens[max(0, candidate.first - 6) : candidate.first], *tokens[candidate.last : candidate.last + 3]]
+    return any(t.stem in roles for t in near)
+
+
 def titled_person(candidate: Candidate) -> bool:
     """"Sir Cameron Mackintosh", "Dr Mario Paniccia": a title and a name are a person ("Lord's",
     the ground, is not)."""

@@ -1800,3 +1800,18 @@ async def test_a_sum_with_the_noun_asked_needs_no_light_verb(newsroom: Newsroom,
     assert (await newsroom.ask("How much profit did Varnox make?")).text == "£6.2bn"
     assert (await newsroom.ask("How much profit did Varnox make in 2005?")).text is None
     assert (await newsroom.ask("when will REM play their concert on Selmouth Green?")).text == "Tuesday, 14 June"
+
+
+async def test_a_lone_name_given_the_role_asked_needs_less_support(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn assembly agreed a budget for local councils on Monday.\n\n"
+        "Finance Minister Ann Vale said it was a good deal for local government, which will allow councils "
+        "to develop their services.\n\nCouncils had asked for more money.",
+        "Varn budget agreed",
+        clock.now,
+    )
+    assert (await newsroom.ask("Who is the Varn assembly's finance minister?")).text == "Ann Vale"
+    assert (await newsroom.ask("Who is the Varn assembly's health minister?")).text is None
+    # Without the role asked beside it, the same lone name is not enough.
+    assert (await newsroom.ask("who said the deal was good for local government?")).text is None

@@ -39,6 +39,7 @@ from briefings.checks import (
     says_who_won,
     says_worldwide,
     shape_answers,
+    titled_as_asked,
     titled_person,
     used_as_modifier,
     with_whole_title,
@@ -523,3 +524,12 @@ def test_a_title_is_no_person_and_a_magazine_says_its_kind() -> None:
     question = "Which charity will manage the fund?"
     found = _found(question, "The Madrid-based charity Varn Allende Foundation will manage the fund.")
     assert not says_kind(found["Madrid-based"], question_view(analyse_question(question)).focus or "")
+
+
+def test_a_name_given_the_role_asked_beside_it() -> None:
+    roles = frozenset({stem("chairman")})
+    found = _found("Who chairs the Varn Council?", "The chairman of the Varn Council, Tom Reed QC, warned of a risk.")
+    assert titled_as_asked(found["Tom Reed"], roles)
+    found = _found("Who chairs the Varn Council?", "Tom Reed, its chairman, warned of a risk to Ivo Brand and others.")
+    assert titled_as_asked(found["Tom Reed"], roles)
+    assert not titled_as_asked(found["Ivo Brand"], roles)
