@@ -690,6 +690,9 @@ class AnswerEngine:
             if head_role is not None and not checks.says_role(view.tokens, head_role):
                 dropped["role word missing"] += 1  # "chief operating officer": not the chief financial one
                 continue
+            if analysis.expected == MONEY and checks.other_measure(question.all_stems, sentence_stems):
+                dropped["other measure"] += 1  # asked for the profit: not "revenue ... exceeding $86m"
+                continue
             if unit_asked is not None and not checks.mentions(view, unit_asked):
                 dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"
                 continue

@@ -592,6 +592,22 @@ def money_words_said(analysis: QuestionAnalysis, view: SentenceView, sentence_st
     return said | _PAYMENT_WORDS if sentence_stems & _TRADE_WORDS else said
 
 
+# Measures of a firm's money that are different sums: its profit is not its revenue.
+_MEASURES = tuple(
+    frozenset(stem(w) for w in group.split())
+    for group in ("profit profits earnings income", "revenue revenues sales turnover", "loss losses", "debt debts")
+)
+
+
+def other_measure(question_stems: frozenset[str], sentence_stems: set[str]) -> bool:
+    """Whether a sentence gives another measure than the one a money question asks: "revenue
+    ... exceeding $86m" when asked for the profit (it names none of the asked one's words)."""
+    asked = [group for group in _MEASURES if group & question_stems]
+    if not asked or any(group & sentence_stems for group in asked):
+        return False
+    return any(group & sentence_stems for group in _MEASURES if group not in asked)
+
+
 _UNIT_RE = re.compile(
     r"(?:'s|’s)\s+(?:[a-z&-]+\s+){0,4}?(division|unit|arm|department|subsidiary|lab|laboratory|wing|branch|bureau)\b",
     re.IGNORECASE,
@@ -688,11 +704,13 @@ def counts_things(candidate: Candidate) -> bool:
 
 def says_kind(candidate: Candidate, focus: str) -> bool:
     """Whether a name says it is the kind asked for: "Cornell University", "the city of
-    Hyderabad", "The Spectator magazine"."""
+    Hyderabad", "The Spectator magazine", "the Mbita Point primary school"."""
     tokens = candidate.sentence.tokens
     if candidate.last - candidate.first >= 2 and tokens[candidate.last - 1].stem == focus:
         return True
-    after = tokens[candidate.last : candidate.last + 2]
+    after = tokens[candidate.last : candidate.last + 3]
+    if len(after) >= 2 and after[0].stem != focus and after[0].text.islower() and after[0].low not in STOPWORDS:
+        after = after[1:]  # "the Mbita Point primary school": one word may qualify the kind
     if (
         after
         and after[0].stem == focus

@@ -28,6 +28,7 @@ from briefings.checks import (
     names_one_of,
     of_another_country,
     opening_word,
+    other_measure,
     other_names,
     other_turn,
     other_years,
@@ -533,3 +534,13 @@ def test_a_name_given_the_role_asked_beside_it() -> None:
     found = _found("Who chairs the Varn Council?", "Tom Reed, its chairman, warned of a risk to Ivo Brand and others.")
     assert titled_as_asked(found["Tom Reed"], roles)
     assert not titled_as_asked(found["Ivo Brand"], roles)
+
+
+def test_another_measure_of_money_and_a_kind_with_a_word_before_it() -> None:
+    asked = question_view(analyse_question("how much profit did Varn make in the fourth quarter?")).all_stems
+    assert other_measure(asked, {stem(w) for w in "the firm revenue nearly tripled".split()})
+    assert not other_measure(asked, {stem(w) for w in "its profits and revenue rose".split()})
+    assert not other_measure(asked, {stem(w) for w in "it made $17m".split()})
+    question = "Which Kenyan school is piloting the computers?"
+    found = _found(question, "At the Varn Point primary school in western Kenya students use a computer.")
+    assert says_kind(found["Varn Point"], question_view(analyse_question(question)).focus or "")
