@@ -731,6 +731,22 @@ class AnswerEngine:
             if (
                 share is not None
                 and share < _predicate_needed(len(question.predicate))
+                and in_sentence == len(analysis.entities)
+                and article is not None
+                and asked_roles & sentence_stems
+            ):
+                # A sentence with every name of the question and the role asked ("Committee
+                # chairman Alan Beith said ..."): the words that describe the role's owner may
+                # be said elsewhere in its article, for half.
+                in_article = predicate_share(
+                    question,
+                    sentence_stems | before_stems | _TIME_QUALIFIERS | said.stems(article),
+                    ignore=relation_stems | analysis.descriptors,
+                )
+                share += 0.5 * max(0.0, (in_article or 0.0) - share)
+            if (
+                share is not None
+                and share < _predicate_needed(len(question.predicate))
                 and not (
                     # "how many nominations did it get": "14 nominations" says it, whatever the
                     # verb; so does "its profits fell to £6.2bn" for "how much profit did it make"

@@ -1815,3 +1815,20 @@ async def test_a_lone_name_given_the_role_asked_needs_less_support(newsroom: New
     assert (await newsroom.ask("Who is the Varn assembly's health minister?")).text is None
     # Without the role asked beside it, the same lone name is not enough.
     assert (await newsroom.ask("who said the deal was good for local government?")).text is None
+
+
+async def test_a_role_owner_described_by_what_the_article_says_elsewhere(newsroom: Newsroom, clock: Clock) -> None:
+    # "surprised by the weak fourth quarter" describes the economist: the article says so
+    # elsewhere, and the sentence that gives the role asked and its owner need not repeat it.
+    await _add(
+        newsroom,
+        "Korla's economy grew by just 2% in the fourth quarter, a weak result that surprised analysts.\n\n"
+        '"The main drag came from electronics," said Lian Chia, economist at Varn Chase.\n\n'
+        "Other economists expect growth to return.",
+        "Korla growth slows",
+        clock.now,
+    )
+    asked = "which Varn Chase economist said he was surprised by the weak fourth quarter?"
+    assert (await newsroom.ask(asked)).text == "Lian Chia"
+    # Without the role asked, the sentence must still say what happened.
+    assert (await newsroom.ask("who said he was surprised by the weak fourth quarter?")).text is None
