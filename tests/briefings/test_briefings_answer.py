@@ -1832,3 +1832,14 @@ async def test_a_role_owner_described_by_what_the_article_says_elsewhere(newsroo
     assert (await newsroom.ask(asked)).text == "Lian Chia"
     # Without the role asked, the sentence must still say what happened.
     assert (await newsroom.ask("who said he was surprised by the weak fourth quarter?")).text is None
+
+
+async def test_wanting_to_stay_is_hoping_to_remain(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Reed has published a biography of Ivo the Younger.\n\n"
+        "He also said he hopes to remain MP for Varnley, and to keep writing books.",
+        "Reed to keep writing",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which constituency does Tom Reed want to stay MP for?")).text == "Varnley"
