@@ -482,7 +482,10 @@ class AnswerEngine:
             synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
             relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
         relation_stems = {t for cue in relation_cues for t in terms(cue)}
-        event = checks.asked_event(analysis.text, relation_stems)
+        event = checks.asked_event(analysis.text, relation_stems) or (
+            # As typed: "take over" is a light verb's phrase, not the takeover of a firm.
+            checks.asked_when_deed(analysis.question) if analysis.expected == DATE else None
+        )
         # "deputy leader" asks for any qualified leader; "assistant manager" for that one only.
         cue_modifier = checks.ANY_MODIFIER if analysis.relation == "deputy_leader_of" else checks.asked_modifier(
             analysis.text, relation_cues

@@ -1466,6 +1466,35 @@ def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
     return None if verb in set(relation_stems) else verb
 
 
+_WHEN_AUXILIARY_RE = re.compile(
+    r"^\s*(?:and\s+)?when\s+(did|does|do|will|would|can|could|should|was|were|is|are|has|have|had)\s+(.+)$",
+    re.IGNORECASE,
+)
+
+
+def asked_when_deed(question: str) -> str | None:
+    """The stem of the deed a "when" question dates, when it is a verb with known paraphrases:
+    "when does the trial start?" (start, begin, open ...), "when was Southcorp founded?". A
+    sentence that says none of them dates something else ("indicted in September"). Light
+    verbs ("when will it get its planes") are said in too many ways to require."""
+    match = _WHEN_AUXILIARY_RE.match(question)
+    if match is None:
+        return None
+    auxiliary = match.group(1).lower()
+    words = re.findall(r"[a-z][a-z'-]*", match.group(2))  # lower case: names are no verbs
+    for word in words[1:]:  # the first is the subject's
+        verb = stem(word)
+        if verb in _LIGHT_VERBS or word in _NOT_EVENTS:
+            return None
+        if auxiliary in {"was", "were", "is", "are", "has", "have", "had"} and not (
+            word.endswith("ed") or word in PAST_VERBS
+        ):
+            continue  # "when was the 2005 race": no deed; "when was it founded": founded
+        if verb in PARAPHRASES:
+            return verb
+    return None
+
+
 @lru_cache(maxsize=512)  # asked once for each candidate of a sentence
 def says_who_won(sentence: str, question: str) -> bool:
     """Whether a sentence can say who won what a question asks: someone won (not "can win" or

@@ -1843,3 +1843,15 @@ async def test_wanting_to_stay_is_hoping_to_remain(newsroom: Newsroom, clock: Cl
         clock.now,
     )
     assert (await newsroom.ask("Which constituency does Tom Reed want to stay MP for?")).text == "Varnley"
+
+
+async def test_a_when_question_dates_the_deed_it_asks(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Tom Reed, who was indicted on murder charges in September, will learn his trial date later this month.\n\n"
+        "The Varn arson campaign began in December 1979.\n\nThe Varn arson campaign continued until the early 1990s.",
+        "Reed awaits trial date",
+        clock.now,
+    )
+    assert (await newsroom.ask("When does Tom Reed's murder trial start?")).text is None  # not when he was indicted
+    assert (await newsroom.ask("When did the Varn arson campaign begin?")).text == "December 1979"

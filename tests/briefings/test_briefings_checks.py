@@ -10,6 +10,7 @@ from briefings.checks import (
     asked_head_role,
     asked_object_verb,
     asked_portfolio,
+    asked_when_deed,
     bare_name,
     beaten,
     common_abbreviation,
@@ -544,3 +545,12 @@ def test_another_measure_of_money_and_a_kind_with_a_word_before_it() -> None:
     question = "Which Kenyan school is piloting the computers?"
     found = _found(question, "At the Varn Point primary school in western Kenya students use a computer.")
     assert says_kind(found["Varn Point"], question_view(analyse_question(question)).focus or "")
+
+
+def test_the_deed_a_when_question_dates() -> None:
+    assert asked_when_deed("When does Tom Reed's murder trial start?") == stem("start")
+    assert asked_when_deed("When was Varncorp founded?") == stem("founded")
+    assert asked_when_deed("when did the varn campaign begin") == stem("begin")
+    assert asked_when_deed("When will Varn Air get its first planes?") is None  # a light verb
+    assert asked_when_deed("When did Tom Reed take over the Varn job?") is None
+    assert asked_when_deed("When is the 2005 Varn marathon?") is None  # no deed at all
