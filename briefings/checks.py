@@ -1192,6 +1192,7 @@ _APPOSED_ROLE_RE = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+){0,3}?(?:director[- ]general|chief executive|chairman|chairwoman|"
     r"president|leader|head|boss|chief|director|founder|owner|manager|coach|spokesman|spokeswoman|editor|"
     r"secretary[- ]general|governor|minister|captain)\s+(?:of|at|for)\s+(?:the\s+)?"
+    r"(?:[a-z-]+\s+){0,3}?"  # "managing director of oil industry analysts Douglas-Westwood"
     r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]*)*)"
 )
 

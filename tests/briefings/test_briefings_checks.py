@@ -33,6 +33,7 @@ from briefings.checks import (
     other_names,
     other_turn,
     other_years,
+    role_elsewhere,
     role_modifier,
     says_age,
     says_kind,
@@ -554,3 +555,12 @@ def test_the_deed_a_when_question_dates() -> None:
     assert asked_when_deed("When will Varn Air get its first planes?") is None  # a light verb
     assert asked_when_deed("When did Tom Reed take over the Varn job?") is None
     assert asked_when_deed("When is the 2005 Varn marathon?") is None  # no deed at all
+
+
+def test_a_role_in_another_organisation_after_a_description() -> None:
+    question = "Who is the chief executive of Varn Oil?"
+    sentence = '"Countries need energy," said Tom Reed, managing director of oil industry analysts Korla-Reed.'
+    found = _found(question, sentence)
+    assert role_elsewhere(found["Tom Reed"], ["Varn Oil"])
+    found = _found(question, "Tom Reed, chief executive of oil producer Varn Oil, said so.")
+    assert not role_elsewhere(found["Tom Reed"], ["Varn Oil"])
