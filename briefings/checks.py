@@ -685,6 +685,8 @@ def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     if after is None or not after.text[:1].islower() or after.low in STOPWORDS or (kind and after.stem == kind):
         return False
+    if candidate.text.endswith(("'s", "’s")):
+        return True  # "India's top-selling daily": its owner, not its name
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
@@ -1560,7 +1562,11 @@ def titled_person(candidate: Candidate) -> bool:
         if (stem(low) in PERSON_NOUNS or low in ROLE_ABBREVIATIONS) and all(w[:1].isupper() for w in words[at + 1 :]):
             return True  # "Treasurer Peter Costello", "Conservative MP Boris Johnson"
     tokens = candidate.sentence.tokens
-    return candidate.first > 0 and tokens[candidate.first - 1].text.lower().rstrip(".") in PERSON_TITLES
+    if candidate.first == 0:
+        return False
+    before = tokens[candidate.first - 1]
+    # "IBM researcher Jim Levine": a calling or a role written in lower case names a person.
+    return before.text.lower().rstrip(".") in PERSON_TITLES or (before.text.islower() and before.stem in PERSON_NOUNS)
 
 
 # The last words of the names of places, never of people.

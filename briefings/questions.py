@@ -117,7 +117,8 @@ CALLINGS = frozenset(
     "defender midfielder striker goalkeeper keeper winger forward full-back fly-half prop lock "
     "scrum-half batsman bowler sprinter athlete player actor actress singer star director producer "
     "author writer novelist comedian presenter rapper guitarist drummer designer artist lawyer treasurer "
-    "economist analyst".split()
+    "economist analyst researcher scientist engineer journalist reporter photographer campaigner activist "
+    "consultant inventor".split()
 )
 # Nouns for people that a name may also modify ("the Tate & Lyle chairman"); not every title
 # ("Korla Soft founder Tom Reed" asks which company he founded).
@@ -136,6 +137,7 @@ _ASKED_PERSON_NOUNS = (
     _PERSON_NOUNS
     | CALLINGS
     | KIN_NOUNS
+    | ROLE_TITLES  # "which former England captain"
     | frozenset(
         "researcher academic professor expert doctor teacher activist campaigner journalist reporter "
         "correspondent photographer detective prosecutor inventor entrepreneur investor boxer golfer cyclist "
@@ -345,9 +347,16 @@ def expected_type(low: str) -> tuple[str, str | None]:
             following.append(word)
             if len(following) == 4:
                 break
-        for word in following:
+        for index, word in enumerate(following):
             kind = _noun_kind(word)
             if kind is not None:
+                # The last of a run of kind nouns is the head: "which union leader" asks for
+                # a leader, "which record label boss" for a boss.
+                for later in following[index + 1 :]:
+                    later_kind = _noun_kind(later)
+                    if later_kind is None:
+                        break
+                    kind, word = later_kind, later
                 return kind, word
         if following:
             # "which massive lake" -> lake; "what album won ..." -> album (a verb ends the noun)

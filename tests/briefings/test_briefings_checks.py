@@ -564,3 +564,15 @@ def test_a_role_in_another_organisation_after_a_description() -> None:
     assert role_elsewhere(found["Tom Reed"], ["Varn Oil"])
     found = _found(question, "Tom Reed, chief executive of oil producer Varn Oil, said so.")
     assert not role_elsewhere(found["Tom Reed"], ["Varn Oil"])
+
+
+def test_the_head_of_a_which_phrase_and_a_person_by_a_calling() -> None:
+    assert analyse_question("Which union leader claimed the rivalry was harmful?").expected == "person"
+    assert analyse_question("which record label boss signed them?").focus == "boss"
+    assert analyse_question("Which company bought the airline?").focus == "company"  # a verb ends the phrase
+    assert analyse_question("Which former Varn captain argued against it?").expected == "person"
+    question = "Which UK firm will make the Varn adapter?"
+    found = _found(question, "The adapter is the brainchild of Varn researcher Jim Lee, who built it.")
+    assert titled_person(found["Jim Lee"])  # "researcher": a person, not a firm
+    found = _found("What is the name of the daily that Varn publishes?", "Varn publishes India's top-selling daily.")
+    assert used_as_modifier(found["India's"])  # an owner, not the name asked
