@@ -69,6 +69,7 @@ from briefings.reader import (
     QuestionView,
     ReaderModel,
     SentenceView,
+    a_change,
     candidates,
     fits,
     load_model,
@@ -664,6 +665,7 @@ class AnswerEngine:
                         or (
                             s in edition_years
                             and not checks.names_a_year(hit.text)
+                            and checks.relative_year(hit.text, article) is None  # "last year's winner"
                             and not any(said.has(article, str(int(s) + d)) for d in (-1, 1))
                         )
                     )
@@ -693,7 +695,7 @@ class AnswerEngine:
             if head_role is not None and not checks.says_role(view.tokens, head_role):
                 dropped["role word missing"] += 1  # "chief operating officer": not the chief financial one
                 continue
-            if analysis.expected == MONEY and checks.other_measure(question.all_stems, sentence_stems):
+            if analysis.expected == MONEY and checks.other_measure(analysis.question, {t.low for t in view.tokens}):
                 dropped["other measure"] += 1  # asked for the profit: not "revenue ... exceeding $86m"
                 continue
             if unit_asked is not None and not checks.mentions(view, unit_asked):
@@ -916,6 +918,10 @@ class AnswerEngine:
                 and not checks.described_in(candidate, role_from_verb, its_article)
             ):
                 return False  # "appointed children's commissioner": not someone named captain
+            if analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
+                a_change(candidate) or checks.change_by(candidate, analysis.question)
+            ):
+                return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
             if analysis.expected in {MONEY, NUMBER} and checks.vague_amount(candidate.text):
                 return False  # "millions of pounds" says no sum
             if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
@@ -1191,8 +1197,8 @@ def _merge_contained(merged: dict[str, _Scored], precise: bool = False) -> None:
     is ``precise``: "19 March" answers for "March", with the better score of the two."""
     for short in sorted(merged, key=len):
         long = _containing(short, merged)
-        if long is None:
-            continue
+        if long is None or (precise and set(checks.YEAR_RE.findall(long)) - set(checks.YEAR_RE.findall(short))):
+            continue  # "March 1999" is another year's March
         entry, target = merged.pop(short), merged[long]
         if entry.score > target.score and precise:
             target.score = entry.score

@@ -52,6 +52,7 @@ from briefings.questions import (
     adjectival as _adjectival,
 )
 from briefings.reader import (
+    CHANGE_WORDS,
     DAYS,
     PARAPHRASES,
     PERSON_TITLES,
@@ -220,20 +221,20 @@ def other_years(sentence: str, asked: str) -> bool:
     return match is not None and match.group(1) != asked
 
 
-_EDITION_YEAR_RE = re.compile(r"(?<![\w'])((?:1[89]|20)\d\d)\b")
-_DATING_WORDS = CALENDAR | frozenset(
-    "in of since by until till for during from before after between and to through early late mid".split()
-)
+# A year on its own: not a sum ("$1999"), nor one end of "2004-2005".
+_EDITION_YEAR_RE = re.compile(rf"(?<![\w'$£€-])({YEAR_RE.pattern})\b(?!-\d)")
 
 
 def edition_years(question: str) -> frozenset[str]:
-    """The years a question gives as part of a name ("the 2005 SAP Open", "Cebit 2005"), not
-    as a time ("in 2005", "since 1999", "March 2004"): an article on that event often leaves
-    its year unsaid."""
+    """The years a question gives as part of a name, next to one of its capitalised words
+    ("the 2005 SAP Open", "Cebit 2005"), not as a time ("in 2005", "in the 2019 season",
+    "March 2004"): an article on that event often leaves its year unsaid."""
     found = set()
     for match in _EDITION_YEAR_RE.finditer(question):
-        before = re.findall(r"[\w'-]+", question[: match.start()])
-        if not before or before[-1].lower() not in _DATING_WORDS:
+        before = re.findall(r"[\w'-]+", question[: match.start()])[-1:]
+        after = re.findall(r"[\w'-]+", question[match.end() :])[:1]
+        named = [w for w in (*before, *after) if w[:1].isupper() and w.lower() not in CALENDAR]
+        if named and not (before and before[0].lower() in {"in", "of", "since", "by", "until", "for", "from"}):
             found.add(match.group(1))
     return frozenset(found)
 
@@ -592,20 +593,35 @@ def money_words_said(analysis: QuestionAnalysis, view: SentenceView, sentence_st
     return said | _PAYMENT_WORDS if sentence_stems & _TRADE_WORDS else said
 
 
-# Measures of a firm's money that are different sums: its profit is not its revenue.
+# Measures of a firm's money that are different sums, as nouns: its profit is not its revenue
+# ("earn" and "a sale" are no measure).
 _MEASURES = tuple(
-    frozenset(stem(w) for w in group.split())
+    frozenset(group.split())
     for group in ("profit profits earnings income", "revenue revenues sales turnover", "loss losses", "debt debts")
 )
 
 
-def other_measure(question_stems: frozenset[str], sentence_stems: set[str]) -> bool:
-    """Whether a sentence gives another measure than the one a money question asks: "revenue
-    ... exceeding $86m" when asked for the profit (it names none of the asked one's words)."""
-    asked = [group for group in _MEASURES if group & question_stems]
-    if not asked or any(group & sentence_stems for group in asked):
+_CHANGE_VERBS = CHANGE_WORDS - {"by", "from", "up", "down"}
+
+
+def change_by(candidate: Candidate, question: str) -> bool:
+    """Whether a sum is how much something changed ("profits rose by £500m to £6.2bn"), when the
+    question asks for its level, not by how much it changed."""
+    tokens = candidate.sentence.tokens
+    before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
+    if len(before) < 2 or before[1] != "by" or before[0] not in _CHANGE_VERBS:
         return False
-    return any(group & sentence_stems for group in _MEASURES if group not in asked)
+    return not (set(re.findall(r"[a-z]+", question.lower())) & (_CHANGE_VERBS | {"increase", "change", "by"}))
+
+
+def other_measure(question: str, sentence_words: set[str]) -> bool:
+    """Whether a sentence (its lower-case words) gives another measure than the one a money
+    question asks: "revenue ... exceeding $86m" when asked for the profit."""
+    asked_words = set(re.findall(r"[a-z]+", question.lower()))
+    asked = [group for group in _MEASURES if group & asked_words]
+    if not asked or any(group & sentence_words for group in asked):
+        return False
+    return any(group & sentence_words for group in _MEASURES if group not in asked)
 
 
 _UNIT_RE = re.compile(
@@ -677,13 +693,28 @@ def other_turn(sentence: str, question: str) -> bool:
     )
 
 
+def _names_its_kind(tokens: Sequence[Token], first: int, kind_at: int, kind: str | None) -> bool:
+    """Whether the name at ``first`` is followed, at ``kind_at``, by the kind asked for as its own
+    ("The Spectator magazine"), not as a description of another name ("Varn United, the
+    Primera Liga club", "the Korla League club Varn Rovers")."""
+    after = tokens[kind_at : kind_at + 2]
+    if not kind or not after or after[0].stem != kind or not after[0].text.islower():
+        return False
+    if len(after) > 1 and after[1].is_cap:
+        return False
+    before = tokens[max(0, first - 2) : first]
+    return not (len(before) == 2 and before[0].text == "," and before[1].low in {"the", "a", "an"})
+
+
 def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
     """A name used as a modifier: a lone nationality ("a US airline", "Dutch coach"), or any name
     right before the common noun it qualifies ("the Primera Liga club", "Tate & Lyle chairman"),
     unless that noun is the ``kind`` asked for ("which magazine": "The Spectator magazine")."""
     tokens = candidate.sentence.tokens
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
-    if after is None or not after.text[:1].islower() or after.low in STOPWORDS or (kind and after.stem == kind):
+    if after is None or not after.text[:1].islower() or after.low in STOPWORDS:
+        return False
+    if _names_its_kind(tokens, candidate.first, candidate.last, kind):
         return False
     if candidate.text.endswith(("'s", "’s")):
         return True  # "India's top-selling daily": its owner, not its name
@@ -710,17 +741,22 @@ def says_kind(candidate: Candidate, focus: str) -> bool:
     tokens = candidate.sentence.tokens
     if candidate.last - candidate.first >= 2 and tokens[candidate.last - 1].stem == focus:
         return True
-    after = tokens[candidate.last : candidate.last + 3]
-    if len(after) >= 2 and after[0].stem != focus and after[0].text.islower() and after[0].low not in STOPWORDS:
-        after = after[1:]  # "the Mbita Point primary school": one word may qualify the kind
-    if (
-        after
-        and after[0].stem == focus
-        and after[0].text.islower()
-        and not (len(after) > 1 and after[1].is_cap)  # "the Madrid-based charity Salvador Allende Foundation"
-        and not candidate.text.endswith("-based")
-    ):
+    if candidate.text.endswith("-based"):
+        return False  # "the Madrid-based charity Salvador Allende Foundation"
+    if _names_its_kind(tokens, candidate.first, candidate.last, focus):
         return True
+    between = tokens[candidate.last] if candidate.last < len(tokens) else None
+    if (
+        between is not None
+        and candidate.first > 0
+        and tokens[candidate.first - 1].low in {"the", "a", "an"}
+        and between.text.islower()
+        and between.low not in STOPWORDS
+        and not between.low.endswith(("s", "ed", "ing"))
+        and between.low not in PAST_VERBS
+        and _names_its_kind(tokens, candidate.first, candidate.last + 1, focus)
+    ):
+        return True  # "the Mbita Point primary school": one word may qualify the kind
     before = tokens[max(0, candidate.first - 2) : candidate.first]
     return len(before) == 2 and before[1].low == "of" and before[0].stem == focus
 
@@ -1469,6 +1505,7 @@ def asked_event(question: str, relation_stems: Iterable[str]) -> str | None:
     return None if verb in set(relation_stems) else verb
 
 
+_CLAUSE_OPENERS = frozenset("whether if that after before when while because since until".split())
 _WHEN_AUXILIARY_RE = re.compile(
     r"^\s*(?:and\s+)?when\s+(did|does|do|will|would|can|could|should|was|were|is|are|has|have|had)\s+(.+)$",
     re.IGNORECASE,
@@ -1484,9 +1521,22 @@ def asked_when_deed(question: str) -> str | None:
     if match is None:
         return None
     auxiliary = match.group(1).lower()
-    words = re.findall(r"[a-z][a-z'-]*", match.group(2))  # lower case: names are no verbs
-    for word in words[1:]:  # the first is the subject's
+    words = re.findall(r"[\w'-]+", match.group(2))
+    after_to = False
+    for at, word in enumerate(words[1:], start=1):  # the first is the subject's
+        if not word.islower():
+            continue  # a name ("Iran") is no verb
+        if word in _CLAUSE_OPENERS:
+            return None  # "decide whether to open talks": the deed is before it
+        following = words[at + 1] if at + 1 < len(words) else ""
+        if following == "to" and not after_to:
+            auxiliary, after_to = "will", True  # "when is the trial expected to start": start
+            continue
+        if word == "to":
+            continue
         verb = stem(word)
+        if after_to and verb not in PARAPHRASES:
+            return None  # "due to decide": a deed without known paraphrases
         if verb in _LIGHT_VERBS or word in _NOT_EVENTS:
             return None
         if auxiliary in {"was", "were", "is", "are", "has", "have", "had"} and not (
@@ -1545,10 +1595,22 @@ def after_to(candidate: Candidate) -> bool:
 
 def titled_as_asked(candidate: Candidate, roles: frozenset[str]) -> bool:
     """Whether the sentence gives a name the role asked, right beside it: "Finance Minister Sue
-    Essex", "the chairman of the Bar Council, Guy Mansfield", "Guy Mansfield, its chairman"."""
+    Essex", "Guy Mansfield, its chairman", "the chairman of the Bar Council, Guy Mansfield"
+    (the role, then only its organisation's name, then the name)."""
     tokens = candidate.sentence.tokens
-    near = [*tokens[max(0, candidate.first - 6) : candidate.first], *tokens[candidate.last : candidate.last + 3]]
-    return any(t.stem in roles for t in near)
+    if _titled_by(tokens, candidate.first, roles):
+        return True
+    after = tokens[candidate.last : candidate.last + 4]
+    if after and after[0].text == "," and any(t.stem in roles for t in after[1:]):
+        return True
+    if candidate.first < 2 or tokens[candidate.first - 1].text != ",":
+        return False
+    for at in range(candidate.first - 2, max(-1, candidate.first - 8), -1):
+        if tokens[at].stem in roles:
+            return True
+        if not (tokens[at].is_cap or tokens[at].low in {"of", "the", "&"}):
+            return False
+    return False
 
 
 def titled_person(candidate: Candidate) -> bool:
@@ -1559,7 +1621,8 @@ def titled_person(candidate: Candidate) -> bool:
         return True
     for at, word in enumerate(words[:-2]):
         low = word.lower()
-        if (stem(low) in PERSON_NOUNS or low in ROLE_ABBREVIATIONS) and all(w[:1].isupper() for w in words[at + 1 :]):
+        role = low in ROLE_ABBREVIATIONS or (at == 0 and stem(low) in PERSON_NOUNS)  # not "Royal Prince Alfred"
+        if role and all(w[:1].isupper() for w in words[at + 1 :]):
             return True  # "Treasurer Peter Costello", "Conservative MP Boris Johnson"
     tokens = candidate.sentence.tokens
     if candidate.first == 0:
@@ -1643,8 +1706,7 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
         tokens = candidate.sentence.tokens
         if any(t.low in {"and", "&"} for t in tokens[candidate.first : candidate.last]):
             return False  # "Robert Light and Sayeeda Warsi": two people, not one
-        before = tokens[max(0, candidate.first - 2) : candidate.first]
-        if len(before) == 2 and before[1].text == "The" and not before[0].is_punct:
+        if after_inner_the(candidate) and not tokens[candidate.first - 2].is_punct:
             return False  # "Alan Bennett's The History Boys": a title, not a person
         if name in NATIONALITIES or name.removesuffix("s") in NATIONALITIES or name in COUNTRIES:
             return False  # "German", "Italians", "Scotland": a people, a language or a country, not a person
@@ -1938,13 +2000,15 @@ def owned_by(text: str, owners: Iterable[str]) -> str | None:
     return None
 
 
+def after_inner_the(candidate: Candidate) -> bool:
+    """Whether a capitalised "The" inside the sentence comes right before the candidate: it is
+    part of the name after it (a film, a paper, "The Hague")."""
+    return candidate.first > 1 and candidate.sentence.tokens[candidate.first - 1].text == "The"
+
+
 def with_title_the(candidate: Candidate) -> str:
-    """"The Sea Inside", not "Sea Inside": a capitalised "The" inside a sentence is part of the
-    name after it (a film, a paper, "The Hague")."""
-    tokens = candidate.sentence.tokens
-    if candidate.shape == "name" and candidate.first > 1 and tokens[candidate.first - 1].text == "The":
-        return f"The {candidate.text}"
-    return candidate.text
+    """"The Sea Inside", not "Sea Inside" (see after_inner_the)."""
+    return f"The {candidate.text}" if candidate.shape == "name" and after_inner_the(candidate) else candidate.text
 
 
 def bare_name(text: str) -> str:

@@ -61,7 +61,7 @@ RELATION_FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     STANDS_FOR: (frozenset({STANDS_FOR}), ()),
 }
 # "What does NRF stand for?", "NRF is short for what": not "picked to stand for parliament".
-_STANDS_FOR = r"\b(?:stands?|short) for\b(?!\s+(?!what\b|in\b)[\w'])"
+_STANDS_FOR = r"\b(?:stands?|short) for\b(?!\s+(?!what\b|which\b|in\b)[\w'])"
 _QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_STANDS_FOR}|\bacronym\b|\babbreviation\b"), STANDS_FOR),
     (re.compile(r"\bdeputy (?:leader|head)\b"), "deputy_leader_of"),
@@ -276,7 +276,10 @@ def _noun_kind(word: str) -> str | None:
 
 def expected_type(low: str) -> tuple[str, str | None]:
     """The answer type a lower-case question expects, and its focus noun if any."""
-    if re.search(_STANDS_FOR, low):
+    stands = re.search(_STANDS_FOR, low)
+    wh = re.search(r"\b(?:which|who|whom|whose|when|where|why|how)\b", low)
+    if stands and (wh is None or wh.start() > stands.start()):
+        # "NRF stands for which words?"; not "which constituency did he stand for".
         return EXPANSION, None
     match = re.search(r"\bhow (many|much|old|long|far|big|tall|large|high|often)\b\s*([a-z]+)?", low)
     if match:
@@ -291,9 +294,11 @@ def expected_type(low: str) -> tuple[str, str | None]:
                     break
                 nouns.append(word)
             # The last plural of the run is the head: "sports utility vehicles" counts vehicles.
-            # With no plural, the run's last word is ("how many UK-based staff": staff).
+            # With no plural, the first word is, past a compound modifier ("how many UK-based
+            # staff": staff; "how many people died": people).
+            plain = [w for w in nouns if not ("-" in w and w.endswith("ed"))]
             noun = next(
-                (w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), nouns[-1] if nouns else noun
+                (w for w in reversed(nouns) if w.endswith("s") and not w.endswith("ss")), plain[0] if plain else noun
             )
             return NUMBER, noun
         if kind == "much":
@@ -567,8 +572,8 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
                 run = []  # "the Taliban seize Kabul": a verb between two names; "WorldCom boss Bernie Ebbers" keeps it
         elif stop_low == "to" or not (stop_low in _DETERMINERS or stop_low in STOPWORDS):
             run = []  # "going to direct Casino Royale": a verb, not a description
-        elif run and run[0].endswith("ing") and stop_low not in _DETERMINERS:
-            run = []  # "after beating Greg Rusedski": a deed, not a description
+        elif len(run) == 1 and run[0].endswith("ing") and stop_low not in _DETERMINERS:
+            run = []  # "after beating Greg Rusedski": a deed; "of struggling carmaker Rover" describes
         elif run and stop_low in {"that", "who", "which"} and (run[0].endswith("ed") or run[0] in PAST_VERBS):
             run = []  # "the bail-out that saved LG Card": a deed, not a description
         out.extend(run)
@@ -734,6 +739,8 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
     # A role asked about names a person ("who heads X"); in "when does X step down as head of Y"
     # the role only describes X, and the sentence with the date need not repeat it.
     relation = _asked_relation(text) if expected not in {MONEY, NUMBER, PERCENTAGE, DATE} else None
+    if relation == STANDS_FOR and expected != EXPANSION:
+        relation = None  # "which constituency did he stand for"
     entities = question_entities(text)
     spelled = _STAND_FOR_RE.search(text) if relation == STANDS_FOR else None
     if spelled:

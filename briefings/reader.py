@@ -925,6 +925,27 @@ _RANGE_RE = re.compile(
 )
 
 
+# Words before two figures that make them a change ("rose by £5m to £6m"), not a range.
+CHANGE_WORDS = frozenset(
+    "by from rose rise rises rising risen fell fall falls falling fallen grew grow grows growing jumped "
+    "climbed dropped increased decreased slumped soared up down".split()
+)
+
+
+def _changed_at(text: str, match: re.Match[str]) -> bool:
+    before = re.findall(r"[a-z]+", text[: match.start(1)].lower())[-1:]
+    return bool(before) and before[0] in CHANGE_WORDS and not match.group(0).lower().startswith("between")
+
+
+def a_change(candidate: Candidate) -> bool:
+    """Whether a candidate is two figures of a change ("rose by £500m to £6.2bn"), not a range."""
+    match = _RANGE_RE.fullmatch(candidate.text)
+    if match is None:
+        return False
+    whole = _RANGE_RE.match(candidate.sentence.text, candidate.start)
+    return whole is not None and _changed_at(candidate.sentence.text, whole)
+
+
 def widen_to_range(candidate: Candidate) -> str:
     """A number that is one end of a range ("between 40,000 and 50,000", "100-120") answers as the
     range, written as the sentence writes it."""
@@ -940,6 +961,8 @@ def widen_to_range(candidate: Candidate) -> str:
             sums = [end[:1] in "$£€" for end in ends]
             if (shares[0] and sums[1]) or (sums[0] and shares[1]):
                 break  # "rose 9% to £6.2bn": a rise and the sum it reached
+            if _changed_at(text, match):
+                break  # "rose by £500m to £6.2bn", "from £5m to £6m": a change, not a range
             return text[match.start(1) : match.end(2)].strip().rstrip(".,")
     return candidate.text
 

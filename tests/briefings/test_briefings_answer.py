@@ -1855,3 +1855,19 @@ async def test_a_when_question_dates_the_deed_it_asks(newsroom: Newsroom, clock:
     )
     assert (await newsroom.ask("When does Tom Reed's murder trial start?")).text is None  # not when he was indicted
     assert (await newsroom.ask("When did the Varn arson campaign begin?")).text == "December 1979"
+
+
+async def test_review_of_dates_years_and_changes(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("The Varn Championships start in March, and Tom Reed will run.", "Varn Championships start"),
+        ("The first Varn Championships started in March 1999 in Selmouth.", "Varn history"),
+        ("Ivo Brand, who won the Korla Open last year, will defend his title.", "Brand to defend"),
+        ("Drugmaker Korlax saw its profits rise by £500m to £6.2bn.", "Korlax profits up"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    # Another year's March is not this one's.
+    assert (await newsroom.ask("When do the Varn Championships start?")).text == "March"
+    # "last year" in an article of 2024 is 2023: not the 2024 Korla Open.
+    assert (await newsroom.ask("Who won the 2024 Korla Open?")).text is None
+    # A change is not a range.
+    assert (await newsroom.ask("How much profit did Korlax make?")).text == "£6.2bn"
