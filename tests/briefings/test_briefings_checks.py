@@ -613,3 +613,14 @@ def test_review_of_the_kinds_deeds_and_titles() -> None:
     constituency = analyse_question("Which constituency did Tom Reed stand for?")
     assert constituency.expected == "place" and constituency.relation is None
     assert analyse_question("who is the boss of struggling carmaker Varn?").descriptors >= {stem("struggling")}
+
+
+def test_two_names_joined_by_and_in_a_question() -> None:
+    assert analyse_question("Which union leader said the rivalry between Reed and Lund was harmful?").entities == (
+        "Reed",
+        "Lund",
+    )
+    assert analyse_question("How many jobs go at the Department for Work and Pensions?").entities == (
+        "Department for Work and Pensions",
+    )
+    assert analyse_question("Who runs Tate & Lyle?").entities == ("Tate & Lyle",)
