@@ -1921,8 +1921,12 @@ def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
                     break
                 at -= 1  # "civil" of "civil aviation"
             opener = tokens[at] if at >= 0 else None
-            if opener is None or opener.low in QUESTION_WORDS or not (
-                opener.is_cap or opener.low in _DETERMINERS or opener.low.endswith(("'s", "’s", "'", "’"))
+            after_be = opener is not None and opener.low in {"is", "was", "are", "were", "be", "as"}
+            if opener is None or (opener.low in QUESTION_WORDS and not after_be) or not (
+                opener.is_cap
+                or opener.low in _DETERMINERS
+                or after_be  # "who is general secretary of ...", "served as finance minister"
+                or opener.low.endswith(("'s", "’s", "'", "’"))
             ):
                 return None  # (the owner's mark may stand alone: "the Liberal Democrats' ...")
             return tuple(t.stem for t in tokens[at + 1 : index])

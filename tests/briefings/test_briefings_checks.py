@@ -624,3 +624,12 @@ def test_two_names_joined_by_and_in_a_question() -> None:
         "Department for Work and Pensions",
     )
     assert analyse_question("Who runs Tate & Lyle?").entities == ("Tate & Lyle",)
+
+
+def test_a_portfolio_after_is_or_as() -> None:
+    assert asked_portfolio("who is general secretary of the Varn Federation?", ("secretary",)) == (
+        stem("secretary"),
+        (stem("general"),),
+    )
+    assert asked_portfolio("who is finance minister of Varn?", ("minister",)) == (stem("minister"), (stem("finance"),))
+    assert asked_portfolio("who became minister?", ("minister",)) is None
