@@ -395,7 +395,21 @@ def names_one_of(name: str, targets: Sequence[str]) -> bool:
             return True
         if _last_word_names(name, target) or _last_word_names(target, name):
             return True
+        if _opens(name, target) or _opens(target, name):
+            return True
     return False
+
+
+def _opens(short: str, full: str) -> bool:
+    """Whether a name is the opening words of a longer one, the rest a kind or a place: "Mozilla"
+    of "Mozilla Foundation", "Police Federation" of "Police Federation of England and Wales"."""
+    short_words, full_words = name_stems(short), name_stems(full)
+    return (
+        0 < len(short_words) < len(full_words)
+        and full_words[: len(short_words)] == short_words
+        and len(short_words[0]) >= 4
+        and not _adjectival(short.split()[0])  # "British director Sean McAllister": no chamber of commerce
+    )
 
 
 _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())

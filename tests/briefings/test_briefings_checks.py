@@ -633,3 +633,15 @@ def test_a_portfolio_after_is_or_as() -> None:
     )
     assert asked_portfolio("who is finance minister of Varn?", ("minister",)) == (stem("minister"), (stem("finance"),))
     assert asked_portfolio("who became minister?", ("minister",)) is None
+
+
+def test_an_organisation_named_by_its_opening_words() -> None:
+    chair = ["chairman"]
+    sentence = "Tom Reed, chairman of the Varnzilla foundation, warned of lawsuits."
+    assert cue_positions(sentence, chair, ["Varnzilla Foundation"]) != []
+    sentence = "Varn Federation chairman Jan Lee said officers should act."
+    assert cue_positions(sentence, chair, ["Varn Federation of England and Wales"]) != []
+    assert names_one_of("Varn Federation", ["Varn Federation of England and Wales"])
+    # A nationality opens many names: "British director Sean Lee" is no chamber of commerce's.
+    assert not names_one_of("British", ["British Chamber of Commerce"])
+    assert cue_positions("British director Sean Lee filmed it.", ["director"], ["British Chamber of Commerce"]) == []
