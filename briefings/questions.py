@@ -519,11 +519,23 @@ COUNTRIES = frozenset(
 )
 
 
+# Nouns for someone of a nation: "the Spaniard then donated his prize money" names no one else.
+_NATIONALITY_NOUNS = frozenset(
+    "spaniard spaniards frenchman frenchmen dutchman dutchmen englishman englishmen irishman irishmen "
+    "welshman welshmen scotsman scotsmen scot scots briton britons dane danes swede swedes finn finns "
+    "turk turks kiwi kiwis aussie aussies".split()
+)
+
+
 def adjectival(word: str) -> bool:
-    """Whether a capitalised word is a nationality or country adjective ("US", "Dutch"), or a
-    blend of them ("Austro-Australian")."""
+    """Whether a capitalised word is a nationality or country adjective ("US", "Dutch"), a blend
+    of them ("Austro-Australian"), or a noun for someone of a nation ("Spaniard")."""
     low = word.lower()
-    return low in NATIONALITIES or ("-" in low and low.split("-")[-1] in NATIONALITIES)
+    return (
+        low in NATIONALITIES
+        or low in _NATIONALITY_NOUNS
+        or ("-" in low and low.split("-")[-1] in NATIONALITIES)
+    )
 
 
 def descriptor_words(text: str, entities: Sequence[str], focus: str | None = None) -> list[str]:

@@ -645,3 +645,10 @@ def test_an_organisation_named_by_its_opening_words() -> None:
     # A nationality opens many names: "British director Sean Lee" is no chamber of commerce's.
     assert not names_one_of("British", ["British Chamber of Commerce"])
     assert cue_positions("British director Sean Lee filmed it.", ["director"], ["British Chamber of Commerce"]) == []
+
+
+def test_someone_of_a_nation_is_no_other_name_and_shown_is_broadcast() -> None:
+    question = question_view(analyse_question("How much prize money did Tom Reed give to the Varn appeal?"))
+    view = sentence_view("The Spaniard then donated his £28,000 prize money to the appeal.", question)
+    assert other_names(view, {stem("reed")}) == 0
+    assert stem("broadcast") in PARAPHRASES[stem("shown")]
