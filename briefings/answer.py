@@ -943,7 +943,9 @@ class AnswerEngine:
                 and checks.earlier_years(candidate, asked_years)
             ):
                 return False  # "when is the 2005 London marathon": not "the 2002 and 2003 London Marathons"
-            if analysis.expected in {DATE, NUMBER, MONEY} and checks.in_other_clause(candidate, question.predicate):
+            if analysis.expected in {DATE, NUMBER, MONEY} and checks.in_other_clause(
+                candidate, (event,) if event and analysis.expected == DATE else question.predicate
+            ):
                 return False  # "when do U2 start their tour": not "who formed U2 at school in 1977"
             if analysis.expected == DATE and checks.date_of_saying(candidate, question.predicate.keys()):
                 return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves

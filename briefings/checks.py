@@ -1307,7 +1307,7 @@ def other_sex(sentence: str, asked: str) -> bool:
 _SAYING = frozenset(stem(w) for w in "said says told tells announced added confirmed reported revealed".split())
 
 
-_RELATIVE_WORDS = frozenset({"who", "which", "whose"})
+_RELATIVE_WORDS = frozenset({"who", "which", "whose", "when"})
 
 
 _DASHES = frozenset({"-", "–", "—"})
@@ -1315,8 +1315,9 @@ _DASHES = frozenset({"-", "–", "—"})
 
 def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
-    a world tour on 28 March") that says none of the question's plain words, while the rest of
-    the sentence says one: it dates or counts something else."""
+    a world tour on 28 March"; "..., when the land was developed in 2002") that says none of the
+    question's plain words, while the rest of the sentence says one: it dates or counts
+    something else."""
     tokens = candidate.sentence.tokens
     # A dash closes a clause set off by dashes: "- which was due on Wednesday - until 6 June".
     start = next(

@@ -1871,3 +1871,14 @@ async def test_review_of_dates_years_and_changes(newsroom: Newsroom, clock: Cloc
     assert (await newsroom.ask("Who won the 2024 Korla Open?")).text is None
     # A change is not a range.
     assert (await newsroom.ask("How much profit did Korlax make?")).text == "£6.2bn"
+
+
+async def test_a_when_clause_dates_something_else(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The foundation moved the house, in which Ivo Brand lived between 1953 and 1956, when the land it was "
+        "built on was to be developed for housing in 2002.",
+        "Brand house moved",
+        clock.now,
+    )
+    assert (await newsroom.ask("when did Ivo Brand live in the house?")).text == "1953 and 1956"
