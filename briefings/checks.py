@@ -1238,6 +1238,11 @@ _COUNT_OF_MONEY = frozenset("pounds dollars euros yen francs cents pence".split(
 
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 _TOWN_NOUNS = frozenset({"city", "town", "village", "capital", "port", "resort", "suburb"})
+# Bodies one is "in", which are no towns or seats.
+_CHAMBERS = frozenset(
+    "cabinet|shadow cabinet|parliament|commons|house of commons|lords|house of lords|senate|congress|"
+    "government".split("|")
+)
 
 
 _APPOSED_ROLE_RE = re.compile(
@@ -1742,6 +1747,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     if analysis.expected == PLACE:
         if name in _PARTIES:
             return False  # "which constituency": not "defected to Labour"
+        if analysis.focus in _TOWN_NOUNS | {"constituency", "seat"} and name in _CHAMBERS:
+            return False  # "which constituency": not "I had been in the Cabinet"
         if analysis.focus in COUNTRY_NOUNS and name not in COUNTRIES and name not in _NATION_OF:
             return False  # "which country": Argentina, not Perth
         if analysis.focus in _TOWN_NOUNS and (name in COUNTRIES or name in _NATION_OF):

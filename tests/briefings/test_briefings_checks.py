@@ -652,3 +652,11 @@ def test_someone_of_a_nation_is_no_other_name_and_shown_is_broadcast() -> None:
     view = sentence_view("The Spaniard then donated his £28,000 prize money to the appeal.", question)
     assert other_names(view, {stem("reed")}) == 0
     assert stem("broadcast") in PARAPHRASES[stem("shown")]
+
+
+def test_a_chamber_is_no_constituency() -> None:
+    question = "Which constituency is Tom Reed MP for?"
+    analysis = analyse_question(question)
+    found = _found(question, "I had been in the Cabinet and now I sit for Varnley.")
+    assert not shape_answers(found["Cabinet"], analysis, frozenset())
+    assert shape_answers(found["Varnley"], analysis, frozenset())
