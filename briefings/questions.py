@@ -632,6 +632,8 @@ _IDIOMS = {
     "come out": "released",
     "came out": "released",
     "speaks for": "is the spokesman for",
+    "come up with": "devise",
+    "came up with": "devised",
 }
 _IDIOM_RE = re.compile(r"\b(?:" + "|".join(_IDIOMS) + r")\b", re.IGNORECASE)
 

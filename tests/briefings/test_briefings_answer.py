@@ -1882,3 +1882,13 @@ async def test_a_when_clause_dates_something_else(newsroom: Newsroom, clock: Clo
         clock.now,
     )
     assert (await newsroom.ask("when did Ivo Brand live in the house?")).text == "1953 and 1956"
+
+
+async def test_coming_up_with_is_devising(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The Varn Mouse Adapter is the brainchild of Korla researcher Jim Lee, who developed it for his uncle.",
+        "Adapter for shaky hands",
+        clock.now,
+    )
+    assert (await newsroom.ask("Which Korla researcher came up with the Varn Mouse Adapter?")).text == "Jim Lee"
