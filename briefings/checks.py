@@ -409,7 +409,30 @@ def _opens(short: str, full: str) -> bool:
         and full_words[: len(short_words)] == short_words
         and len(short_words[0]) >= 4
         and not _adjectival(short.split()[0])  # "British director Sean McAllister": no chamber of commerce
+        and _same_body_rest(full.split()[len(short.split()) :], full_words[len(short_words) :])
     )
+
+
+def _same_body_rest(rest: Sequence[str], rest_stems: Sequence[str]) -> bool:
+    """Whether the words after a name's opening ones leave it the same body: a kind of body or
+    a place, or a team's plural nickname ("Newcastle Falcons"); not "Barclays Capital"."""
+    if len(rest) == 1 and rest[0].endswith("s") and rest[0][:1].isupper():
+        return True
+    return all(w in _GENERIC_REST for w in rest_stems)
+
+
+# What may follow the opening words of an organisation's name that is still the same body: a
+# kind of body or a place ("Mozilla Foundation", "Greenpeace UK", "... of England and Wales").
+_GENERIC_REST = frozenset(
+    stem(w)
+    for w in (
+        *ORG_NOUNS,
+        *"foundation federation trust council society institute association league guild forum alliance "
+        "fund movement front holdings plc inc corp corporation ltd co".split(),
+        *(word for country in COUNTRIES for word in country.split()),
+        *NATIONALITIES,
+    )
+)
 
 
 _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())
@@ -1320,7 +1343,7 @@ _DASHES = frozenset({"-", "–", "—"})
 
 def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
-    a world tour on 28 March"; "..., when the land was developed in 2002") that says none of the
+    a world tour on 28 March"; ", when the land was developed in 2002") that says none of the
     question's plain words, while the rest of the sentence says one: it dates or counts
     something else."""
     tokens = candidate.sentence.tokens
@@ -1335,6 +1358,8 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     )
     if start is None or tokens[start].low not in _RELATIVE_WORDS:
         return False
+    if tokens[start].low == "when" and (start == 0 or tokens[start - 1].text != ","):
+        return False  # "left Varn when the firm was taken over in 2003" dates his leaving too
     end = next((i for i in range(candidate.last, len(tokens)) if tokens[i].text in ",;)"), len(tokens))
     wanted = {w for word in predicate for w in (word, *PARAPHRASES.get(word, ()))}
     inside = {t.stem for t in tokens[start:end]}
@@ -1552,8 +1577,12 @@ def asked_when_deed(question: str) -> str | None:
         if following == "to" and not after_to:
             auxiliary, after_to = "will", True  # "when is the trial expected to start": start
             continue
-        if word == "to":
+        if word in STOPWORDS:
             continue
+        if (
+            following.islower() and following not in STOPWORDS and not after_to and not following.endswith("ing")
+        ) or following in {"be", "been"}:
+            continue  # "the oil price rise", "the show be aired": the subject's words come first
         verb = stem(word)
         if after_to and verb not in PARAPHRASES:
             return None  # "due to decide": a deed without known paraphrases
@@ -1951,8 +1980,16 @@ def role_modifier(question: str, role: str) -> tuple[str, ...] | None:
                 or opener.low.endswith(("'s", "’s", "'", "’"))
             ):
                 return None  # (the owner's mark may stand alone: "the Liberal Democrats' ...")
-            return tuple(t.stem for t in tokens[at + 1 : index])
+            words = tuple(t.stem for t in tokens[at + 1 : index] if not _adverb(t.low))
+            return words or None  # "who is now manager": nothing narrows it
     return None
+
+
+_ADVERBS = frozenset("now still also later once again previously currently then already soon ever never".split())
+
+
+def _adverb(word: str) -> bool:
+    return word in _ADVERBS or (word.endswith("ly") and len(word) > 4)
 
 
 def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str, ...]] | None:

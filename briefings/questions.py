@@ -211,6 +211,9 @@ def _split_title(name: str) -> list[str]:
 
 
 def _split_pair(name: str) -> list[str]:
+    """"Blair and Brown" as two names: a name with one "and", no other joiner, and one or two
+    words on each side ("Department for Work and Pensions" stays whole). "Marks and Spencer"
+    splits too, and each half must then be named, as the whole would be."""
     words = name.split()
     if words.count("and") != 1 or any(w in {"of", "for", "the", "de", "on"} for w in words):
         return [name]
@@ -522,8 +525,7 @@ COUNTRIES = frozenset(
 # Nouns for someone of a nation: "the Spaniard then donated his prize money" names no one else.
 _NATIONALITY_NOUNS = frozenset(
     "spaniard spaniards frenchman frenchmen dutchman dutchmen englishman englishmen irishman irishmen "
-    "welshman welshmen scotsman scotsmen scot scots briton britons dane danes swede swedes finn finns "
-    "turk turks kiwi kiwis aussie aussies".split()
+    "welshman welshmen scotsman scotsmen briton britons".split()  # not "the Kiwis", a team
 )
 
 

@@ -1027,7 +1027,7 @@ PARAPHRASES = _paraphrases(
     "plan planned scheduled earmarked; cast star starring co-starring; earn earned earning earnings made; "
     "gig gigs concert concerts perform performing play playing; nomination nominations nominee nominees nominated; "
     "expect expects aim aims aiming hope hopes hoping want wants wanted; stay stays stayed remain remains remained; "
-    "show shown showing broadcast broadcasts aired screened; "
+    "show shown showing broadcast broadcasts; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

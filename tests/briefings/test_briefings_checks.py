@@ -660,3 +660,25 @@ def test_a_chamber_is_no_constituency() -> None:
     found = _found(question, "I had been in the Cabinet and now I sit for Varnley.")
     assert not shape_answers(found["Cabinet"], analysis, frozenset())
     assert shape_answers(found["Varnley"], analysis, frozenset())
+
+
+def test_second_review_of_clauses_deeds_portfolios_and_names() -> None:
+    # "when" right after the verb dates the main clause too; only ", when ..." is another clause.
+    question = question_view(analyse_question("When did Tom Reed leave Varn?"))
+    found = _found("When did Tom Reed leave Varn?", "Tom Reed left Varn when the firm was bought by Korlax in 2003.")
+    assert not in_other_clause(found["2003"], question.predicate)
+    # The subject's nouns are no deed: "the oil price rise" asks when it rose.
+    assert asked_when_deed("When did the oil price rise?") == stem("rise")
+    assert asked_when_deed("When will the show be aired?") is None
+    assert asked_when_deed("when did varn airways start flying") == stem("start")  # a verb before a gerund
+    # An adverb after "is" narrows no role.
+    assert asked_portfolio("Who is now manager of Varn?", ("manager",)) is None
+    assert asked_portfolio("Who was previously chairman of Varn Motors?", ("chairman",)) is None
+    # A firm's opening word names it only when the rest is a kind of body or a place.
+    assert not names_one_of("Varnclays Capital", ["Varnclays"])
+    assert names_one_of("Varnzilla", ["Varnzilla Foundation"]) and names_one_of("Varnpeace", ["Varnpeace UK"])
+    assert names_one_of("Varncastle", ["Varncastle Falcons"])  # a team's plural nickname
+    # A team's nickname is a name in its sentence.
+    view = sentence_view("The Kiwis beat Australia 24-0 in the final in Leeds.", question_view(analyse_question(
+        "Which team beat Australia in the final?")))
+    assert other_names(view, {stem("australia")}) >= 2
