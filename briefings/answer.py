@@ -856,8 +856,11 @@ class AnswerEngine:
         ) and not checks.FORECAST_RE.search(analysis.question)
         kind_countries = sorted(kind_nations)
 
+        # (Not the first of two names joined: "Blair" of "Blair and Brown" is a surname.)
         first_names = {
-            stems[0] for stems in (checks.name_stems(e) for e in analysis.entities) if len(stems) >= 2
+            stems[0]
+            for stems in (checks.name_stems(e) for e in analysis.entities if " and " not in e and " & " not in e)
+            if len(stems) >= 2
         }
 
         def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:

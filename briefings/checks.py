@@ -413,10 +413,16 @@ def _opens(short: str, full: str) -> bool:
     )
 
 
+_FIRM_PLURALS = frozenset(
+    "ventures holdings industries systems communications networks technologies partners securities "
+    "investments services solutions products labs laboratories pharmaceuticals airlines airways motors".split()
+)
+
+
 def _same_body_rest(rest: Sequence[str], rest_stems: Sequence[str]) -> bool:
     """Whether the words after a name's opening ones leave it the same body: a kind of body or
     a place, or a team's plural nickname ("Newcastle Falcons"); not "Barclays Capital"."""
-    if len(rest) == 1 and rest[0].endswith("s") and rest[0][:1].isupper():
+    if len(rest) == 1 and rest[0].endswith("s") and rest[0][:1].isupper() and rest[0].lower() not in _FIRM_PLURALS:
         return True
     return all(w in _GENERIC_REST for w in rest_stems)
 
@@ -1996,12 +2002,17 @@ def asked_portfolio(question: str, roles: Iterable[str]) -> tuple[str, tuple[str
     """The role asked about (a stem) and the portfolio narrowing it, for the first of ``roles``
     (role words or phrases) the question narrows: ("spokesman", ("environ",)) of "the Lib Dem
     environment spokesman"."""
+    roles = list(roles)
     for role in roles:
         word = role.split()[-1]
         # A role may come as a word or as a stem already ("commission" of "commissioner", which
-        # stemmed again would be "commiss").
+        # stemmed again would be "commiss"). "prime" of "prime minister", the only way to say
+        # that role, narrows nothing; "managing" of "managing director" does, among a chief
+        # executive's names.
+        own = {stem(w) for w in role.split()[:-1]} if len(roles) == 1 else set()
         for last in dict.fromkeys((word, stem(word))):
             modifier = role_modifier(question, last) or _portfolio_after(question, last)
+            modifier = tuple(m for m in modifier or () if m not in own)
             if modifier:
                 return last, modifier
     return None

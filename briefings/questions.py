@@ -210,18 +210,6 @@ def _split_title(name: str) -> list[str]:
     return [match.group(1), name[match.end() :]]
 
 
-def _split_pair(name: str) -> list[str]:
-    """"Blair and Brown" as two names: a name with one "and", no other joiner, and one or two
-    words on each side ("Department for Work and Pensions" stays whole). "Marks and Spencer"
-    splits too, and each half must then be named, as the whole would be."""
-    words = name.split()
-    if words.count("and") != 1 or any(w in {"of", "for", "the", "de", "on"} for w in words):
-        return [name]
-    at = words.index("and")
-    left, right = words[:at], words[at + 1 :]
-    return [" ".join(left), " ".join(right)] if 1 <= len(left) <= 2 and 1 <= len(right) <= 2 else [name]
-
-
 def question_entities(question: str) -> list[str]:
     """Capitalised names in a question, without question words ("Who", "Which")."""
     found = []
@@ -240,9 +228,6 @@ def question_entities(question: str) -> list[str]:
         # a nationality.
         owned = re.split(r"(?<=\w)(?:'s|(?<!s)')\s+(?=[A-Z])|(?<=s)'\s+(?=[A-Z])(?!(?:" + _BODY_HEAD_RE + r")\b)",
                          " ".join(words))
-        # "Blair and Brown", "Tony Blair and Gordon Brown": two names; "Department for Work and
-        # Pensions" is one.
-        owned = [piece for name in owned for piece in _split_pair(name)]
         for part in (piece for name in owned for piece in _split_title(name)):
             name = part[:-2] if part.endswith("'s") else part
             name = name.rstrip("'")

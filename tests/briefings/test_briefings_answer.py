@@ -1892,3 +1892,26 @@ async def test_coming_up_with_is_devising(newsroom: Newsroom, clock: Clock) -> N
         clock.now,
     )
     assert (await newsroom.ask("Which Korla researcher came up with the Varn Mouse Adapter?")).text == "Jim Lee"
+
+
+async def test_the_first_of_two_joined_names_is_no_first_name(newsroom: Newsroom, clock: Clock) -> None:
+    # "Reed and Lund": "Reed" is a surname there, so "Tony Reed" is named in the question.
+    await _add(
+        newsroom,
+        "Gordon Lund has criticised a union leader who said conflict between himself and Tony Reed was harming "
+        "the workings of government.",
+        "Lund hits back",
+        clock.now,
+    )
+    asked = "Which union leader claimed rivalry between Reed and Lund was harming government?"
+    assert (await newsroom.ask(asked)).text is None
+
+
+async def test_a_role_of_two_words_is_no_portfolio(newsroom: Newsroom, clock: Clock) -> None:
+    # "prime" of "prime minister" narrows nothing: the stored fact answers.
+    await _add(
+        newsroom, "Ivo Brand, prime minister of Varn and Korla, met officials in Selmouth.", "Brand meets officials",
+        clock.now,
+    )
+    for asked in ("Who is prime minister of Varn and Korla?", "Who is the prime minister of Varn and Korla?"):
+        assert (await newsroom.ask(asked)).text == "Ivo Brand", asked
