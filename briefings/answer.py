@@ -1070,7 +1070,7 @@ class AnswerEngine:
             runner_up is None
             and analysis.expected == PERSON
             and asked_roles
-            and checks.titled_as_asked(best.candidate, asked_roles)
+            and checks.titled_as_asked(best.candidate, asked_roles, targets)
         ):
             # The only name left, given the role asked right beside it ("Finance Minister Sue
             # Essex"): that is evidence the reader's score does not weigh.

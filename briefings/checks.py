@@ -403,14 +403,20 @@ def names_one_of(name: str, targets: Sequence[str]) -> bool:
 def _opens(short: str, full: str) -> bool:
     """Whether a name is the opening words of a longer one, the rest a kind or a place: "Mozilla"
     of "Mozilla Foundation", "Police Federation" of "Police Federation of England and Wales"."""
-    short_words, full_words = name_stems(short), name_stems(full)
+    # Whole words, not stems: "Foster's" does not open "Fostering Network".
+    short_words, full_words = _name_words(short), _name_words(full)
     return (
         0 < len(short_words) < len(full_words)
         and full_words[: len(short_words)] == short_words
         and len(short_words[0]) >= 4
         and not _adjectival(short.split()[0])  # "British director Sean McAllister": no chamber of commerce
-        and _same_body_rest(full.split()[len(short.split()) :], full_words[len(short_words) :])
+        and _same_body_rest(full.split()[len(short.split()) :], [stem(w) for w in full_words[len(short_words) :]])
     )
+
+
+def _name_words(name: str) -> list[str]:
+    words = re.findall(r"[a-z0-9&]+", name.lower().replace("'s", "").replace("’s", ""))
+    return [w for w in words if w not in STOPWORDS]
 
 
 _FIRM_PLURALS = frozenset(
@@ -1648,24 +1654,31 @@ def after_to(candidate: Candidate) -> bool:
     return at >= 0 and tokens[at].low == "to" and not according_to(candidate)
 
 
-def titled_as_asked(candidate: Candidate, roles: frozenset[str]) -> bool:
+def titled_as_asked(candidate: Candidate, roles: frozenset[str], targets: Sequence[str]) -> bool:
     """Whether the sentence gives a name the role asked, right beside it: "Finance Minister Sue
     Essex", "Guy Mansfield, its chairman", "the chairman of the Bar Council, Guy Mansfield"
-    (the role, then only its organisation's name, then the name)."""
+    (the role, then only its organisation's name, then the name); not a role in an
+    organisation other than ``targets`` ("Jim Press, vice president ... of Toyota")."""
     tokens = candidate.sentence.tokens
     if _titled_by(tokens, candidate.first, roles):
         return True
     after = tokens[candidate.last : candidate.last + 4]
     if after and after[0].text == "," and any(t.stem in roles for t in after[1:]):
-        return True
+        owner = _APPOSED_OWNER_RE.match(candidate.sentence.text[candidate.end :])
+        return owner is None or not targets or names_one_of(owner.group(1), targets)
     if candidate.first < 2 or tokens[candidate.first - 1].text != ",":
         return False
     for at in range(candidate.first - 2, max(-1, candidate.first - 8), -1):
         if tokens[at].stem in roles:
-            return True
+            owner_words = [t.text for t in tokens[at + 1 : candidate.first - 1] if t.is_cap]
+            return not owner_words or not targets or names_one_of(" ".join(owner_words), targets)
         if not (tokens[at].is_cap or tokens[at].low in {"of", "the", "&"}):
             return False
     return False
+
+
+# The organisation an apposed role belongs to: ", vice president and chief operating officer of Toyota".
+_APPOSED_OWNER_RE = re.compile(r"^,\s+[^,]*?\b(?:of|at|for)\s+(?:the\s+)?([A-Z]" + _NAME_REST + ")")
 
 
 def titled_person(candidate: Candidate) -> bool:
