@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from briefings.models import Article
 from briefings.questions import (
+    BODY_HEADS,
     CALENDAR,
     CALLINGS,
     COUNTRIES,
@@ -419,32 +420,13 @@ def _name_words(name: str) -> list[str]:
     return [w for w in words if w not in STOPWORDS]
 
 
-_FIRM_PLURALS = frozenset(
-    "ventures holdings industries systems communications networks technologies partners securities "
-    "investments services solutions products labs laboratories pharmaceuticals airlines airways motors".split()
-)
-
-
 def _same_body_rest(rest: Sequence[str], rest_stems: Sequence[str]) -> bool:
     """Whether the words after a name's opening ones leave it the same body: a kind of body or
     a place, or a team's plural nickname ("Newcastle Falcons"); not "Barclays Capital"."""
-    if len(rest) == 1 and rest[0].endswith("s") and rest[0][:1].isupper() and rest[0].lower() not in _FIRM_PLURALS:
+    nickname = len(rest) == 1 and rest[0].endswith("s") and rest[0][:1].isupper()
+    if nickname and stem(rest[0].lower()) not in _FIRM_PLURALS:
         return True
     return all(w in _GENERIC_REST for w in rest_stems)
-
-
-# What may follow the opening words of an organisation's name that is still the same body: a
-# kind of body or a place ("Mozilla Foundation", "Greenpeace UK", "... of England and Wales").
-_GENERIC_REST = frozenset(
-    stem(w)
-    for w in (
-        *ORG_NOUNS,
-        *"foundation federation trust council society institute association league guild forum alliance "
-        "fund movement front holdings plc inc corp corporation ltd co".split(),
-        *(word for country in COUNTRIES for word in country.split()),
-        *NATIONALITIES,
-    )
-)
 
 
 _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corporation ltd co company".split())
@@ -453,6 +435,19 @@ _COMPANY_WORDS = frozenset(stem(w) for w in "group holdings plc inc corp corpora
 # The last words of firms' names.
 _FIRM_ENDINGS = _COMPANY_WORDS | frozenset(
     stem(w) for w in "laboratories labs bank airways airlines motors pharmaceuticals industries".split()
+)
+# Plurals that end firms' names ("Google Ventures"), not teams' nicknames ("Newcastle Falcons").
+_FIRM_PLURALS = _FIRM_ENDINGS | frozenset(
+    stem(w)
+    for w in "ventures systems communications networks technologies partners securities investments services "
+    "solutions products".split()
+)
+# What may follow the opening words of an organisation's name that is still the same body: a
+# kind of body or a place ("Mozilla Foundation", "Greenpeace UK", "... of England and Wales").
+_GENERIC_REST = (
+    _COMPANY_WORDS
+    | frozenset(stem(w) for w in (*BODY_HEADS, "foundation", *NATIONALITIES))
+    | frozenset(stem(word) for country in COUNTRIES for word in country.split())
 )
 
 
@@ -660,14 +655,18 @@ def change_by(candidate: Candidate, question: str) -> bool:
     before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
     if len(before) < 2 or before[1] != "by" or before[0] not in _CHANGE_VERBS:
         return False
-    return not (set(re.findall(r"[a-z]+", question.lower())) & (_CHANGE_VERBS | {"increase", "change", "by"}))
+    return not (_question_words(question) & (_CHANGE_VERBS | {"increase", "change", "by"}))
+
+
+@lru_cache(maxsize=64)  # asked once for each sentence or candidate of a question
+def _question_words(question: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", question.lower()))
 
 
 def other_measure(question: str, sentence_words: set[str]) -> bool:
     """Whether a sentence (its lower-case words) gives another measure than the one a money
     question asks: "revenue ... exceeding $86m" when asked for the profit."""
-    asked_words = set(re.findall(r"[a-z]+", question.lower()))
-    asked = [group for group in _MEASURES if group & asked_words]
+    asked = [group for group in _MEASURES if group & _question_words(question)]
     if not asked or any(group & sentence_words for group in asked):
         return False
     return any(group & sentence_words for group in _MEASURES if group not in asked)

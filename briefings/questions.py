@@ -165,8 +165,8 @@ _NAME_RE = re.compile(
     r"(?:\s+(?:(?:of|for|and|de|on)\s+(?:the\s+)?)*(?:&\s+)?[A-Z][\w'’.&-]*\w(?:['’](?=\s+[A-Z]))?)*|[A-Z]{2,})"
 )
 # Bodies a plural owner names as one ("the Music Managers' Forum", "the Writers' Guild").
-_BODY_HEADS = ORG_NOUNS | frozenset("forum guild league council society trust alliance fund movement front".split())
-_BODY_HEAD_RE = "|".join(sorted(word.capitalize() for word in _BODY_HEADS))
+BODY_HEADS = ORG_NOUNS | frozenset("forum guild league council society trust alliance fund movement front".split())
+_BODY_HEAD_RE = "|".join(sorted(word.capitalize() for word in BODY_HEADS))
 # Abbreviations of roles: what someone is ("an MP", "as PM"), not a name to look for.
 ROLE_ABBREVIATIONS = frozenset("mp mps pm ceo ceos mep meps msp msps md".split())
 
