@@ -176,7 +176,7 @@ class _ArticleWords:
         return found
 
 
-# Answer types a next sentence's opening name may give (see the window in ``_from_sentences``).
+# Answer types a next sentence's opening name may give (see the window in ``_Reading.answers``).
 _WINDOW_TYPES = frozenset({PERSON, "organisation"})
 _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
 
@@ -184,6 +184,591 @@ _NAMED_TYPES = frozenset({PERSON, "organisation", "place", "other"})
 # How many other names a sentence may hold when a name of the question is not in it: by whether
 # the article names it only elsewhere (or is about it), and whether the answer is itself a name.
 _OTHER_NAMES_ALLOWED = {(True, True): 1, (True, False): 0, (False, True): 2, (False, False): 0}
+
+
+class _Reading:
+    """One question's reading of the sentences retrieved for it.
+
+    What the question asks, as the checks need it (its relation's cue words, the role, kind,
+    country, period, year or deed it names), is worked out once here. :meth:`admit` then decides
+    whether a retrieved sentence may answer at all (every name, number and most plain words of the
+    question there, no other period or country) and :meth:`answers` reads the typed candidates out
+    of the best of those and keeps the ones that pass every check (:mod:`briefings.checks`)."""
+
+    def __init__(
+        self,
+        analysis: QuestionAnalysis,
+        question: QuestionView,
+        expansions: dict[str, set[str]],
+        hits: Sequence[SentenceHit],
+        articles: dict[str, Article],
+    ) -> None:
+        self.analysis = analysis
+        self.question = question
+        self.expansions = expansions
+        self.articles = articles
+        self.said = _ArticleWords()
+        self.text_at = {(h.article_id, h.position): h.text for h in hits}
+        # What the sentences were dropped for, and the one that came closest (offered on abstaining).
+        self.dropped: Counter[str] = Counter()
+        self.best_hit: SentenceHit | None = None
+        self.best_coverage = 0.0
+
+        relation_cues: tuple[str, ...] = ()
+        if analysis.relation is not None and analysis.relation != STANDS_FOR:
+            relation_cues = RELATION_FAMILIES[analysis.relation][1]
+            synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
+            relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
+        self.relation_cues = relation_cues
+        self.relation_stems = relation_stems = {t for cue in relation_cues for t in terms(cue)}
+        self.event = checks.asked_event(analysis.text, relation_stems) or (
+            # As typed: "take over" is a light verb's phrase, not the takeover of a firm.
+            checks.asked_when_deed(analysis.question) if analysis.expected == DATE else None
+        )
+        # "deputy leader" asks for any qualified leader; "assistant manager" for that one only.
+        self.cue_modifier = checks.ANY_MODIFIER if analysis.relation == "deputy_leader_of" else checks.asked_modifier(
+            analysis.text, relation_cues
+        )
+        self.targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
+        self.entity_stems = entity_stems = {t for e in analysis.entities for t in terms(e)}
+        # The roles the question asks with, by its words or its relation's ("who runs" asks for a chief).
+        self.asked_roles = frozenset((question.all_stems | relation_stems) & checks.PERSON_NOUNS)
+
+        self.question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
+        # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
+        self.model_numbers = set(re.findall(r"\b[A-Z][\w-]* (\d+)\b", analysis.text))
+        # (Not of a sum's: "the firm's 2004 profit" is a time.)
+        self.edition_years = (
+            checks.edition_years(analysis.text) if analysis.expected not in {MONEY, PERCENTAGE} else ()
+        )
+        # A cheap look for the names' words first: most hits lack them and need no tokenising.
+        # (A plural name's singular is enough: "Oscar" names "the Oscars".)
+        # The article is searched for the word as written too ("messagelabs" is no whole word
+        # "messagelab").
+        self.name_words = [
+            [
+                form
+                for name in (entity, *expansions.get(entity, ()))
+                for w in re.findall(r"\w{3,}", name)
+                for form in dict.fromkeys((checks.singular(w.lower()), w.lower()))
+            ]
+            for entity in analysis.entities
+            if not checks.optional_name(entity, analysis)
+        ]
+        # What each question term may look like in raw text (a stem's first letters, or a
+        # paraphrase's), and which terms could still count for half from elsewhere in the article.
+        self.prefixes = [
+            (weight, tuple({checks.stem_prefix(t) for t in (term, *PARAPHRASES.get(term, ()), *relation_stems)}))
+            if term in relation_stems
+            else (weight, tuple({checks.stem_prefix(t) for t in (term, *PARAPHRASES.get(term, ()))}))
+            for term, weight in question.weights.items()
+        ]
+        has_alias = {t for entity, names in expansions.items() if names for t in terms(entity)}
+        self.soft = {
+            index: 1.0 if term in has_alias else 0.5
+            for index, term in enumerate(question.weights)
+            if term in entity_stems
+            or term in analysis.descriptors
+            or term in has_alias
+            or checks.YEAR_RE.fullmatch(term)
+        }
+        self.unit_asked = checks.unit_asked(analysis.text)
+        self.head_role = checks.asked_head_role(analysis.text)
+        self.object_verb = checks.asked_object_verb(analysis.text)
+        self.asked_period = next(iter(checks.periods(analysis.text)), None)  # the first the question names
+        self.asked_nations = asked_nations = checks.nations_named(analysis.text)
+        self.quantity_nations = (
+            asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
+        )
+        self.count_of = checks.counted_words(analysis) if analysis.expected == NUMBER else None
+
+        # --- for the candidates ---
+        self.asks_country = analysis.expected == PLACE and analysis.focus in checks.COUNTRY_NOUNS
+        self.asks_now = checks.NOW_RE.search(analysis.question) is not None
+        self.asked_sex = checks.sex_of(analysis.question)
+        self.focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
+        # "who refereed ...": the role the question's verb names; someone titled otherwise
+        # ("England coach Andy Robinson") is someone else.
+        role_asked = self.focus_person
+        self.role_from_verb: str | None = None  # the role noun of "who was appointed X commissioner"
+        if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
+            # The last role word is the head: "general secretary" asks for a secretary.
+            role_asked = self.role_from_verb = next(
+                (s for s in reversed(list(question.predicate)) if s in checks.ROLE_TITLES), None
+            ) or next(
+                (p for s in question.predicate for p in PARAPHRASES.get(s, ()) if p in checks.ROLE_TITLES), None
+            )  # "who directed the film": a director
+        self.role_asked = role_asked
+        # The portfolio asked for ("environment spokesman"), of the role the focus or the relation names.
+        self.portfolio = checks.asked_portfolio(analysis.text, (role_asked,) if role_asked else relation_cues)
+        self.kind_asked = (
+            question.focus
+            if analysis.expected == ORGANISATION and question.focus in checks.SPECIFIC_KINDS
+            else None
+        )
+        self.asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
+        self.entity_names = [n for n in (frozenset(terms(e)) for e in analysis.entities) if n]
+        self.question_low = analysis.text.lower()
+        self.aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
+        self.kind_nations = checks.kind_nations(analysis)  # "which Turkish company": Turkey, not the Iraqi field
+        self.kind_countries = sorted(self.kind_nations)
+        self.asked_years = {s for s in self.question_numbers if checks.YEAR_RE.fullmatch(s)}
+        self.asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in checks.MONTH_NAMES}
+        self.asks_past = checks.PAST_ASKED_RE.search(analysis.question) is not None
+        self.asks_winner = (
+            analysis.expected in _NAMED_TYPES and checks.WINNER_ASKED_RE.search(analysis.question) is not None
+        )
+        self.asks_actual = (
+            checks.ACTUAL_RE.search(analysis.question) is not None or self.asks_past
+        ) and not checks.FORECAST_RE.search(analysis.question)
+        # (Not the first of two names joined: "Blair" of "Blair and Brown" is a surname.)
+        self.first_names = {
+            stems[0]
+            for stems in (checks.name_stems(e) for e in analysis.entities if " and " not in e and " & " not in e)
+            if len(stems) >= 2
+        }
+
+    # --- names in articles ---
+
+    def _named(self, entity: str, has_word: Callable[[str], bool]) -> bool:
+        """Whether a text (told by its word test) names the entity, by any of its names."""
+        return any(checks.in_words(name, has_word) for name in (entity, *self.expansions.get(entity, ())))
+
+    def _article_about(self, entity: str, article: Article) -> bool:
+        """The article's title or opening names it: the article is about it."""
+        return self._named(entity, self.said.opening(article).__contains__)
+
+    def _named_in_article(self, entity: str, article: Article) -> bool:
+        said = self.said
+        return self._named(entity, lambda word: said.has(article, word) or said.has(article, checks.singular(word)))
+
+    def written_lower(self, word: str) -> bool:
+        return self.said.in_lower_case(word, self.articles.values())
+
+    def closest_story_id(self) -> str | None:
+        """The story of the sentence that came closest, if it came close enough to offer."""
+        return self.best_hit.story_id if self.best_hit and self.best_coverage >= 0.5 else None
+
+    def _seen(self, view: SentenceView, hit: SentenceHit) -> None:
+        if view.coverage > self.best_coverage:
+            self.best_coverage, self.best_hit = view.coverage, hit
+
+    # --- sentences ---
+
+    def admit(self, hit: SentenceHit) -> tuple[SentenceView, SentenceHit, list[int]] | None:
+        """The sentence read against the question, with where its role cue words are; None (and
+        the reason counted in ``dropped``) when it cannot answer."""
+        analysis, question, said, dropped = self.analysis, self.question, self.said, self.dropped
+        article = self.articles.get(hit.article_id)
+        title = article.title if article else None
+        # "It will reach the showrooms on 4 May": a sentence that opens by pointing back goes
+        # on about the one before it, whose words count for half.
+        before = self.text_at.get((hit.article_id, hit.position - 1)) if checks.points_back(hit.text) else None
+        haystack = f"{hit.text} {title or ''} {before or ''}".lower()
+        if any(
+            words
+            and not any(w in haystack for w in words)
+            and (article is None or not any(said.has(article, w) for w in words))
+            for words in self.name_words
+        ):
+            dropped["name missing"] += 1
+            return None
+        folded = fold_accents(haystack)
+        ceiling = checks.coverage_ceiling(f"{folded} {folded.replace('-', '')}", self.prefixes, self.soft)
+        if ceiling < MIN_COVERAGE * question.total:
+            dropped["low coverage"] += 1  # cannot reach the coverage needed: no need to read it
+            return None
+        title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
+        view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
+        sentence_stems = stems_of(view.tokens)
+        before_stems = stems_of(tokenize(before)) - sentence_stems if before else set()
+        # Every name of the question must be in the sentence (or its article's title), as itself
+        # or as its acronym / expansion; or, for half its weight, elsewhere in the article: "It
+        # is being assembled for ..." and "She was suspended by Delta" name it a sentence before.
+        aliased: set[str] = set()
+        elsewhere: set[str] = set()
+        topical: set[str] = set()
+        in_sentence = 0
+        for entity in analysis.entities:
+            if checks.entity_present(entity, sentence_stems, set(title_stems), view.tokens):
+                in_sentence += 1
+                continue
+            if checks.optional_name(entity, analysis):
+                continue  # "Which Spanish company": the sentence may say "Spain's"
+            alias = next(
+                (
+                    x
+                    for x in self.expansions.get(entity, ())
+                    if checks.entity_present(x, sentence_stems, set(title_stems))
+                ),
+                None,
+            )
+            if alias is not None:
+                in_sentence += 1
+                aliased.update(terms(entity))
+            elif article is not None and self._named_in_article(entity, article):
+                missing = [s for s in checks.name_stems(entity) if s not in sentence_stems]
+                if self._article_about(entity, article):
+                    topical.update(missing)  # the article is about it: later sentences leave it unsaid
+                else:
+                    elsewhere.update(missing)
+            else:
+                elsewhere.add("")  # nowhere: this article is about something else
+                break
+        if "" in elsewhere:
+            dropped["name missing"] += 1
+            return None
+        if (
+            (elsewhere or topical)
+            and not checks.points_back(hit.text)
+            and checks.other_names(view, self.entity_stems, self.asked_roles) > _OTHER_NAMES_ALLOWED[
+                (bool(elsewhere), analysis.expected in _NAMED_TYPES)
+            ]
+        ):
+            # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
+            # sentence names something else where the question's name would be. A name the
+            # article is about may go unsaid, but not in a sentence about three others.
+            dropped["other names"] += 1
+            return None
+        if (
+            elsewhere
+            and not in_sentence
+            and hit.position > 1
+            and not checks.points_back(hit.text)
+            and checks.plain_share(question, sentence_stems, self.entity_stems) < 0.6
+        ):
+            # No name of the question here at all: only an article's opening sentences (which
+            # set out what it is about), a sentence going on about the last one, or one that
+            # says most of the rest of the question may answer.
+            dropped["no name here"] += 1
+            return None
+        # Words that only describe a name ("the gamer Deathifier") must be in the article.
+        described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
+        if described and len(described) == len(analysis.descriptors) and article is not None:
+            have = said.stems(article)
+            if not any(d in have or checks.countries_of(d) & have for d in described):
+                dropped["description missing"] += 1
+                return None
+        # A number or year the question gives ("in 2005") must be there too.
+        # A year may be the article's own ("the 2005 Australian Open ... starts on 17 January").
+        # So may the year of an event's name ("the 2005 SAP Open") that the article never
+        # gives, in a sentence that gives no year, unless the article names a year next to it
+        # (it may be on another year's event).
+        missing_numbers = [s for s in self.question_numbers if s not in sentence_stems and s not in title_stems]
+        if any(
+            not (
+                (checks.YEAR_RE.fullmatch(s) or s in self.model_numbers)
+                and article is not None
+                and (
+                    said.has(article, s)
+                    or checks.relative_year(hit.text, article) == int(s)
+                    or (
+                        s in self.edition_years
+                        and not checks.names_a_year(hit.text)
+                        and checks.relative_year(hit.text, article) is None  # "last year's winner"
+                        and not any(said.has(article, str(int(s) + d)) for d in (-1, 1))
+                    )
+                )
+                and not (checks.YEAR_RE.fullmatch(s) and checks.other_years(hit.text, s))
+            )
+            for s in missing_numbers
+        ):
+            dropped["number missing"] += 1
+            return None
+        event = self.event
+        if event is not None and not (
+            event in sentence_stems or any(p in sentence_stems for p in PARAPHRASES.get(event, ()))
+        ):
+            dropped["deed missing"] += 1  # asked who presented the award: not who received it
+            return None
+        named_here = checks.nations_named(hit.text) if self.quantity_nations else frozenset()
+        if (named_here and not named_here & self.quantity_nations) or (
+            self.quantity_nations and not named_here and checks.says_worldwide(hit.text)
+        ):
+            dropped["other country"] += 1  # Germany's broadband users, or the world's: not the UK's
+            return None
+        if self.asked_period is not None and checks.other_period(hit.text, self.asked_period):
+            dropped["other period"] += 1  # "in its first week": not "in its first two days"
+            return None
+        if checks.other_turn(hit.text, analysis.text):
+            dropped["other turn"] += 1  # "for a fifth term": not when he first became chairman
+            return None
+        if self.head_role is not None and not checks.says_role(view.tokens, self.head_role):
+            dropped["role word missing"] += 1  # "chief operating officer": not the chief financial one
+            return None
+        if analysis.expected == MONEY and checks.other_measure(analysis.question, {t.low for t in view.tokens}):
+            dropped["other measure"] += 1  # asked for the profit: not "revenue ... exceeding $86m"
+            return None
+        if self.unit_asked is not None and not checks.mentions(view, self.unit_asked):
+            dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"
+            return None
+        years_elsewhere = set(missing_numbers)
+        relation_stems = self.relation_stems
+        cue_at: list[int] = []
+        if self.relation_cues:
+            cue_at = checks.cue_positions(hit.text, self.relation_cues, self.targets, self.cue_modifier)
+            if not cue_at:
+                dropped["role word missing"] += 1
+                return None
+        # Acronym aliases and role synonyms count as the question's own words; names and
+        # descriptions the article has elsewhere count for half.
+        extra = sum(question.weights.get(s, 0.0) for s in aliased | topical if s not in sentence_stems)
+        said_before = before_stems - topical - aliased - relation_stems  # the cue counts in full below
+        extra += 0.5 * sum(
+            question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere | said_before
+        )
+        # A plain word said another way ("sacked" as "suspended") counts as said.
+        extra += sum(
+            w
+            for s, w in question.predicate.items()
+            if s not in sentence_stems and any(p in sentence_stems for p in PARAPHRASES.get(s, ()))
+        )
+        if cue_at:
+            extra += sum(w for s, w in question.weights.items() if s in relation_stems and s not in sentence_stems)
+        view.coverage = min(1.0, view.coverage + extra / question.total)
+        # The question's plain words (its verb, its nouns) must mostly be there: a sentence
+        # with the right names but another event does not answer.
+        share = predicate_share(
+            question,
+            sentence_stems | before_stems | _TIME_QUALIFIERS,
+            ignore=relation_stems | analysis.descriptors | checks.money_words_said(analysis, view, sentence_stems),
+        )
+        needed = _predicate_needed(len(question.predicate))
+        if (
+            share is not None
+            and share < needed
+            and in_sentence == len(analysis.entities)
+            and article is not None
+            and self.asked_roles & sentence_stems
+        ):
+            # A sentence with every name of the question and the role asked ("Committee
+            # chairman Alan Beith said ..."): the words that describe the role's owner may
+            # be said elsewhere in its article, for half.
+            in_article = predicate_share(
+                question,
+                sentence_stems | before_stems | _TIME_QUALIFIERS | said.stems(article),
+                ignore=relation_stems | analysis.descriptors,
+            )
+            share += 0.5 * max(0.0, (in_article or 0.0) - share)
+        if (
+            share is not None
+            and share < needed
+            and not (
+                # "how many nominations did it get": "14 nominations" says it, whatever the
+                # verb; so does "its profits fell to £6.2bn" for "how much profit did it make"
+                # (when no year is asked that the sentence leaves out).
+                (
+                    (self.count_of and checks.says_count_of(view.tokens, self.count_of))
+                    or (
+                        analysis.expected in {MONEY, PERCENTAGE}
+                        and question.focus in sentence_stems
+                        and not years_elsewhere  # "profit in 2005": not a full year's the sentence leaves undated
+                    )
+                )
+                and checks.only_light_words_missing(
+                    question.predicate,
+                    sentence_stems | before_stems,
+                    lambda word, seen=article: seen is not None and word in said.stems(seen),
+                )
+            )
+        ):
+            self._seen(view, hit)
+            dropped["plain words missing"] += 1
+            return None
+        self._seen(view, hit)
+        if view.coverage < MIN_COVERAGE:
+            dropped["low coverage"] += 1
+            return None
+        return view, hit, cue_at
+
+    # --- candidates ---
+
+    def answers(self, admitted: Sequence[tuple[SentenceView, SentenceHit, list[int]]]) -> list[Candidate]:
+        """The candidates of the right type that pass every check, from the best admitted sentences
+        (and, for a name, the next sentence's opening), narrowed to those that say what was asked."""
+        analysis, question = self.analysis, self.question
+        views = sorted(admitted, key=lambda v: (v[0].coverage + 0.3 * v[0].bigram_share, v[1].score), reverse=True)
+        if analysis.expected == NUMBER and analysis.focus == "old":
+            # "How old is Bernie Ebbers?": the sentences that write an age at all come first
+            # ("Mr Ebbers, 63, is accused ..." says little else of the question).
+            views.sort(key=lambda v: not any(checks.says_age(c) for c in candidates(v[0], question)))
+        views = views[:READ_SENTENCES]
+        for rank, (view, _, _) in enumerate(views):
+            view.rank = rank
+        found: list[Candidate] = []
+        for view, hit, cue_at in views:
+            focus_said = self.focus_person is not None and checks.mentions(view, self.focus_person)
+            typed = candidates(view, question, keep=self._keep)
+            found.extend(c for c in typed if self._acceptable(c, view, cue_at, focus_said))
+            following = self.text_at.get((hit.article_id, hit.position + 1))
+            if typed or not following or analysis.expected not in _WINDOW_TYPES or cue_at:
+                continue
+            # "An Iranian blogger has been jailed for 14 years. Arash Sigarchi was arrested ...": the
+            # sentence that matches says what happened, the next one opens with who it happened to.
+            window = sentence_view(f"{hit.text} {following}", question, key=hit, extra_stems=view.extra_stems)
+            window.coverage, window.bigram_share, window.rank = view.coverage, view.bigram_share, view.rank
+            # It may open with a description of them first: "The Californian man, Nicholas Lee Jacobsen, ...".
+            described = _DESCRIBED_OPENING_RE.match(following)
+            openings = {len(hit.text) + 1, len(hit.text) + 1 + (described.end() if described else 0)}
+            found.extend(
+                c
+                for c in candidates(window, question, keep=self._keep)
+                if c.start in openings and self._acceptable(c, window, [], focus_said)
+            )
+        return self._narrowed(found)
+
+    def _narrowed(self, found: list[Candidate]) -> list[Candidate]:
+        """The candidates that say what was asked, when some do."""
+        analysis, question = self.analysis, self.question
+        if analysis.expected in {"organisation", "place"} and question.focus:
+            # "Which university ...": "Cornell University" says it is one.
+            headed = [c for c in found if checks.says_kind(c, question.focus)]
+            found = headed or found
+        if analysis.expected == ORGANISATION and self.kind_nations:
+            # "Which German company ...": "Germany's Hexal" says it is one.
+            national = [c for c in found if (checks.titling_nation(c) or set()) & self.kind_nations]
+            found = national or found
+        if analysis.expected == "number" and "how much" in analysis.question.lower():
+            # "How much will members share?": an amount, not the count of members beside it.
+            amounts = [c for c in found if c.shape in {"money", "percent"}]
+            found = amounts or [c for c in found if not checks.counts_things(c)]
+        wanted_currency = checks.currency_asked(analysis) if analysis.expected == "money" else None
+        if wanted_currency is not None:
+            # "What does it cost in the US?": dollars, not the pound price quoted beside them.
+            found = [c for c in found if checks.currency_of(c.text) in {wanted_currency, ""}]
+        return found
+
+    def _keep(self, candidate: Candidate) -> bool:
+        expected = self.analysis.expected
+        return (
+            expected == "other"
+            or fits(candidate, expected)
+            # "Which country will Slovakia meet?": "play Argentina" names a place it need not introduce.
+            or (self.asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
+        )
+
+    def _acceptable(self, candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
+        """Whether a candidate of the right type answers: every check of :mod:`briefings.checks` it must pass."""
+        analysis, question = self.analysis, self.question
+        its_article = self.articles.get(view.key.article_id)  # the article the sentence is from
+        cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
+        if analysis.expected in {PERSON, EXPANSION} and (
+            (cand_stems & self.entity_stems) - self.first_names or not cand_stems - self.entity_stems
+        ):
+            return False  # a name of the question; sharing a first name ("Michael") is no harm
+        # "Luanda's Independence Square" is not Luanda itself, which only owns it.
+        owned = checks.owned_by(candidate.text, analysis.entities)
+        named_stems = cand_stems if owned is None else {t.stem for t in tokenize(owned)}
+        if analysis.expected in _NAMED_TYPES and (
+            any(n <= named_stems for n in self.entity_names)
+            or checks.in_question(candidate, self.question_low)
+            or any(_same_answer(candidate.text, alias) for alias in self.aliases)
+        ):
+            return False  # "lagged in the Beige Book": not "Beige Book report"; "RFID worries": not "ID"
+        if not checks.shape_answers(candidate, analysis, self.asked_nations):
+            return False
+        if self.object_verb is not None and checks.does_it(candidate, self.object_verb):
+            return False  # "Who did England beat?": not "Simon Amor beat team-mate Ben Gollings"
+        if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
+            return False
+        if self.role_asked and checks.titled_otherwise(candidate, self.role_asked):
+            return False  # "which blogger": not "President Mohammed Khatami"
+        if self.kind_asked and checks.kind_otherwise(candidate, self.kind_asked, question.all_stems):
+            return False  # "which dictionary publisher": not "research firm Pew Internet"
+        if self.portfolio and (
+            not all(checks.mentions(view, word) for word in self.portfolio[1])
+            or checks.titled_with_other_modifier(candidate, *self.portfolio)
+        ):
+            return False  # "finance minister": not "Economics Minister Aburizal Bakrie", nor "a minister"
+        if (
+            self.asked_countries
+            and analysis.expected == PERSON
+            and checks.of_another_country(candidate, self.asked_countries)
+        ):
+            return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
+        if (
+            analysis.expected in {ORGANISATION, PERSON}
+            and self.kind_nations
+            and checks.of_another_country(candidate, self.kind_countries)
+        ):
+            # "which German company": not "Hexal's US affiliate Eon Labs"; "which Danish
+            # player": not "Korean player Hyung-Taik Lee"
+            return False
+        if (
+            self.focus_person
+            and not focus_said
+            and not checks.described(candidate)
+            and not checks.described_in(candidate, self.focus_person, its_article)
+        ):
+            return False  # "which whistleblower": a sentence that never says so names someone else
+        if (
+            self.role_from_verb
+            and not checks.mentions(view, self.role_from_verb)
+            and not checks.described_in(candidate, self.role_from_verb, its_article)
+        ):
+            return False  # "appointed children's commissioner": not someone named captain
+        if analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
+            a_change(candidate) or checks.change_by(candidate, analysis.question)
+        ):
+            return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
+        if analysis.expected in {MONEY, NUMBER} and checks.vague_amount(candidate.text):
+            return False  # "millions of pounds" says no sum
+        if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
+            return False  # an age is written in figures, and is not a share or a sum
+        if self.relation_cues and analysis.expected == PERSON and checks.after_to(candidate):
+            return False  # "chairman of the council of economic advisors to Gerald Ford"
+        if self.relation_cues and analysis.expected == PERSON and checks.role_elsewhere(candidate, self.targets):
+            return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
+        if self.asks_now and checks.told_as_past(candidate, its_article):
+            return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
+        if (self.asked_years or self.asked_months) and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
+            checks.of_another_time(candidate, self.asked_years, self.asked_months)
+        ):
+            return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"; February's jobs: not January's
+        if (
+            self.asked_years
+            and analysis.expected == DATE
+            and not self.asks_past
+            and checks.earlier_years(candidate, self.asked_years)
+        ):
+            return False  # "when is the 2005 London marathon": not "the 2002 and 2003 London Marathons"
+        if analysis.expected in {DATE, NUMBER, MONEY} and checks.in_other_clause(
+            candidate, (self.event,) if self.event and analysis.expected == DATE else question.predicate
+        ):
+            return False  # "when do U2 start their tour": not "who formed U2 at school in 1977"
+        if analysis.expected == DATE and checks.date_of_saying(candidate, question.predicate.keys()):
+            return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves
+        if self.asked_sex and checks.other_sex(view.text, self.asked_sex):
+            return False  # "European male athlete of 2004": not the woman athlete of 2004
+        if analysis.expected in {ORGANISATION, PLACE, OTHER} and checks.titled_person(candidate):
+            return False  # "which theatre": not "Sir Cameron Mackintosh"
+        if analysis.expected in {ORGANISATION, PLACE} and checks.called_mister(
+            candidate, its_article
+        ):
+            return False  # "which party": not Charles Kennedy, whom the article calls "Mr Kennedy"
+        if self.asks_actual and checks.forecast(candidate):
+            return False  # "how many has Boeing sold so far": not "expected to sell about 500"
+        if analysis.expected == PERSON and checks.place_not_person(candidate, its_article):
+            return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
+        if self.asks_winner and (checks.beaten(candidate) or not checks.says_who_won(view.text, analysis.question)):
+            return False  # "who won the final": not the side the winner beat, nor a semi-finalist
+        if analysis.expected == PERSON and checks.takes_plural_verb(candidate):
+            return False  # "Real Madrid are closing in on a deal": a club, not a person
+        if analysis.expected in _NAMED_TYPES and checks.after_weekday_or_role(candidate, analysis.expected):
+            return False  # "Tuesday's Ecofin" is a meeting; "Bolton boss Sam Allardyce" is no club
+        if self.count_of is not None and not checks.counts(candidate, self.count_of):
+            return False  # "how many fighters": a number that counts something else
+        if analysis.expected in _NAMED_TYPES and (
+            checks.used_as_modifier(candidate, question.focus)
+            or checks.cut_name(candidate, analysis.expected)
+            or checks.opening_word(candidate, self.written_lower)
+        ):
+            return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
+        if analysis.expected == "place" and checks.inside_asked(candidate, analysis.entities):
+            return False  # "where is Panjshir?": not "Governor's House in Panjshir"
+        if analysis.expected == "number" and checks.whole_of_part(candidate):
+            return False  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
+        return True
 
 
 class AnswerEngine:
@@ -462,6 +1047,8 @@ class AnswerEngine:
     async def _from_sentences(
         self, analysis: QuestionAnalysis, expansions: dict[str, set[str]], subject: str | None
     ) -> Answer:
+        """Read the answer from retrieved sentences (:class:`_Reading` admits them and keeps the
+        candidates that pass the checks), merge what outlets agree on, and answer or abstain."""
         abstain = Answer(question=analysis.question, text=None, subject=subject)
         question = question_view(analysis)
         search = self._search_terms(analysis, expansions, question)
@@ -477,313 +1064,11 @@ class AnswerEngine:
             based = _based_in([*analysis.entities, *(n for names in expansions.values() for n in names)], hits)
             if based is not None:
                 return await self._read_answer(analysis, *based, articles, 0.9, subject)
-        relation_cues: tuple[str, ...] = ()
-        if analysis.relation is not None and analysis.relation != STANDS_FOR:
-            relation_cues = RELATION_FAMILIES[analysis.relation][1]
-            synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
-            relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
-        relation_stems = {t for cue in relation_cues for t in terms(cue)}
-        event = checks.asked_event(analysis.text, relation_stems) or (
-            # As typed: "take over" is a light verb's phrase, not the takeover of a firm.
-            checks.asked_when_deed(analysis.question) if analysis.expected == DATE else None
-        )
-        # "deputy leader" asks for any qualified leader; "assistant manager" for that one only.
-        cue_modifier = checks.ANY_MODIFIER if analysis.relation == "deputy_leader_of" else checks.asked_modifier(
-            analysis.text, relation_cues
-        )
-        targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
-        entity_stems = {t for e in analysis.entities for t in terms(e)}
-        # The roles the question asks with, by its words or its relation's ("who runs" asks for a chief).
-        asked_roles = frozenset((question.all_stems | relation_stems) & checks.PERSON_NOUNS)
-
-        question_numbers = {t.stem for t in tokenize(analysis.text) if t.text[0].isdigit()}
-        # "the Apple Powerbook 100": a number that is part of a name, which the article gives.
-        model_numbers = set(re.findall(r"\b[A-Z][\w-]* (\d+)\b", analysis.text))
-        # (Not of a sum's: "the firm's 2004 profit" is a time.)
-        edition_years = checks.edition_years(analysis.text) if analysis.expected not in {MONEY, PERCENTAGE} else ()
-        views: list[tuple[SentenceView, SentenceHit, list[int]]] = []
-        dropped: Counter[str] = Counter()
-        best_hit: SentenceHit | None = None
-        best_coverage = 0.0
-        # A cheap look for the names' words first: most hits lack them and need no tokenising.
-        # (A plural name's singular is enough: "Oscar" names "the Oscars".)
-        # The article is searched for the word as written too ("messagelabs" is no whole word
-        # "messagelab").
-        name_words = [
-            [
-                form
-                for name in (entity, *expansions.get(entity, ()))
-                for w in re.findall(r"\w{3,}", name)
-                for form in dict.fromkeys((checks.singular(w.lower()), w.lower()))
-            ]
-            for entity in analysis.entities
-            if not checks.optional_name(entity, analysis)
-        ]
-        # What each question term may look like in raw text (a stem's first letters, or a
-        # paraphrase's), and which terms could still count for half from elsewhere in the article.
-        prefixes = [
-            (weight, tuple({checks.stem_prefix(t) for t in (term, *PARAPHRASES.get(term, ()), *relation_stems)}))
-            if term in relation_stems
-            else (weight, tuple({checks.stem_prefix(t) for t in (term, *PARAPHRASES.get(term, ()))}))
-            for term, weight in question.weights.items()
-        ]
-        has_alias = {t for entity, names in expansions.items() if names for t in terms(entity)}
-        soft = {
-            index: 1.0 if term in has_alias else 0.5
-            for index, term in enumerate(question.weights)
-            if term in entity_stems
-            or term in analysis.descriptors
-            or term in has_alias
-            or checks.YEAR_RE.fullmatch(term)
-        }
-
-        said = _ArticleWords()
-
-        def named(entity: str, has_word: Callable[[str], bool]) -> bool:
-            """Whether a text (told by its word test) names the entity, by any of its names."""
-            return any(checks.in_words(name, has_word) for name in (entity, *expansions.get(entity, ())))
-
-        def article_about(entity: str, article: Article) -> bool:
-            """The article's title or opening names it: the article is about it."""
-            return named(entity, said.opening(article).__contains__)
-
-        def named_in_article(entity: str, article: Article) -> bool:
-            return named(entity, lambda word: said.has(article, word) or said.has(article, checks.singular(word)))
-
-        text_at = {(h.article_id, h.position): h.text for h in hits}
-        unit_asked = checks.unit_asked(analysis.text)
-        head_role = checks.asked_head_role(analysis.text)
-        object_verb = checks.asked_object_verb(analysis.text)
-        asked_period = next(iter(checks.periods(analysis.text)), None)  # the first the question names
-        asked_nations = checks.nations_named(analysis.text)
-        quantity_nations = asked_nations if analysis.expected in {NUMBER, MONEY, PERCENTAGE, DATE} else frozenset()
-        count_of = checks.counted_words(analysis) if analysis.expected == NUMBER else None
-        for hit in hits:
-            article = articles.get(hit.article_id)
-            title = article.title if article else None
-            # "It will reach the showrooms on 4 May": a sentence that opens by pointing back goes
-            # on about the one before it, whose words count for half.
-            before = text_at.get((hit.article_id, hit.position - 1)) if checks.points_back(hit.text) else None
-            haystack = f"{hit.text} {title or ''} {before or ''}".lower()
-            if any(
-                words
-                and not any(w in haystack for w in words)
-                and (article is None or not any(said.has(article, w) for w in words))
-                for words in name_words
-            ):
-                dropped["name missing"] += 1
-                continue
-            folded = fold_accents(haystack)
-            ceiling = checks.coverage_ceiling(f"{folded} {folded.replace('-', '')}", prefixes, soft)
-            if ceiling < MIN_COVERAGE * question.total:
-                dropped["low coverage"] += 1  # cannot reach the coverage needed: no need to read it
-                continue
-            title_stems = frozenset(t.stem for t in tokenize(title)) if title else frozenset()
-            view = sentence_view(hit.text, question, key=hit, extra_stems=title_stems)
-            sentence_stems = stems_of(view.tokens)
-            before_stems = stems_of(tokenize(before)) - sentence_stems if before else set()
-            # Every name of the question must be in the sentence (or its article's title), as itself
-            # or as its acronym / expansion; or, for half its weight, elsewhere in the article: "It
-            # is being assembled for ..." and "She was suspended by Delta" name it a sentence before.
-            aliased: set[str] = set()
-            elsewhere: set[str] = set()
-            topical: set[str] = set()
-            in_sentence = 0
-            for entity in analysis.entities:
-                if checks.entity_present(entity, sentence_stems, set(title_stems), view.tokens):
-                    in_sentence += 1
-                    continue
-                if checks.optional_name(entity, analysis):
-                    continue  # "Which Spanish company": the sentence may say "Spain's"
-                alias = next(
-                    (
-                        x
-                        for x in expansions.get(entity, ())
-                        if checks.entity_present(x, sentence_stems, set(title_stems))
-                    ),
-                    None,
-                )
-                if alias is not None:
-                    in_sentence += 1
-                    aliased.update(terms(entity))
-                elif article is not None and named_in_article(entity, article):
-                    missing = [s for s in checks.name_stems(entity) if s not in sentence_stems]
-                    if article_about(entity, article):
-                        topical.update(missing)  # the article is about it: later sentences leave it unsaid
-                    else:
-                        elsewhere.update(missing)
-                else:
-                    elsewhere.add("")  # nowhere: this article is about something else
-                    break
-            if "" in elsewhere:
-                dropped["name missing"] += 1
-                continue
-            if (
-                (elsewhere or topical)
-                and not checks.points_back(hit.text)
-                and checks.other_names(view, entity_stems, asked_roles) > _OTHER_NAMES_ALLOWED[
-                    (bool(elsewhere), analysis.expected in _NAMED_TYPES)
-                ]
-            ):
-                # "120,000 people were air-lifted from Kabul" when asked about Panjshir: the
-                # sentence names something else where the question's name would be. A name the
-                # article is about may go unsaid, but not in a sentence about three others.
-                dropped["other names"] += 1
-                continue
-            if (
-                elsewhere
-                and not in_sentence
-                and hit.position > 1
-                and not checks.points_back(hit.text)
-                and checks.plain_share(question, sentence_stems, entity_stems) < 0.6
-            ):
-                # No name of the question here at all: only an article's opening sentences (which
-                # set out what it is about), a sentence going on about the last one, or one that
-                # says most of the rest of the question may answer.
-                dropped["no name here"] += 1
-                continue
-            # Words that only describe a name ("the gamer Deathifier") must be in the article.
-            described = [d for d in analysis.descriptors if d not in sentence_stems and d not in title_stems]
-            if described and len(described) == len(analysis.descriptors) and article is not None:
-                have = said.stems(article)
-                if not any(d in have or checks.countries_of(d) & have for d in described):
-                    dropped["description missing"] += 1
-                    continue
-            # A number or year the question gives ("in 2005") must be there too.
-            # A year may be the article's own ("the 2005 Australian Open ... starts on 17 January").
-            # So may the year of an event's name ("the 2005 SAP Open") that the article never
-            # gives, in a sentence that gives no year, unless the article names a year next to it
-            # (it may be on another year's event).
-            missing_numbers = [s for s in question_numbers if s not in sentence_stems and s not in title_stems]
-            if any(
-                not (
-                    (checks.YEAR_RE.fullmatch(s) or s in model_numbers)
-                    and article is not None
-                    and (
-                        said.has(article, s)
-                        or checks.relative_year(hit.text, article) == int(s)
-                        or (
-                            s in edition_years
-                            and not checks.names_a_year(hit.text)
-                            and checks.relative_year(hit.text, article) is None  # "last year's winner"
-                            and not any(said.has(article, str(int(s) + d)) for d in (-1, 1))
-                        )
-                    )
-                    and not (checks.YEAR_RE.fullmatch(s) and checks.other_years(hit.text, s))
-                )
-                for s in missing_numbers
-            ):
-                dropped["number missing"] += 1
-                continue
-            if event is not None and not (
-                event in sentence_stems or any(p in sentence_stems for p in PARAPHRASES.get(event, ()))
-            ):
-                dropped["deed missing"] += 1  # asked who presented the award: not who received it
-                continue
-            named_here = checks.nations_named(hit.text) if quantity_nations else frozenset()
-            if (named_here and not named_here & quantity_nations) or (
-                quantity_nations and not named_here and checks.says_worldwide(hit.text)
-            ):
-                dropped["other country"] += 1  # Germany's broadband users, or the world's: not the UK's
-                continue
-            if asked_period is not None and checks.other_period(hit.text, asked_period):
-                dropped["other period"] += 1  # "in its first week": not "in its first two days"
-                continue
-            if checks.other_turn(hit.text, analysis.text):
-                dropped["other turn"] += 1  # "for a fifth term": not when he first became chairman
-                continue
-            if head_role is not None and not checks.says_role(view.tokens, head_role):
-                dropped["role word missing"] += 1  # "chief operating officer": not the chief financial one
-                continue
-            if analysis.expected == MONEY and checks.other_measure(analysis.question, {t.low for t in view.tokens}):
-                dropped["other measure"] += 1  # asked for the profit: not "revenue ... exceeding $86m"
-                continue
-            if unit_asked is not None and not checks.mentions(view, unit_asked):
-                dropped["unit missing"] += 1  # "Microsoft's home division": not "Microsoft boss Bill Gates"
-                continue
-            years_elsewhere = set(missing_numbers)
-            cue_at: list[int] = []
-            if relation_cues:
-                cue_at = checks.cue_positions(hit.text, relation_cues, targets, cue_modifier)
-                if not cue_at:
-                    dropped["role word missing"] += 1
-                    continue
-            # Acronym aliases and role synonyms count as the question's own words; names and
-            # descriptions the article has elsewhere count for half.
-            extra = sum(question.weights.get(s, 0.0) for s in aliased | topical if s not in sentence_stems)
-            said_before = before_stems - topical - aliased - relation_stems  # the cue counts in full below
-            extra += 0.5 * sum(
-                question.weights.get(s, 0.0) for s in elsewhere | set(described) | years_elsewhere | said_before
-            )
-            # A plain word said another way ("sacked" as "suspended") counts as said.
-            extra += sum(
-                w
-                for s, w in question.predicate.items()
-                if s not in sentence_stems and any(p in sentence_stems for p in PARAPHRASES.get(s, ()))
-            )
-            if cue_at:
-                extra += sum(
-                    w for s, w in question.weights.items() if s in relation_stems and s not in sentence_stems
-                )
-            view.coverage = min(1.0, view.coverage + extra / question.total)
-            # The question's plain words (its verb, its nouns) must mostly be there: a sentence
-            # with the right names but another event does not answer.
-            share = predicate_share(
-                question,
-                sentence_stems | before_stems | _TIME_QUALIFIERS,
-                ignore=relation_stems | analysis.descriptors | checks.money_words_said(analysis, view, sentence_stems),
-            )
-            if (
-                share is not None
-                and share < _predicate_needed(len(question.predicate))
-                and in_sentence == len(analysis.entities)
-                and article is not None
-                and asked_roles & sentence_stems
-            ):
-                # A sentence with every name of the question and the role asked ("Committee
-                # chairman Alan Beith said ..."): the words that describe the role's owner may
-                # be said elsewhere in its article, for half.
-                in_article = predicate_share(
-                    question,
-                    sentence_stems | before_stems | _TIME_QUALIFIERS | said.stems(article),
-                    ignore=relation_stems | analysis.descriptors,
-                )
-                share += 0.5 * max(0.0, (in_article or 0.0) - share)
-            if (
-                share is not None
-                and share < _predicate_needed(len(question.predicate))
-                and not (
-                    # "how many nominations did it get": "14 nominations" says it, whatever the
-                    # verb; so does "its profits fell to £6.2bn" for "how much profit did it make"
-                    # (when no year is asked that the sentence leaves out).
-                    (
-                        (count_of and checks.says_count_of(view.tokens, count_of))
-                        or (
-                            analysis.expected in {MONEY, PERCENTAGE}
-                            and question.focus in sentence_stems
-                            and not years_elsewhere  # "profit in 2005": not a full year's the sentence leaves undated
-                        )
-                    )
-                    and checks.only_light_words_missing(
-                        question.predicate,
-                        sentence_stems | before_stems,
-                        lambda word, seen=article: seen is not None and word in said.stems(seen),
-                    )
-                )
-            ):
-                if view.coverage > best_coverage:
-                    best_coverage, best_hit = view.coverage, hit
-                dropped["plain words missing"] += 1
-                continue
-            if view.coverage > best_coverage:
-                best_coverage, best_hit = view.coverage, hit
-            if view.coverage < MIN_COVERAGE:
-                dropped["low coverage"] += 1
-                continue
-            views.append((view, hit, cue_at))
+        reading = _Reading(analysis, question, expansions, hits, articles)
+        views = [admitted for admitted in map(reading.admit, hits) if admitted is not None]
         _log.debug("question %r: %d hits, %d sentences kept, dropped %s", analysis.question, len(hits),
-                   len(views), dict(dropped))
-        closest_id = best_hit.story_id if best_hit and best_coverage >= 0.5 else None
+                   len(views), dict(reading.dropped))
+        closest_id = reading.closest_story_id()
 
         async def abstention(confidence: float = 0.0) -> Answer:
             # Loaded only when abstaining: the story that came closest is offered instead.
@@ -796,272 +1081,11 @@ class AnswerEngine:
                 subject=subject,
             )
 
-        if not views:
-            return await abstention()
-        views.sort(key=lambda v: (v[0].coverage + 0.3 * v[0].bigram_share, v[1].score), reverse=True)
-        if analysis.expected == NUMBER and analysis.focus == "old":
-            # "How old is Bernie Ebbers?": the sentences that write an age at all come first
-            # ("Mr Ebbers, 63, is accused ..." says little else of the question).
-            views.sort(key=lambda v: not any(checks.says_age(c) for c in candidates(v[0], question)))
-        views = views[:READ_SENTENCES]
-        for rank, (view, _, _) in enumerate(views):
-            view.rank = rank
-
-        asks_country = analysis.expected == PLACE and analysis.focus in checks.COUNTRY_NOUNS
-        asks_now = checks.NOW_RE.search(analysis.question) is not None
-        asked_sex = checks.sex_of(analysis.question)
-
-        def keep(candidate: Candidate) -> bool:
-            return (
-                analysis.expected == "other"
-                or fits(candidate, analysis.expected)
-                # "Which country will Slovakia meet?": "play Argentina" names a place it need not introduce.
-                or (asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
-            )
-
-        def written_lower(word: str) -> bool:
-            return said.in_lower_case(word, articles.values())
-
-        focus_person = question.focus if analysis.expected == PERSON and analysis.focus else None
-        # "who refereed ...": the role the question's verb names; someone titled otherwise
-        # ("England coach Andy Robinson") is someone else.
-        role_asked = focus_person
-        role_from_verb: str | None = None  # the role noun of "who was appointed X commissioner"
-        if role_asked is None and analysis.expected == PERSON and analysis.relation is None:
-            # The last role word is the head: "general secretary" asks for a secretary.
-            role_asked = role_from_verb = next(
-                (s for s in reversed(list(question.predicate)) if s in checks.ROLE_TITLES), None
-            ) or next(
-                (p for s in question.predicate for p in PARAPHRASES.get(s, ()) if p in checks.ROLE_TITLES), None
-            )  # "who directed the film": a director
-        # The portfolio asked for ("environment spokesman"), of the role the focus or the relation names.
-        portfolio = checks.asked_portfolio(analysis.text, (role_asked,) if role_asked else relation_cues)
-        kind_asked = (
-            question.focus
-            if analysis.expected == ORGANISATION and question.focus in checks.SPECIFIC_KINDS
-            else None
-        )
-        found: list[Candidate] = []
-        asked_countries = [e.lower() for e in analysis.entities if e.lower() in COUNTRIES]
-        entity_names = [n for n in (frozenset(terms(e)) for e in analysis.entities) if n]
-        question_low = analysis.text.lower()
-        aliases = [n for names in expansions.values() for n in names]  # "Federal Reserve" for "Fed"
-        kind_nations = checks.kind_nations(analysis)  # "which Turkish company": Turkey, not the Iraqi field
-        asked_years = {s for s in question_numbers if checks.YEAR_RE.fullmatch(s)}
-        asked_months = {w for w in re.findall(r"[a-z]+", analysis.text.lower()) if w in checks.MONTH_NAMES}
-        asks_past = checks.PAST_ASKED_RE.search(analysis.question) is not None
-        asks_winner = analysis.expected in _NAMED_TYPES and checks.WINNER_ASKED_RE.search(analysis.question) is not None
-        asks_actual = (
-            checks.ACTUAL_RE.search(analysis.question) is not None or asks_past
-        ) and not checks.FORECAST_RE.search(analysis.question)
-        kind_countries = sorted(kind_nations)
-
-        # (Not the first of two names joined: "Blair" of "Blair and Brown" is a surname.)
-        first_names = {
-            stems[0]
-            for stems in (checks.name_stems(e) for e in analysis.entities if " and " not in e and " & " not in e)
-            if len(stems) >= 2
-        }
-
-        def acceptable(candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
-            its_article = articles.get(view.key.article_id)  # the article the sentence is from
-            cand_stems = {t.stem for t in view.tokens[candidate.first : candidate.last]}
-            if analysis.expected in {PERSON, EXPANSION} and (
-                (cand_stems & entity_stems) - first_names or not cand_stems - entity_stems
-            ):
-                return False  # a name of the question; sharing a first name ("Michael") is no harm
-            # "Luanda's Independence Square" is not Luanda itself, which only owns it.
-            owned = checks.owned_by(candidate.text, analysis.entities)
-            named_stems = cand_stems if owned is None else {t.stem for t in tokenize(owned)}
-            if analysis.expected in _NAMED_TYPES and (
-                any(n <= named_stems for n in entity_names)
-                or checks.in_question(candidate, question_low)
-                or any(_same_answer(candidate.text, alias) for alias in aliases)
-            ):
-                return False  # "lagged in the Beige Book": not "Beige Book report"; "RFID worries": not "ID"
-            if not checks.shape_answers(candidate, analysis, asked_nations):
-                return False
-            if object_verb is not None and checks.does_it(candidate, object_verb):
-                return False  # "Who did England beat?": not "Simon Amor beat team-mate Ben Gollings"
-            if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
-                return False
-            if role_asked and checks.titled_otherwise(candidate, role_asked):
-                return False  # "which blogger": not "President Mohammed Khatami"
-            if kind_asked and checks.kind_otherwise(candidate, kind_asked, question.all_stems):
-                return False  # "which dictionary publisher": not "research firm Pew Internet"
-            if portfolio and (
-                not all(checks.mentions(view, word) for word in portfolio[1])
-                or checks.titled_with_other_modifier(candidate, *portfolio)
-            ):
-                return False  # "finance minister": not "Economics Minister Aburizal Bakrie", nor "a minister"
-            if (
-                asked_countries
-                and analysis.expected == PERSON
-                and checks.of_another_country(candidate, asked_countries)
-            ):
-                return False  # "Indonesia's minister": not "French Finance Minister Herve Gaymard"
-            if (
-                analysis.expected in {ORGANISATION, PERSON}
-                and kind_nations
-                and checks.of_another_country(candidate, kind_countries)
-            ):
-                # "which German company": not "Hexal's US affiliate Eon Labs"; "which Danish
-                # player": not "Korean player Hyung-Taik Lee"
-                return False
-            if (
-                focus_person
-                and not focus_said
-                and not checks.described(candidate)
-                and not checks.described_in(candidate, focus_person, its_article)
-            ):
-                return False  # "which whistleblower": a sentence that never says so names someone else
-            if (
-                role_from_verb
-                and not checks.mentions(view, role_from_verb)
-                and not checks.described_in(candidate, role_from_verb, its_article)
-            ):
-                return False  # "appointed children's commissioner": not someone named captain
-            if analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
-                a_change(candidate) or checks.change_by(candidate, analysis.question)
-            ):
-                return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
-            if analysis.expected in {MONEY, NUMBER} and checks.vague_amount(candidate.text):
-                return False  # "millions of pounds" says no sum
-            if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
-                return False  # an age is written in figures, and is not a share or a sum
-            if relation_cues and analysis.expected == PERSON and checks.after_to(candidate):
-                return False  # "chairman of the council of economic advisors to Gerald Ford"
-            if relation_cues and analysis.expected == PERSON and checks.role_elsewhere(candidate, targets):
-                return False  # "Digby Jones, director general of the CBI": not Cadbury's boss
-            if asks_now and checks.told_as_past(candidate, its_article):
-                return False  # "who is decorating the tree this year": not "Tracey Emin in 2002"
-            if (asked_years or asked_months) and analysis.expected in {MONEY, NUMBER, PERCENTAGE} and (
-                checks.of_another_time(candidate, asked_years, asked_months)
-            ):
-                return False  # "revenues in 2005": not "£3.24bn ($6.13bn) in 2003"; February's jobs: not January's
-            if (
-                asked_years
-                and analysis.expected == DATE
-                and not asks_past
-                and checks.earlier_years(candidate, asked_years)
-            ):
-                return False  # "when is the 2005 London marathon": not "the 2002 and 2003 London Marathons"
-            if analysis.expected in {DATE, NUMBER, MONEY} and checks.in_other_clause(
-                candidate, (event,) if event and analysis.expected == DATE else question.predicate
-            ):
-                return False  # "when do U2 start their tour": not "who formed U2 at school in 1977"
-            if analysis.expected == DATE and checks.date_of_saying(candidate, question.predicate.keys()):
-                return False  # "Mr Walsh told AP on Wednesday": when he said it, not when he leaves
-            if asked_sex and checks.other_sex(view.text, asked_sex):
-                return False  # "European male athlete of 2004": not the woman athlete of 2004
-            if analysis.expected in {ORGANISATION, PLACE, OTHER} and checks.titled_person(candidate):
-                return False  # "which theatre": not "Sir Cameron Mackintosh"
-            if analysis.expected in {ORGANISATION, PLACE} and checks.called_mister(
-                candidate, its_article
-            ):
-                return False  # "which party": not Charles Kennedy, whom the article calls "Mr Kennedy"
-            if asks_actual and checks.forecast(candidate):
-                return False  # "how many has Boeing sold so far": not "expected to sell about 500"
-            if analysis.expected == PERSON and checks.place_not_person(candidate, its_article):
-                return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
-            if asks_winner and (checks.beaten(candidate) or not checks.says_who_won(view.text, analysis.question)):
-                return False  # "who won the final": not the side the winner beat, nor a semi-finalist
-            if analysis.expected == PERSON and checks.takes_plural_verb(candidate):
-                return False  # "Real Madrid are closing in on a deal": a club, not a person
-            if analysis.expected in _NAMED_TYPES and checks.after_weekday_or_role(candidate, analysis.expected):
-                return False  # "Tuesday's Ecofin" is a meeting; "Bolton boss Sam Allardyce" is no club
-            if count_of is not None and not checks.counts(candidate, count_of):
-                return False  # "how many fighters": a number that counts something else
-            if analysis.expected in _NAMED_TYPES and (
-                checks.used_as_modifier(candidate, question.focus)
-                or checks.cut_name(candidate, analysis.expected)
-                or checks.opening_word(candidate, written_lower)
-            ):
-                return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
-            if analysis.expected == "place" and checks.inside_asked(candidate, analysis.entities):
-                return False  # "where is Panjshir?": not "Governor's House in Panjshir"
-            if analysis.expected == "number" and checks.whole_of_part(candidate):
-                return False  # "won 121 of his 147 matches": 147 is the whole, 121 the answer
-            return True
-
-        for view, hit, cue_at in views:
-            focus_said = focus_person is not None and checks.mentions(view, focus_person)
-            typed = candidates(view, question, keep=keep)
-            found.extend(c for c in typed if acceptable(c, view, cue_at, focus_said))
-            following = text_at.get((hit.article_id, hit.position + 1))
-            if typed or not following or analysis.expected not in _WINDOW_TYPES or cue_at:
-                continue
-            # "An Iranian blogger has been jailed for 14 years. Arash Sigarchi was arrested ...": the
-            # sentence that matches says what happened, the next one opens with who it happened to.
-            window = sentence_view(f"{hit.text} {following}", question, key=hit, extra_stems=view.extra_stems)
-            window.coverage, window.bigram_share, window.rank = view.coverage, view.bigram_share, view.rank
-            # It may open with a description of them first: "The Californian man, Nicholas Lee Jacobsen, ...".
-            described = _DESCRIBED_OPENING_RE.match(following)
-            openings = {len(hit.text) + 1, len(hit.text) + 1 + (described.end() if described else 0)}
-            found.extend(
-                c
-                for c in candidates(window, question, keep=keep)
-                if c.start in openings and acceptable(c, window, [], focus_said)
-            )
-        if analysis.expected in {"organisation", "place"} and question.focus:
-            # "Which university ...": "Cornell University" says it is one.
-            headed = [c for c in found if checks.says_kind(c, question.focus)]
-            found = headed or found
-        if analysis.expected == ORGANISATION and kind_nations:
-            # "Which German company ...": "Germany's Hexal" says it is one.
-            national = [c for c in found if (checks.titling_nation(c) or set()) & kind_nations]
-            found = national or found
-        if analysis.expected == "number" and "how much" in analysis.question.lower():
-            # "How much will members share?": an amount, not the count of members beside it.
-            amounts = [c for c in found if c.shape in {"money", "percent"}]
-            found = amounts or [c for c in found if not checks.counts_things(c)]
-        wanted_currency = checks.currency_asked(analysis) if analysis.expected == "money" else None
-        if wanted_currency is not None:
-            # "What does it cost in the US?": dollars, not the pound price quoted beside them.
-            found = [c for c in found if checks.currency_of(c.text) in {wanted_currency, ""}]
+        found = reading.answers(views) if views else []
         if not found:
             _log.debug("question %r: no candidate of type %s", analysis.question, analysis.expected)
             return await abstention()
-        ranked = score_candidates(found, self.model)
-
-        # One entry per answer; another outlet saying the same thing adds to its score.
-        merged: dict[str, _Scored] = {}
-        for candidate in ranked:
-            if analysis.expected in {"number", "money", "percentage", "date"}:
-                candidate.text = widen_to_range(candidate)
-            if analysis.expected == MONEY:
-                candidate.text = checks.with_dollar_country(candidate)
-            if analysis.expected == DATE:
-                candidate.text = checks.with_its_date(candidate)
-            if analysis.expected == "place":
-                candidate.text = checks.with_direction(candidate)
-            if analysis.expected in _NAMED_TYPES:
-                candidate.text = checks.bare_name(candidate.text)
-            if analysis.expected == PERSON:
-                trimmed = checks.without_opening_noun(candidate, written_lower)
-                candidate.text = checks.with_name_particle(trimmed, candidate)
-            if analysis.expected == OTHER:
-                candidate.text = checks.with_whole_title(candidate)
-            if analysis.expected != PERSON:
-                candidate.text = checks.with_title_the(candidate)
-            key = _answer_key(candidate.text)
-            if not key:
-                continue
-            hit = candidate.sentence.key
-            assert isinstance(hit, SentenceHit)
-            entry = merged.get(key)
-            if entry is None:
-                merged[key] = _Scored(candidate.text, candidate.score, candidate, [hit])
-            elif all(h.article_id != hit.article_id for h in entry.hits):
-                entry.hits.append(hit)
-                entry.score += 0.3
-        if analysis.expected in _NAMED_TYPES or analysis.expected == DATE:
-            _merge_contained(merged, precise=analysis.expected == DATE)
-        for entry in merged.values():
-            # The headline repeats it ("Dutch bank to lay off 2,850 staff"): the story's point.
-            if any(_headlined(entry.text, articles.get(h.article_id)) for h in entry.hits):
-                entry.score += HEADLINE_SUPPORT
-        order = sorted(merged.values(), key=lambda s: s.score, reverse=True)
+        order = _merged(score_candidates(found, self.model), analysis.expected, articles, reading.written_lower)
         best = order[0]
         runner_up = next((s for s in order[1:] if not _same_answer(s.text, best.text)), None)
         confidence = _confidence(best.score, runner_up.score if runner_up else None)
@@ -1069,8 +1093,8 @@ class AnswerEngine:
         if (
             runner_up is None
             and analysis.expected == PERSON
-            and asked_roles
-            and checks.titled_as_asked(best.candidate, asked_roles, targets)
+            and reading.asked_roles
+            and checks.titled_as_asked(best.candidate, reading.asked_roles, reading.targets)
         ):
             # The only name left, given the role asked right beside it ("Finance Minister Sue
             # Essex"): that is evidence the reader's score does not weigh.
@@ -1088,7 +1112,6 @@ class AnswerEngine:
             )
             return await abstention(confidence)
         superseded: tuple[str, ...] = ()
-        best_article = articles.get(best.hits[0].article_id)
         if (
             runner_up is not None
             and analysis.relation is not None
@@ -1101,6 +1124,7 @@ class AnswerEngine:
             # time (one is usually somebody else's role), so nothing is called "earlier" then; nor
             # when the other answer's own sentence names this one ("Arsenal boss Arsene Wenger would
             # consider signing Adrian Mutu").
+            best_article = articles.get(best.hits[0].article_id)
             other_article = articles.get(runner_up.hits[0].article_id)
             mine, theirs = checks.article_time(best_article), checks.article_time(other_article)
             if best_article is not other_article and mine is not None and theirs is not None and mine != theirs:
@@ -1188,6 +1212,53 @@ def _dedupe(articles: Sequence[Article]) -> list[Article]:
     for article in articles:
         seen.setdefault(article.id, article)
     return list(seen.values())
+
+
+def _merged(
+    ranked: Sequence[Candidate],
+    expected: str,
+    articles: dict[str, Article],
+    written_lower: Callable[[str], bool],
+) -> list[_Scored]:
+    """One entry per answer, best first, each written in the form given for its type; another
+    outlet saying the same thing adds to its score, and so does the headline repeating it."""
+    merged: dict[str, _Scored] = {}
+    for candidate in ranked:
+        if expected in {NUMBER, MONEY, PERCENTAGE, DATE}:
+            candidate.text = widen_to_range(candidate)
+        if expected == MONEY:
+            candidate.text = checks.with_dollar_country(candidate)
+        if expected == DATE:
+            candidate.text = checks.with_its_date(candidate)
+        if expected == PLACE:
+            candidate.text = checks.with_direction(candidate)
+        if expected in _NAMED_TYPES:
+            candidate.text = checks.bare_name(candidate.text)
+        if expected == PERSON:
+            trimmed = checks.without_opening_noun(candidate, written_lower)
+            candidate.text = checks.with_name_particle(trimmed, candidate)
+        if expected == OTHER:
+            candidate.text = checks.with_whole_title(candidate)
+        if expected != PERSON:
+            candidate.text = checks.with_title_the(candidate)
+        key = _answer_key(candidate.text)
+        if not key:
+            continue
+        hit = candidate.sentence.key
+        assert isinstance(hit, SentenceHit)
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = _Scored(candidate.text, candidate.score, candidate, [hit])
+        elif all(h.article_id != hit.article_id for h in entry.hits):
+            entry.hits.append(hit)
+            entry.score += 0.3
+    if expected in _NAMED_TYPES or expected == DATE:
+        _merge_contained(merged, precise=expected == DATE)
+    for entry in merged.values():
+        # The headline repeats it ("Dutch bank to lay off 2,850 staff"): the story's point.
+        if any(_headlined(entry.text, articles.get(h.article_id)) for h in entry.hits):
+            entry.score += HEADLINE_SUPPORT
+    return sorted(merged.values(), key=lambda s: s.score, reverse=True)
 
 
 def _containing(short: str, keys: Iterable[str]) -> str | None:
