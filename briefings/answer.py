@@ -645,6 +645,8 @@ class _Reading:
             or fits(candidate, expected)
             # "Which country will Slovakia meet?": "play Argentina" names a place it need not introduce.
             or (self.asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
+            # "who won Strictly Come Dancing": "Natasha Kaplinsky's Strictly Come Dancing win".
+            or (expected == PERSON and checks.owner_of_asked(candidate, self.analysis.entities))
         )
 
     def _acceptable(self, candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
@@ -748,6 +750,8 @@ class _Reading:
             return False  # "which party": not Charles Kennedy, whom the article calls "Mr Kennedy"
         if self.asks_actual and checks.forecast(candidate):
             return False  # "how many has Boeing sold so far": not "expected to sell about 500"
+        if analysis.expected == PERSON and checks.after_indefinite(candidate):
+            return False  # "to win another Grand Slam": a kind of thing, not someone
         if analysis.expected == PERSON and checks.place_not_person(candidate, its_article):
             return False  # "his move to Celtic Park", "the final in San Jose": somewhere, not someone
         if self.asks_winner and (checks.beaten(candidate) or not checks.says_who_won(view.text, analysis.question)):
@@ -758,10 +762,15 @@ class _Reading:
             return False  # "Tuesday's Ecofin" is a meeting; "Bolton boss Sam Allardyce" is no club
         if self.count_of is not None and not checks.counts(candidate, self.count_of):
             return False  # "how many fighters": a number that counts something else
-        if analysis.expected in _NAMED_TYPES and (
-            checks.used_as_modifier(candidate, question.focus)
-            or checks.cut_name(candidate, analysis.expected)
-            or checks.opening_word(candidate, self.written_lower)
+        if (
+            analysis.expected in _NAMED_TYPES
+            and (
+                checks.used_as_modifier(candidate, question.focus)
+                or checks.cut_name(candidate, analysis.expected)
+                or checks.opening_word(candidate, self.written_lower)
+            )
+            # (The owner of the name asked is whole: "Natasha Kaplinsky's Strictly Come Dancing win".)
+            and not (analysis.expected == PERSON and checks.owner_of_asked(candidate, analysis.entities))
         ):
             return False  # "a US airline attendant", "Great Ormond" of "Great Ormond Street"
         if analysis.expected == "place" and checks.inside_asked(candidate, analysis.entities):
@@ -1235,7 +1244,7 @@ def _merged(
         if expected in _NAMED_TYPES:
             candidate.text = checks.bare_name(candidate.text)
         if expected == PERSON:
-            trimmed = checks.without_opening_noun(candidate, written_lower)
+            trimmed = checks.without_owner_mark(checks.without_opening_noun(candidate, written_lower))
             candidate.text = checks.with_name_particle(trimmed, candidate)
         if expected == OTHER:
             candidate.text = checks.with_whole_title(candidate)

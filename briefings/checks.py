@@ -19,6 +19,7 @@ They are pure functions of the question's analysis, the sentence's tokens and th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -61,6 +62,7 @@ from briefings.reader import (
     QuestionView,
     SentenceView,
     Token,
+    person_like,
     stems_of,
     tokenize,
 )
@@ -766,6 +768,8 @@ def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
         return False
     if candidate.text.endswith(("'s", "’s")):
         return True  # "India's top-selling daily": its owner, not its name
+    if after_indefinite(candidate):
+        return True  # "a Little Britain breast feeding sketch": a name after "a" qualifies a noun
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
@@ -850,6 +854,37 @@ def without_opening_noun(candidate: Candidate, written_lower: Callable[[str], bo
     if not all(t.is_cap for t in rest):
         return candidate.text
     return candidate.sentence.text[rest[0].start : candidate.end]
+
+
+def after_indefinite(candidate: Candidate) -> bool:
+    """Whether a name comes after "a", "another", "every" or "each": it names a kind of thing
+    there ("another Grand Slam", "a Little Britain sketch"), not someone."""
+    tokens = candidate.sentence.tokens
+    return candidate.first > 0 and tokens[candidate.first - 1].low in _INDEFINITES
+
+
+_INDEFINITES = frozenset("a an another every each".split())
+
+
+def owner_of_asked(candidate: Candidate, names: Sequence[str]) -> bool:
+    """Whether a person's name is written as the owner of a name the question asks about:
+    "Natasha Kaplinsky's Strictly Come Dancing win", "Mike Leigh's Vera Drake". A name ending in
+    the owner's mark is otherwise no person ("Manchester United's"), but this one is whose it was."""
+    span = candidate.sentence.tokens[candidate.first : candidate.last]
+    if candidate.shape != "name" or not span or not span[-1].low.endswith(("'s", "’s")):
+        return False
+    last = span[-1]
+    if not person_like([*span[:-1], dataclasses.replace(last, text=last.text[:-2], low=last.low[:-2])]):
+        return False
+    after = candidate.sentence.text[candidate.end :].lstrip()
+    return any(
+        after.startswith(name) and not after[len(name) : len(name) + 1].isalnum() for name in names if name
+    )
+
+
+def without_owner_mark(text: str) -> str:
+    """"Natasha Kaplinsky" of "Natasha Kaplinsky's" (see owner_of_asked)."""
+    return re.sub(r"['’]s$", "", text)
 
 
 # Words that open a sentence to link it to the last one (a closed class of English).
@@ -1233,8 +1268,9 @@ def _nationality_stems(country: str) -> frozenset[str]:
 
 
 def in_question(candidate: Candidate, question_low: str) -> bool:
-    """Whether the question itself says the candidate: as whole words, or, for an acronym, as
-    part of a longer one ("ID" in "RFID")."""
+    """Whether the question itself says the candidate: as whole words (or run together: "Rip
+    Guard" is the "RipGuard" asked about), or, for an acronym, as part of a longer one ("ID" in
+    "RFID")."""
     bare = bare_name(candidate.text)
     text = bare.lower()
     if len(text) < 2:
@@ -1243,7 +1279,12 @@ def in_question(candidate: Candidate, question_low: str) -> bool:
         return text in question_low
     if re.fullmatch(r"[A-Z]{2,}s", bare):
         text = text[:-1]  # "DVDs" of "dvd"
-    return has_word(question_low, text) or has_word(question_low, singular(text))
+    joined = re.sub(r"[\s-]+", "", text)
+    return (
+        has_word(question_low, text)
+        or has_word(question_low, singular(text))
+        or (joined != text and has_word(question_low, joined))
+    )
 
 
 def nations_named(text: str) -> frozenset[str]:
@@ -1802,6 +1843,12 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "in which city": Amritsar, not India
         if _ORIGIN_ASKED_RE.search(analysis.question) and not says_origin(candidate):
             return False  # "where is he from": not "trained in Spala"
+        if any(word in _CONTEST_WORDS for word in name.split()) and _CONTEST_WORDS & set(
+            re.findall(r"[a-z]+", analysis.text.lower())
+        ):
+            # Where a contest is held: "in the Champions League" names another contest, not a
+            # place (though "at the Boston Indoor Games" says where someone ran).
+            return False
         return not ({name} | _NATION_OF.get(name, set())) & nations
     if (
         analysis.expected == OTHER
@@ -1819,6 +1866,10 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
     return True
 
 
+_CONTEST_WORDS = frozenset(
+    "league cup championship championships trophy tournament prix olympics games series open final finals "
+    "award awards prize".split()
+)
 _ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\bfrom\b", re.IGNORECASE)
 _ORIGIN_BEFORE = frozenset("from native hometown".split())
 

@@ -191,8 +191,28 @@ def _looks_like_person(name: str) -> bool:
     return not any(w.isupper() and len(w) > 1 for w in words)
 
 
-def _initials(words: list[str]) -> str:
-    return "".join(w[0].upper() for w in words if w.lower() not in _CONNECTORS and w[:1].isalpha())
+def _initial_forms(word: str) -> set[str]:
+    """What a word may give an acronym: its initial, each part's of a hyphenated word ("Anti-Doping":
+    AD), or the whole of a short word in capitals ("US" of "US Anti-Doping Agency": USADA)."""
+    forms = {word[0].upper()}
+    parts = [part for part in re.split(r"[-‐–]", word) if part[:1].isalpha()]
+    if len(parts) > 1:
+        forms.add("".join(part[0].upper() for part in parts))
+    if word.isalpha() and word.isupper() and len(word) <= 4:
+        forms.add(word)
+    return forms
+
+
+def _spells(words: list[str], letters: str) -> bool:
+    """Whether the words' initials, in any of their forms (see _initial_forms), spell ``letters``."""
+    spelt = {""}
+    for word in words:
+        if word.lower() in _CONNECTORS or not word[:1].isalpha():
+            continue
+        spelt = {done + form for done in spelt for form in _initial_forms(word) if letters.startswith(done + form)}
+        if not spelt:
+            return False
+    return letters in spelt
 
 
 def acronym_facts(sentence: str) -> list[ExtractedFact]:
@@ -211,12 +231,11 @@ def acronym_facts(sentence: str) -> list[ExtractedFact]:
                 if span[0].lower() in _CONNECTORS:
                     continue
                 break
-            initials = _initials(span)
-            if initials == letters:
+            if _spells(span, letters):
                 best = span
             elif "of" in [w.lower() for w in span]:
                 head = span[: [w.lower() for w in span].index("of")]
-                if _initials(head) == letters and len(span) - len(head) <= 3:
+                if _spells(head, letters) and len(span) - len(head) <= 3:
                     best = span
         if best:
             expansion = " ".join(best).strip(",;:")
@@ -244,7 +263,7 @@ def explained_acronym_facts(sentence: str) -> list[ExtractedFact]:
             words.pop()  # "... Witness Talent and": the connector starts what follows
         letters = "".join(ch for ch in acronym if ch.isalpha()).upper()
         every_initial = "".join(w[0].upper() for w in words if w[:1].isalpha())
-        if words and letters in {_initials(words), every_initial}:
+        if words and (letters == every_initial or _spells(words, letters)):
             found.append(ExtractedFact(acronym, STANDS_FOR, " ".join(words), sentence))
     return found
 

@@ -907,8 +907,15 @@ def fits(candidate: Candidate, expected: str) -> bool:
         )
         if person_like(span) and not named_place:
             return False  # "Berhane Adera" is someone, not somewhere
-        # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida".
-        if before not in _PLACE_PREPS | _PLACE_INTRO and after != ",":
+        # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida" (a
+        # comma and another name: not "playing against Barcelona, probably ...").
+        in_place = (
+            after == ","
+            and candidate.last + 1 < len(tokens)
+            and tokens[candidate.last + 1].is_cap
+            and not tokens[candidate.last + 1].is_num
+        )
+        if before not in _PLACE_PREPS | _PLACE_INTRO and not in_place:
             return False
     if expected in {PLACE, ORGANISATION, EXPANSION}:
         if span[-1].low.endswith(("'s", "’s")):
@@ -1028,6 +1035,8 @@ PARAPHRASES = _paraphrases(
     "gig gigs concert concerts perform performing play playing; nomination nominations nominee nominees nominated; "
     "expect expects aim aims aiming hope hopes hoping want wants wanted; stay stays stayed remain remains remained; "
     "show shown showing broadcast broadcasts; "
+    # Short forms: "tech" is technology.
+    "tech technology technologies; ad ads advert adverts advertisement advertising; phone telephone; "
     # Irregular verbs the stemmer leaves apart: "made" is "make", "led" is "lead".
     "make made; lead led; meet met; hold held; tell told; bring brought; run ran; give gave given; "
     "come came; go went gone; get got; spend spent; keep kept; send sent; choose chose chosen; "

@@ -1915,3 +1915,20 @@ async def test_a_role_of_two_words_is_no_portfolio(newsroom: Newsroom, clock: Cl
     )
     for asked in ("Who is prime minister of Varn and Korla?", "Who is the prime minister of Varn and Korla?"):
         assert (await newsroom.ask(asked)).text == "Ivo Brand", asked
+
+
+async def test_names_run_together_contests_and_owners(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("Korlax says VarnShield will thwart most copying programs. Korlax has said that Varn Shield can be "
+         "updated if hackers find a way around the anti-copying measures.", "Korlax anti-copying"),
+        ("Chelsea meet Selmouth in the Korla League and Varnton in the Varn Cup final.", "Chelsea blow"),
+        ("Ivo Brand's Varn Song Contest win topped the poll, and a Korla Nights sketch won the comedy prize.",
+         "Brand tops poll"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    # "Varn Shield" is the "VarnShield" asked about, not the firm that makes it.
+    assert (await newsroom.ask("which company makes the VarnShield anti-copying tech?")).text == "Korlax"
+    # Another contest is not where a final is played.
+    assert (await newsroom.ask("Where was the Varn Cup final played?")).text is None
+    # "a Korla Nights sketch" is no winner; the owner of the win may be (or abstain).
+    assert (await newsroom.ask("Who won the Varn Song Contest?")).text in {None, "Ivo Brand"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from briefings.checks import (
     according_to,
+    after_indefinite,
     after_to,
     after_weekday_or_role,
     asked_event,
@@ -33,6 +34,7 @@ from briefings.checks import (
     other_names,
     other_turn,
     other_years,
+    owner_of_asked,
     role_elsewhere,
     role_modifier,
     says_age,
@@ -681,3 +683,33 @@ def test_a_role_given_beside_a_name_in_another_organisation() -> None:
     assert not titled_as_asked(found["Jim Press"], roles, ["Varn Motors"])
     assert titled_as_asked(found["Jim Press"], roles, ["Korla Motor"])
     assert not names_one_of("Foster's", ["Fostering Network"])  # whole words, not stems
+
+
+def test_the_owner_of_the_name_asked_and_names_after_an_indefinite_article() -> None:
+    question = "who won the Varn Song Contest?"
+    sentence = "Ivo Brand's Varn Song Contest win topped the poll, and a Korla Nights sketch won the comedy prize."
+    found = _found(question, sentence)
+    entities = analyse_question(question).entities
+    # "Ivo Brand's" owns the contest asked about: whose win it was.
+    assert owner_of_asked(found["Ivo Brand's"], entities)
+    assert not fits(found["Ivo Brand's"], "person")  # a possessive alone is no person
+    assert not owner_of_asked(found["Korla Nights"], entities)
+    # "a Korla Nights sketch", "another Grand Slam": a kind of thing, not someone.
+    assert after_indefinite(found["Korla Nights"]) and used_as_modifier(found["Korla Nights"])
+    grand = _found("who did he beat?", "He hopes the win will help him to another Grand Slam.")["Grand Slam"]
+    assert after_indefinite(grand) and not after_indefinite(found["Ivo Brand's"])
+
+
+def test_a_place_is_introduced_as_one_and_is_no_contest() -> None:
+    question = "where was the Varn Cup final played?"
+    analysis = analyse_question(question)
+    # A comma after a name makes it a place only before another name ("Jacksonville, Florida").
+    found = _found(question, "He will not play against Selmouth, probably, nor in Korla, Varnland.")
+    assert not fits(found["Selmouth"], "place")
+    assert fits(found["Korla"], "place")
+    # Where a contest is played: another contest is no place; where someone ran, an event may be.
+    found = _found(question, "Chelsea meet Selmouth in the Korla League and Varnton in the Varn Cup final.")
+    assert not shape_answers(found["Korla League"], analysis, frozenset())
+    ran = analyse_question("where did Tom Reed set a record?")
+    found = _found(ran.question, "Tom Reed set a record at the Selmouth Indoor Games.")
+    assert shape_answers(found["Selmouth Indoor Games"], ran, frozenset())

@@ -17,6 +17,17 @@ def test_acronym_with_trailing_place() -> None:
     assert ("FCP", STANDS_FOR, "Free Citizens Party of Ruritania") in _triples(facts)
 
 
+def test_acronym_of_a_short_capitalised_word_and_hyphenated_parts() -> None:
+    # "US" gives both its letters and "Anti-Doping" one for each part: USADA.
+    facts = acronym_facts("The Varn Anti-Doping Agency (VADA) and the UK Korla Party (Ukkp) met.")
+    assert ("VADA", STANDS_FOR, "Varn Anti-Doping Agency") in _triples(facts)
+    facts = acronym_facts("The US Anti-Doping Agency (USADA) and the UK Korla Party (Ukkp) met.")
+    assert _triples(facts) == {
+        ("USADA", STANDS_FOR, "US Anti-Doping Agency"),
+        ("Ukkp", STANDS_FOR, "UK Korla Party"),
+    }
+
+
 def test_bracketed_words_that_are_not_acronyms_are_ignored() -> None:
     assert acronym_facts("The talks (UN) were long.") == []
     assert acronym_facts("Prices rose (again) on Monday.") == []
