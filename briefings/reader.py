@@ -835,6 +835,7 @@ _NOT_PERSON = (
         "meanwhile however but and then when after before during while although last next this that".split()
     )
 )
+_OPPONENT_WORDS = frozenset("against v vs versus".split())
 _PLACE_INTRO = frozenset("of capital city town village county state province region".split())
 PERSON_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof".split())
 
@@ -907,15 +908,9 @@ def fits(candidate: Candidate, expected: str) -> bool:
         )
         if person_like(span) and not named_place:
             return False  # "Berhane Adera" is someone, not somewhere
-        # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida" (a
-        # comma and another name: not "playing against Barcelona, probably ...").
-        in_place = (
-            after == ","
-            and candidate.last + 1 < len(tokens)
-            and tokens[candidate.last + 1].is_cap
-            and not tokens[candidate.last + 1].is_num
-        )
-        if before not in _PLACE_PREPS | _PLACE_INTRO and not in_place:
+        # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida"; one
+        # played against is a side ("playing against Barcelona, probably ...").
+        if (before not in _PLACE_PREPS | _PLACE_INTRO and after != ",") or before in _OPPONENT_WORDS:
             return False
     if expected in {PLACE, ORGANISATION, EXPANSION}:
         if span[-1].low.endswith(("'s", "’s")):

@@ -703,10 +703,10 @@ def test_the_owner_of_the_name_asked_and_names_after_an_indefinite_article() -> 
 def test_a_place_is_introduced_as_one_and_is_no_contest() -> None:
     question = "where was the Varn Cup final played?"
     analysis = analyse_question(question)
-    # A comma after a name makes it a place only before another name ("Jacksonville, Florida").
-    found = _found(question, "He will not play against Selmouth, probably, nor in Korla, Varnland.")
+    # A side played against is no place, though a comma may follow a place ("Jacksonville, Florida").
+    found = _found(question, "He will not play against Selmouth, probably, nor in Varnland at Korla, Varn.")
     assert not fits(found["Selmouth"], "place")
-    assert fits(found["Korla"], "place")
+    assert fits(found["Korla"], "place") and fits(found["Varnland"], "place")
     # Where a contest is played: another contest is no place; where someone ran, an event may be.
     found = _found(question, "Chelsea meet Selmouth in the Korla League and Varnton in the Varn Cup final.")
     assert not shape_answers(found["Korla League"], analysis, frozenset())
