@@ -74,6 +74,7 @@ from briefings.reader import (
     fits,
     load_model,
     normalise_answer,
+    person_like,
     predicate_share,
     question_view,
     score_candidates,
@@ -230,6 +231,8 @@ class _Reading:
             analysis.text, relation_cues
         )
         self.targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
+        # The people the question names ("before Brian Kerr"): a role word titling them is theirs.
+        self.asked_people = [e for e in analysis.entities if len(e.split()) >= 2 and person_like(tokenize(e))]
         self.entity_stems = entity_stems = {t for e in analysis.entities for t in terms(e)}
         # The roles the question asks with, by its words or its relation's ("who runs" asks for a chief).
         self.asked_roles = frozenset((question.all_stems | relation_stems) & checks.PERSON_NOUNS)
@@ -506,7 +509,9 @@ class _Reading:
         relation_stems = self.relation_stems
         cue_at: list[int] = []
         if self.relation_cues:
-            cue_at = checks.cue_positions(hit.text, self.relation_cues, self.targets, self.cue_modifier)
+            cue_at = checks.cue_positions(
+                hit.text, self.relation_cues, self.targets, self.cue_modifier, self.asked_people
+            )
             if not cue_at:
                 dropped["role word missing"] += 1
                 return None
@@ -669,8 +674,13 @@ class _Reading:
             return False  # "lagged in the Beige Book": not "Beige Book report"; "RFID worries": not "ID"
         if not checks.shape_answers(candidate, analysis, self.asked_nations):
             return False
-        if self.object_verb is not None and checks.does_it(candidate, self.object_verb):
-            return False  # "Who did England beat?": not "Simon Amor beat team-mate Ben Gollings"
+        if self.object_verb is not None and (
+            checks.does_it(candidate, self.object_verb)
+            or checks.done_by_another(candidate, self.object_verb, self.entity_stems)
+        ):
+            # "Who did England beat?": not "Simon Amor beat team-mate Ben Gollings"; "who did
+            # Federer beat": not "Ljubicic, who beat Tim Henman"
+            return False
         if cue_at and min(abs(candidate.start - p) for p in cue_at) > 60:
             return False
         if self.role_asked and checks.titled_otherwise(candidate, self.role_asked):

@@ -482,13 +482,19 @@ def lower_in_place(text: str) -> str:
 
 
 def cue_positions(
-    sentence: str, cues: Sequence[str], targets: Sequence[str], modifier: str | None = None
+    sentence: str,
+    cues: Sequence[str],
+    targets: Sequence[str],
+    modifier: str | None = None,
+    asked_people: Sequence[str] = (),
 ) -> list[int]:
     """Where a relation word occurs that may belong to one of ``targets``.
 
     A role word tied to another organisation ("leader of the NRF" when asked about the
     Taliban) does not count. Nor does one qualified ("deputy", "former") unless ``modifier``
     is the qualifier asked for; then only a role word it qualifies counts ("assistant manager").
+    Nor does one that titles a person the question names ("Manager Brian Kerr", asked who was
+    manager before Brian Kerr): someone else holds it there.
     """
     low = lower_in_place(sentence)  # its indices are the sentence's
     positions = []
@@ -504,6 +510,8 @@ def cue_positions(
                 continue  # "Mourinho never coached Barcelona"
             if names_another_role(sentence, match.group(), match.end()):
                 continue  # "chief economist", "head coach": another role than the one asked
+            if any(sentence[match.end() :].lstrip().startswith(person) for person in asked_people):
+                continue  # "Manager Brian Kerr" when Brian Kerr is named in the question
             last_word = match.start() + len(cue) - len(cue.split()[-1])  # "director" of "managing director"
             bound = _BOUND_AFTER_RE.match(sentence[last_word:])
             if bound is None and (cue.endswith("ed") or cue == "set up"):
@@ -1575,6 +1583,25 @@ def does_it(candidate: Candidate, verb: str) -> bool:
         return False
     after = tokens[candidate.last]
     return after.stem == verb or after.stem in PARAPHRASES.get(verb, ())
+
+
+def done_by_another(candidate: Candidate, verb: str, names: Iterable[str]) -> bool:
+    """Whether the asked verb just before a name has a doer the question does not name: "Ljubicic,
+    who beat Tim Henman" or "Ljubicic beat Tim Henman", when asked whom Federer beat."""
+    tokens = candidate.sentence.tokens
+    forms = {verb, *PARAPHRASES.get(verb, ())}
+    near = range(candidate.first - 1, max(-1, candidate.first - 5), -1)
+    at = next((i for i in near if tokens[i].stem in forms), None)
+    if at is None:
+        return False
+    doer = at - 1
+    if doer >= 0 and tokens[doer].low in {"who", "which", "that"}:
+        doer -= 1
+        if doer >= 0 and tokens[doer].is_punct:
+            doer -= 1
+    if doer < 0 or not tokens[doer].is_cap or tokens[doer].low in STOPWORDS:
+        return False  # "he beat", "They beat": no name to tell
+    return tokens[doer].stem not in set(names)
 
 
 # Auxiliaries, and light verbs said many other ways ("who got the winner": who scored it).

@@ -21,6 +21,7 @@ from briefings.checks import (
     cut_name,
     distinctive_last,
     does_it,
+    done_by_another,
     edition_years,
     entity_present,
     forecast,
@@ -51,7 +52,7 @@ from briefings.checks import (
 )
 from briefings.questions import analyse_question
 from briefings.reader import PARAPHRASES, a_change, candidates, fits, question_view, sentence_view, widen_to_range
-from briefings.text import stem
+from briefings.text import stem, terms
 
 
 def test_owners_that_are_part_of_a_name_stay() -> None:
@@ -327,6 +328,13 @@ def test_who_does_the_asked_deed_and_where_someone_is_from() -> None:
     assert asked_object_verb("Who beat England in the final?") is None
     found = _found("Who did England beat in the final?", "England player Sam Lee beat team-mate Ivo Brand.")
     assert does_it(found["Sam Lee"], stem("beat")) and not does_it(found["Ivo Brand"], stem("beat"))
+    # The deed done by another name: "Ivo Brand, who beat Sam Lee", asked whom Tom Reed beat.
+    names = set(terms("Tom Reed"))
+    found = _found("Who did Tom Reed beat?", "But Ivo Brand, who beat Sam Lee in the last eight, lost to Tom Reed.")
+    assert done_by_another(found["Sam Lee"], stem("beat"), names)
+    found = _found("Who did Tom Reed beat?", "Tom Reed beat Sam Lee, and he beat Ivo Brand later.")
+    assert not done_by_another(found["Sam Lee"], stem("beat"), names)
+    assert not done_by_another(found["Ivo Brand"], stem("beat"), names)
     found = _found("where is Tom Reed from?", "Tom Reed, from Waterford, trained in Spala.")
     assert says_origin(found["Waterford"]) and not says_origin(found["Spala"])
 
@@ -352,6 +360,10 @@ def test_shortened_names_and_a_kind_opening_the_sentence() -> None:
     # "Charity" opens the sentence: a kind of body, not the owner of the role.
     assert cue_positions("Charity boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == [8]
     assert cue_positions("Oxfam boss Gordon Lishman said so.", ["boss"], ["Age Concern"]) == []
+    # A role word titling a person the question names is theirs ("who was manager before Ivo Brand?").
+    sentence = "Manager Ivo Brand praised Tom Reed on Varn's right flank."
+    assert cue_positions(sentence, ["manager"], ["Varn", "Ivo Brand"]) == [0]
+    assert cue_positions(sentence, ["manager"], ["Varn", "Ivo Brand"], asked_people=["Ivo Brand"]) == []
 
 
 def test_what_a_number_counts_what_was_founded_and_what_is_no_firm() -> None:
