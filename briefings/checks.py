@@ -510,12 +510,15 @@ def cue_positions(
                 continue  # "Mourinho never coached Barcelona"
             if names_another_role(sentence, match.group(), match.end()):
                 continue  # "chief economist", "head coach": another role than the one asked
+            if match.group() in _VERB_CUES and qualifier in _NOUN_BEFORE:
+                continue  # "in the long run", "took the lead": a noun, not the verb asked
             if any(sentence[match.end() :].lstrip().startswith(person) for person in asked_people):
                 continue  # "Manager Brian Kerr" when Brian Kerr is named in the question
             last_word = match.start() + len(cue) - len(cue.split()[-1])  # "director" of "managing director"
             bound = _BOUND_AFTER_RE.match(sentence[last_word:])
-            if bound is None and (cue.endswith("ed") or cue == "set up"):
-                bound = _OBJECT_AFTER_RE.match(sentence[last_word:])  # "founded the Rosemount label"
+            if bound is None and (cue.endswith("ed") or cue == "set up" or match.group() in _VERBS_OF_ROLES):
+                # "founded the Rosemount label", "Tom Reed runs Varn Air Lines"
+                bound = _OBJECT_AFTER_RE.match(sentence[last_word:])
             owner = bound.group(1) if bound else None
             if owner is None:
                 before = _BOUND_BEFORE_RE.search(sentence[: match.start()])
@@ -534,6 +537,9 @@ def cue_positions(
     return positions
 
 
+_VERB_CUES = frozenset("run runs lead leads".split())
+_VERBS_OF_ROLES = frozenset("runs leads heads chairs".split())  # said of a role's owner, before them
+_NOUN_BEFORE = frozenset("the a an long short home his her its their first second".split())
 _HEAD_ROLE_RE = re.compile(r"\b(chief)\b((?:\s+[a-z]+){1,3})")  # "head coach" may be said as "coach"
 
 
@@ -1704,6 +1710,8 @@ def according_to(candidate: Candidate) -> bool:
     at = candidate.first - 1
     if candidate.last - candidate.first > 2 and tokens[candidate.first].low == "according":
         at = candidate.first + 1
+    if at > 1 and tokens[at].low == "the" and tokens[at - 1].low == "to":
+        at -= 1  # "according to the Hollywood Reporter"
     if at > 0 and tokens[at].low == "to" and tokens[at - 1].low == "according":
         return True
     # "..., the firm told Reuters.": the agency that was told, in a closing clause of its own

@@ -106,7 +106,13 @@ def _stem_word(low: str) -> str:
 @lru_cache(maxsize=50_000)
 def _part_stems(low: str) -> tuple[str, ...]:
     parts = [p for p in re.split(r"[-.']", fold_accents(low)) if p.isalpha()]
+    if len(parts) > 1 and parts[0] in _NOT_THE_REST:
+        return (stem(parts[0]),)  # a semi-final is no final, nor an ex-wife a wife
     return tuple(stem(p) for p in parts) if len(parts) > 1 else ()
+
+
+# First parts of a hyphenated word that make it something else than its last part.
+_NOT_THE_REST = frozenset("semi quarter ex vice non pre post anti".split())
 
 
 def stems_of(tokens: Sequence[Token]) -> set[str]:
@@ -835,6 +841,8 @@ _NOT_PERSON = (
         "meanwhile however but and then when after before during while although last next this that".split()
     )
 )
+# Last words that make a name somewhere, though they are surnames too ("Nick Park", "Tony Hall").
+_PLACE_HEADS = frozenset("park gardens hall bridge castle palace arena abbey field fields lane bay".split())
 _OPPONENT_WORDS = frozenset("against v vs versus".split())
 _PLACE_INTRO = frozenset("of capital city town village county state province region".split())
 PERSON_TITLES = frozenset("mr mrs ms dr sir lord lady dame prof".split())
@@ -906,8 +914,8 @@ def fits(candidate: Candidate, expected: str) -> bool:
         named_place = (before in _PLACE_INTRO and before != "of") or (
             before == "of" and at > 0 and tokens[at - 1].low in _PLACE_INTRO
         )
-        if person_like(span) and not named_place:
-            return False  # "Berhane Adera" is someone, not somewhere
+        if person_like(span) and not named_place and span[-1].low not in _PLACE_HEADS:
+            return False  # "Berhane Adera" is someone, not somewhere (but "Stanley Park" is a place)
         # A place is introduced as one: "in Bath", "capital Beirut", "Jacksonville, Florida"; one
         # played against is a side ("playing against Barcelona, probably ...").
         if (before not in _PLACE_PREPS | _PLACE_INTRO and after != ",") or before in _OPPONENT_WORDS:

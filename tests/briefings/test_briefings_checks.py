@@ -51,7 +51,16 @@ from briefings.checks import (
     with_whole_title,
 )
 from briefings.questions import analyse_question
-from briefings.reader import PARAPHRASES, a_change, candidates, fits, question_view, sentence_view, widen_to_range
+from briefings.reader import (
+    PARAPHRASES,
+    a_change,
+    candidates,
+    fits,
+    question_view,
+    sentence_view,
+    stems_of,
+    widen_to_range,
+)
 from briefings.text import stem, terms
 
 
@@ -725,3 +734,19 @@ def test_a_place_is_introduced_as_one_and_is_no_contest() -> None:
     ran = analyse_question("where did Tom Reed set a record?")
     found = _found(ran.question, "Tom Reed set a record at the Selmouth Indoor Games.")
     assert shape_answers(found["Selmouth Indoor Games"], ran, frozenset())
+
+
+def test_sources_with_the_nouns_that_are_no_verbs_and_places_named_as_surnames() -> None:
+    found = _found("which studio is Tom Reed in talks with?", "Tom Reed is in talks, according to the Varn Reporter.")
+    assert according_to(found["Varn Reporter"])
+    # "in the long run": a noun, not who runs it.
+    sentence = "This will hurt revenue in the short run, said analyst Tom Reed at Korlax."
+    assert cue_positions(sentence, ["run"], ["Varn Air Lines"]) == []
+    assert cue_positions("Tom Reed runs Varn Air Lines.", ["run"], ["Varn Air Lines"]) != []
+    # "Stanley Park" after "in" is somewhere, though "Park" is a surname too.
+    found = _found("where is the new stadium?", "Funding for the new stadium in Varnley Park is close.")
+    assert fits(found["Varnley Park"], "place")
+    # A semi-final is no final.
+    view = question_view(analyse_question("where was the Varn Cup final played?"))
+    assert stem("final") not in stems_of(sentence_view("The Varn Cup semi-final at Korla.", view).tokens)
+    assert stem("final") in stems_of(sentence_view("The Varn Cup final at Korla.", view).tokens)
