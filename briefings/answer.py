@@ -220,6 +220,8 @@ class _Reading:
             relation_cues = RELATION_FAMILIES[analysis.relation][1]
             synonyms = RELATION_SYNONYMS.get(analysis.relation, ())
             relation_cues = tuple(dict.fromkeys((*relation_cues, *synonyms)))
+            if analysis.relation == "leads" and checks.unit_asked(analysis.text) is not None:
+                relation_cues += ("director",)  # "director of Intel's photonics lab" runs it
         self.relation_cues = relation_cues
         self.relation_stems = relation_stems = {t for cue in relation_cues for t in terms(cue)}
         self.event = checks.asked_event(analysis.text, relation_stems) or (
@@ -1052,7 +1054,14 @@ class AnswerEngine:
             # A common name ("Labour", "Microsoft"): its stories are too many to read, so a few
             # that also have the question's other words are read too.
             telling = await self._store.search_sentences([*names, *search], limit=SEARCH_LIMIT)
-            more = [h.story_id for h in telling if h.story_id not in story_ids and set(names) & set(terms(h.text))]
+            # (A country may be named by its people's word: "the Turkish Central Bank".)
+            nations = {e.lower() for e in analysis.entities if e.lower() in COUNTRIES}
+            more = [
+                h.story_id
+                for h in telling
+                if h.story_id not in story_ids
+                and (set(names) & set(terms(h.text)) or (nations and nations & checks.nations_named(h.text)))
+            ]
             story_ids += list(dict.fromkeys(more))[:EXTRA_STORIES]
         read = await self._store.sentences_of_stories(story_ids)
         hits = [

@@ -400,7 +400,25 @@ def names_one_of(name: str, targets: Sequence[str]) -> bool:
             return True
         if _opens(name, target) or _opens(target, name):
             return True
+        if _national_body(name, target):
+            return True
     return False
+
+
+# Words that qualify a nation's own bodies: its "Central Bank", its "Supreme Court".
+_STATE_QUALIFIERS = frozenset("central national federal reserve state supreme royal high".split())
+_STATE_BODIES = BODY_HEADS | frozenset("court ministry government parliament army navy police assembly".split())
+
+
+def _national_body(name: str, country: str) -> bool:
+    """Whether a name is a body of a country named by its people's word: "Turkish Central Bank"
+    (the "central bank" of "Turkey's central bank")."""
+    words = re.findall(r"[\w'’-]+", name.lower())
+    if len(words) < 2 or country.lower() not in COUNTRIES:
+        return False
+    if stem(country.lower()) not in countries_of(stem(words[0])):
+        return False
+    return words[-1] in _STATE_BODIES and all(w in _STATE_QUALIFIERS for w in words[1:-1])
 
 
 def _opens(short: str, full: str) -> bool:
@@ -531,10 +549,23 @@ def cue_positions(
                     ahead = low[: before.start()].split()
                     if ahead and ahead[-1].strip("-") in _CUE_MODIFIERS:
                         continue  # "former Yukos boss": the qualifier comes before the owner
-            if owner and targets and not names_one_of(owner, targets):
+            if owner and targets and not (
+                names_one_of(owner, targets) or names_one_of(_without_holder(owner), targets)
+            ):
                 continue
             positions.append(match.start())
     return positions
+
+
+def _without_holder(owner: str) -> str:
+    """The organisation of "Chairman of the Environmental Audit Committee Peter Ainsworth MP"
+    without the person who follows it, the role's holder."""
+    words = owner.split()
+    for cut in range(1, len(words) - 1):
+        rest = [w for w in words[cut:] if w.lower().strip(",") not in ROLE_ABBREVIATIONS]
+        if 2 <= len(rest) <= 3 and person_like(tokenize(" ".join(rest))):
+            return " ".join(words[:cut])
+    return owner
 
 
 _VERB_CUES = frozenset("run runs lead leads".split())

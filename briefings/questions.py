@@ -652,6 +652,9 @@ def typed_in_lower_case(question: str) -> bool:
     return not any(word[0].isupper() and not word.isupper() for word in words)
 
 
+_INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]")
+
+
 def recase_names(question: str, texts: Sequence[str]) -> str:
     """The question with each run of its words that ``texts`` mostly write as a name written as
     they do: "who heads amnesty international?" becomes "who heads Amnesty International?" when
@@ -687,9 +690,11 @@ def recase_names(question: str, texts: Sequence[str]) -> str:
             if not all(p[0].isupper() or p.lower() in _INNER_NAME_WORDS for p in parts):
                 plain += 1
                 continue
-            # A sentence's first word is capitalised whatever it is: there it counts for half.
+            # A sentence's first word is capitalised whatever it is: there it counts for half,
+            # unless it has a capital inside ("AstraZeneca"), which only a name has.
             opening = match.start() == 0 or corpus[match.start() - 1] in "\n\"“‘'("
-            forms[found] = forms.get(found, 0.0) + (0.5 if opening else 1.0)
+            camel = _INNER_CAPITAL_RE.search(found) is not None
+            forms[found] = forms.get(found, 0.0) + (0.5 if opening and not camel else 1.0)
         named = sum(forms.values())
         # Right after a name ("chris morris"), a word never written in lower case may be seen
         # only where it opens a sentence ("Morris will direct ...").

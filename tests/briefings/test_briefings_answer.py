@@ -1932,3 +1932,20 @@ async def test_names_run_together_contests_and_owners(newsroom: Newsroom, clock:
     assert (await newsroom.ask("Where was the Varn Cup final played?")).text is None
     # "a Korla Nights sketch" is no winner; the owner of the win may be (or abstain).
     assert (await newsroom.ask("Who won the Varn Song Contest?")).text in {None, "Ivo Brand"}
+
+
+def test_a_word_with_a_capital_inside_is_a_name_even_opening_a_sentence() -> None:
+    # The only sentences that write it open with it: "VarnZeneca" is still a name, "Shares" not.
+    texts = ["VarnZeneca hit by drug failure", "Shares fell after the trial."]
+    assert recase_names("who is the boss of varnzeneca", texts) == "who is the boss of VarnZeneca"
+    assert recase_names("who is the boss of shares", texts) == "who is the boss of shares"
+
+
+async def test_a_director_runs_the_lab_asked_about(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        '"We have overcome a limit," said Dr Ivo Brand, director of Korlax\'s photonics technology lab.',
+        "Korlax laser breakthrough",
+        clock.now,
+    )
+    assert (await newsroom.ask("who runs Korlax's photonics lab?")).text == "Ivo Brand"

@@ -750,3 +750,16 @@ def test_sources_with_the_nouns_that_are_no_verbs_and_places_named_as_surnames()
     view = question_view(analyse_question("where was the Varn Cup final played?"))
     assert stem("final") not in stems_of(sentence_view("The Varn Cup semi-final at Korla.", view).tokens)
     assert stem("final") in stems_of(sentence_view("The Varn Cup final at Korla.", view).tokens)
+
+
+def test_a_role_of_a_nations_body_and_the_holder_after_the_body() -> None:
+    # A country's body named by its people's word: "head of the Turkish Central Bank".
+    sentence = '"The lira is stable," said Ivo Brand, head of the Turkish Central Bank.'
+    assert cue_positions(sentence, ["head"], ["Turkey"]) != []
+    assert names_one_of("Turkish Central Bank", ["Turkey"]) and not names_one_of("Turkish Airlines", ["Turkey"])
+    # The holder named right after the body is not part of its name.
+    sentence = "Chairman of the Varn Audit Committee Tom Reed MP, said no."
+    assert cue_positions(sentence, ["chairman"], ["Commons Varn Audit Committee"]) == [0]
+    # ... though a name may end in words that look like a person's ("Korla Data Recovery").
+    sentence = "said Tom Reed, managing director of Korla Data Recovery."
+    assert cue_positions(sentence, ["managing director"], ["Korla Data Recovery"]) != []
