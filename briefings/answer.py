@@ -486,7 +486,8 @@ class _Reading:
         ):
             dropped["deed missing"] += 1  # asked who presented the award: not who received it
             return None
-        named_here = checks.nations_named(hit.text) if self.quantity_nations else frozenset()
+        # (Not a country in an aside: "the friendly against Valenciana - a region of Spain -".)
+        named_here = checks.nations_named(checks.without_asides(hit.text)) if self.quantity_nations else frozenset()
         if (named_here and not named_here & self.quantity_nations) or (
             self.quantity_nations and not named_here and checks.says_worldwide(hit.text)
         ):

@@ -275,8 +275,14 @@ def currency_of(text: str) -> str:
 
 def optional_name(entity: str, analysis: QuestionAnalysis) -> bool:
     """A nationality beside other names ("Which Spanish company ...") may be missing: the
-    sentence may say "Spain's" or nothing."""
-    return _adjectival(entity) and len(analysis.entities) > 1
+    sentence may say "Spain's" or nothing. So may a kind of thing in capitals ("reality TV
+    shows"), which describes more than it names."""
+    return (_adjectival(entity) or entity.lower().removesuffix("s") in _KIND_ABBREVIATIONS) and len(
+        analysis.entities
+    ) > 1
+
+
+_KIND_ABBREVIATIONS = frozenset("tv pc cd dvd mp3 sms gps".split())
 
 
 def relative_year(sentence: str, article: Article) -> int | None:
@@ -411,13 +417,15 @@ _STATE_BODIES = BODY_HEADS | frozenset("court ministry government parliament arm
 
 
 def _national_body(name: str, country: str) -> bool:
-    """Whether a name is a body of a country named by its people's word: "Turkish Central Bank"
-    (the "central bank" of "Turkey's central bank")."""
+    """Whether a name is a country's own, named by its people's word: "Turkish Central Bank" (the
+    "central bank" of "Turkey's central bank"), or that word alone ("the Bulgarian manager")."""
     words = re.findall(r"[\w'’-]+", name.lower())
-    if len(words) < 2 or country.lower() not in COUNTRIES:
+    if not words or country.lower() not in COUNTRIES:
         return False
     if stem(country.lower()) not in countries_of(stem(words[0])):
         return False
+    if len(words) == 1:
+        return True  # "the Bulgarian manager": Bulgaria's
     return words[-1] in _STATE_BODIES and all(w in _STATE_QUALIFIERS for w in words[1:-1])
 
 
@@ -1278,6 +1286,37 @@ _NATION_OF = {
 }
 
 
+
+
+def _country_of_nationality(word: str) -> str | None:
+    """The country a nationality word is made from, by the usual endings: "Bulgarian" from
+    Bulgaria, "Kenyan" from Kenya, "Hungarian" from Hungary, "Sudanese" from Sudan, "Kuwaiti"
+    from Kuwait."""
+    stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "y", word[:-4] + "y", word[:-1] + "a")
+    return next((country for country in stems if len(country) > 3 and country in COUNTRIES), None)
+
+
+_NATION_OF.update(
+    {
+        "slovak": {"slovakia"},
+        "thai": {"thailand"},
+        "filipino": {"philippines"},
+        "peruvian": {"peru"},
+        "moroccan": {"morocco"},
+        "congolese": {"congo"},
+        "somali": {"somalia"},
+        "cypriot": {"cyprus"},
+    }
+)
+# The rest of the nationality words, with the countries their endings make.
+_NATION_OF.update(
+    {
+        word: {country}
+        for word in NATIONALITIES
+        if word not in _NATION_OF and (country := _country_of_nationality(word)) is not None
+    }
+)
+
 # A nationality names its country only where it says no more than that country: "British" is
 # Britain, but not Scotland or Wales.
 _NATIONALITY_NAMES = {"british": {"britain", "uk"}, "english": {"england"}}
@@ -1330,6 +1369,15 @@ def in_question(candidate: Candidate, question_low: str) -> bool:
         or has_word(question_low, singular(text))
         or (joined != text and has_word(question_low, joined))
     )
+
+
+_ASIDE_RE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s[-–—]\s|\([^()]{1,80}\)")
+
+
+def without_asides(text: str) -> str:
+    """A sentence without what it says between dashes or in brackets: "the friendly against
+    Valenciana - a region of Spain - on 28 December" says the friendly's date, not Spain's."""
+    return _ASIDE_RE.sub(" ", text)
 
 
 def nations_named(text: str) -> frozenset[str]:

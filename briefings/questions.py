@@ -503,7 +503,15 @@ COUNTRIES = frozenset(
     portugal netherlands holland belgium switzerland austria denmark sweden norway finland greece
     turkey poland russia ukraine china japan korea india pakistan afghanistan iraq iran israel
     egypt australia canada mexico brazil argentina africa asia taiwan indonesia
-    """.split()
+    albania andorra armenia azerbaijan belarus bosnia bulgaria croatia cyprus estonia hungary
+    iceland kosovo latvia lithuania luxembourg macedonia malta moldova monaco montenegro romania
+    serbia slovakia slovenia lebanon syria kuwait qatar bahrain oman yemen palestine bangladesh
+    nepal myanmar burma thailand vietnam cambodia malaysia singapore philippines mongolia
+    kazakhstan uzbekistan nigeria ghana kenya uganda tanzania ethiopia somalia sudan rwanda congo
+    zimbabwe zambia angola mozambique namibia botswana senegal cameroon morocco algeria tunisia
+    libya liberia chile peru colombia venezuela ecuador bolivia paraguay uruguay cuba jamaica haiti
+    honduras guatemala nicaragua panama fiji samoa tonga
+    """.split()  # one word each, and not those that are as often a name or a word (Jordan, Chad)
 )
 
 

@@ -1949,3 +1949,15 @@ async def test_a_director_runs_the_lab_asked_about(newsroom: Newsroom, clock: Cl
         clock.now,
     )
     assert (await newsroom.ask("who runs Korlax's photonics lab?")).text == "Ivo Brand"
+
+
+async def test_another_country_describing_a_name_asked_about(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The manager does not view the friendly against Korlaland - a region of Spain - on 28 "
+        "December as important.",
+        "Greece friendly",
+        clock.now,
+    )
+    # Spain, in an aside, describes Korlaland: the sentence is still about Greece's friendly.
+    assert (await newsroom.ask("when is Greece's friendly against Korlaland?")).text == "28 December"

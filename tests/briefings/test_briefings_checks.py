@@ -29,8 +29,10 @@ from briefings.checks import (
     kind_nations,
     named_as_thing,
     names_one_of,
+    nations_named,
     of_another_country,
     opening_word,
+    optional_name,
     other_measure,
     other_names,
     other_turn,
@@ -763,3 +765,14 @@ def test_a_role_of_a_nations_body_and_the_holder_after_the_body() -> None:
     # ... though a name may end in words that look like a person's ("Korla Data Recovery").
     sentence = "said Tom Reed, managing director of Korla Data Recovery."
     assert cue_positions(sentence, ["managing director"], ["Korla Data Recovery"]) != []
+
+
+def test_more_countries_and_their_peoples_words() -> None:
+    # Countries past the big ones, with the words for their people made by the usual endings.
+    assert nations_named("a Kenyan runner beat the Bulgarian and a Hungarian") == {"kenya", "bulgaria", "hungary"}
+    assert names_one_of("Bulgarian", ["Bulgaria"]) and not names_one_of("Bulgarian", ["Romania"])
+    sentence = "I spoke with the Bulgarian manager, Ivo Brand, about the game."
+    assert cue_positions(sentence, ["manager"], ["Bulgaria"]) != []
+    # A kind of thing in capitals beside other names need not be said ("reality TV shows").
+    analysis = analyse_question("who's the Korla spokesman who gives odds on reality TV shows?")
+    assert optional_name("TV", analysis) and not optional_name("Korla", analysis)
