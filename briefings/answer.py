@@ -43,6 +43,7 @@ from briefings.facts import ROLE_RELATIONS, STANDS_FOR
 from briefings.models import Answer, Article, Citation, Fact, SentenceHit, Story
 from briefings.ports import NewsroomStore
 from briefings.questions import (
+    AUXILIARIES,
     COUNTRIES,
     DATE,
     EXPANSION,
@@ -637,14 +638,21 @@ class _Reading:
             national = [c for c in found if (checks.titling_nation(c) or set()) & self.kind_nations]
             found = national or found
         if analysis.expected == "number" and "how much" in analysis.question.lower():
-            # "How much will members share?": an amount, not the count of members beside it.
+            # "How much feta does Denmark produce?": a measure ("30,000 tonnes"), when one is
+            # given; "How much will members share?": an amount, not the count of members beside it.
+            measures = [c for c in found if checks.measured(c)] if self._stuff_asked() else []
             amounts = [c for c in found if c.shape in {"money", "percent"}]
-            found = amounts or [c for c in found if not checks.counts_things(c)]
+            found = measures or amounts or [c for c in found if not checks.counts_things(c)]
         wanted_currency = checks.currency_asked(analysis) if analysis.expected == "money" else None
         if wanted_currency is not None:
             # "What does it cost in the US?": dollars, not the pound price quoted beside them.
             found = [c for c in found if checks.currency_of(c.text) in {wanted_currency, ""}]
         return found
+
+    def _stuff_asked(self) -> bool:
+        """Whether "how much" asks of a stuff ("how much feta"), not of a deed ("how much is it")."""
+        focus = self.analysis.focus
+        return bool(focus) and focus not in STOPWORDS and focus not in AUXILIARIES
 
     def _keep(self, candidate: Candidate) -> bool:
         expected = self.analysis.expected

@@ -831,6 +831,21 @@ def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
 _COUNT_QUALIFIERS = frozenset("other more further new extra additional".split())
 
 
+def measured(candidate: Candidate) -> bool:
+    """Whether a number is followed by a unit of measure: "30,000 tonnes", "50GB", "12 miles"."""
+    tokens = candidate.sentence.tokens
+    last = tokens[candidate.last - 1].low if candidate.last > candidate.first else ""
+    if re.fullmatch(r"[\d.,]+(?:gb|mb|tb|kg|km|mm|cm|m|g|l|ml|mph|kw|mw)", last):
+        return True  # "50GB" written as one word
+    return candidate.last < len(tokens) and tokens[candidate.last].low in _UNITS_OF_MEASURE
+
+
+_UNITS_OF_MEASURE = frozenset(
+    "tonnes tonne tons ton kilograms kilogram kg grams litres liters litre gallons barrels gigabytes gb "
+    "megabytes mb terabytes miles mile km kilometres metres meters feet acres hectares watts megawatts".split()
+)
+
+
 def counts_things(candidate: Candidate) -> bool:
     """Whether a number counts things ("400 customers"): a plural noun comes right after it."""
     tokens = candidate.sentence.tokens

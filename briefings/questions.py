@@ -290,7 +290,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
             following = re.findall(r"[a-z0-9'-]+", low[match.end(1) :])[:3]
             nouns = []
             for word in following:
-                if word in STOPWORDS or word in _AUXILIARIES:
+                if word in STOPWORDS or word in AUXILIARIES:
                     break
                 nouns.append(word)
             # The last plural of the run is the head: "sports utility vehicles" counts vehicles.
@@ -342,7 +342,7 @@ def expected_type(low: str) -> tuple[str, str | None]:
         rest = re.findall(r"[a-z'-]+", re.sub(r"^'s\b", "", low[first_wh.end() :]))
         following: list[str] = []
         for word in rest[:5]:
-            if word in _AUXILIARIES or (word in STOPWORDS and following):
+            if word in AUXILIARIES or (word in STOPWORDS and following):
                 break
             if word in {"the", "a", "an"}:
                 continue
@@ -431,7 +431,9 @@ def role_noun(word: str) -> bool:
     """Whether a lower-case word names what someone is: a known title or calling, or a word with
     a role's ending ("officer", "advisor", "economist", "accountant", "executive")."""
     return (word in ROLE_TITLES or word in CALLINGS or word.endswith(_ROLE_ENDINGS)) and word not in STOPWORDS
-_AUXILIARIES = frozenset(
+
+
+AUXILIARIES = frozenset(
     "is was are were did does do has have had can could will would should may might".split()
 )
 
@@ -576,8 +578,8 @@ def descriptor_words(text: str, entities: Sequence[str], focus: str | None = Non
         stop = tokens[index][0] if index >= 0 else ""
         stop_low = stop.lower().replace("’", "'")
         run.reverse()
-        verb_first = stop_low in QUESTION_WORDS - _AUXILIARIES
-        if stop_low in _AUXILIARIES - {"did", "does", "do"} and index > 0:
+        verb_first = stop_low in QUESTION_WORDS - AUXILIARIES
+        if stop_low in AUXILIARIES - {"did", "does", "do"} and index > 0:
             # "Who will play James Bond": after "who will" comes a verb; after "did" the subject.
             verb_first = tokens[index - 1][0].lower() in {"who", "what", "which"}
         if verb_first:
@@ -802,6 +804,7 @@ def analyse_question(question: str, previous: Answer | None = None) -> QuestionA
 
 __all__ = [
     "ANSWER_TYPES",
+    "AUXILIARIES",
     "CALENDAR",
     "COUNTRIES",
     "HEAD_NOUNS",

@@ -1961,3 +1961,13 @@ async def test_another_country_describing_a_name_asked_about(newsroom: Newsroom,
     )
     # Spain, in an aside, describes Korlaland: the sentence is still about Greece's friendly.
     assert (await newsroom.ask("when is Greece's friendly against Korlaland?")).text == "28 December"
+
+
+async def test_how_much_of_a_stuff_is_a_measure(newsroom: Newsroom, clock: Clock) -> None:
+    for text, title in (
+        ("Varnland is the second largest producer of feta, producing about 30,000 tonnes a year.", "Feta row"),
+        ("Varnland's cheese board paid about £1.4m a year for feta adverts.", "Feta adverts"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    # "How much feta": tonnes, not the sum beside it elsewhere.
+    assert (await newsroom.ask("how much feta does Varnland produce a year?")).text == "30,000"
