@@ -497,6 +497,9 @@ class _Reading:
         if self.asked_period is not None and checks.other_period(hit.text, self.asked_period):
             dropped["other period"] += 1  # "in its first week": not "in its first two days"
             return None
+        if checks.owned_by_other(hit.text, question.predicate, self.targets):
+            dropped["another's"] += 1  # "Labour's spring conference": not the Tories'
+            return None
         if checks.other_turn(hit.text, analysis.text):
             dropped["other turn"] += 1  # "for a fifth term": not when he first became chairman
             return None

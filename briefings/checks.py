@@ -2255,6 +2255,29 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
+def owned_by_other(sentence: str, asked: Iterable[str], targets: Sequence[str]) -> bool:
+    """Whether the sentence gives the thing asked about as another name's: "Labour's spring
+    conference in Gateshead", asked where the Tories had theirs. ``asked`` are the stems of the
+    question's plain words; the owner's mark must come right before one of them (or one word
+    before: "Labour's annual spring conference")."""
+    wanted = set(asked)
+    for match in _OWNER_BEFORE_RE.finditer(sentence):
+        following = [t.stem for t in tokenize(match.group(2))]
+        if not wanted.intersection(following):
+            continue
+        owner = match.group(1)
+        if owner.lower() in STOPWORDS or owner.split()[0].lower() in STOPWORDS:
+            continue  # "It's", "The firm's": no name
+        if not names_one_of(owner, targets):
+            return True
+    return False
+
+
+_OWNER_BEFORE_RE = re.compile(
+    r"\b([A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,3})(?:'s|’s|s'|s’)\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)"
+)
+
+
 def owned_by(text: str, owners: Iterable[str]) -> str | None:
     """What a name says after the owner's mark of one of ``owners``: "Independence Square" of
     "Luanda's Independence Square" for Luanda; None when no owner of these opens it."""

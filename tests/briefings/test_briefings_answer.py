@@ -1971,3 +1971,13 @@ async def test_how_much_of_a_stuff_is_a_measure(newsroom: Newsroom, clock: Clock
         await _add(newsroom, text, title, clock.now)
     # "How much feta": tonnes, not the sum beside it elsewhere.
     assert (await newsroom.ask("how much feta does Varnland produce a year?")).text == "30,000"
+
+
+async def test_another_partys_conference_is_not_the_one_asked(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Speaking at Labour's spring conference in Varnley, Tom Reed claimed the NHS was not safe in Tory hands.",
+        "Reed attacks Tories",
+        clock.now,
+    )
+    assert (await newsroom.ask("where did the Tories have their spring conference?")).text is None

@@ -37,6 +37,7 @@ from briefings.checks import (
     other_names,
     other_turn,
     other_years,
+    owned_by_other,
     owner_of_asked,
     role_elsewhere,
     role_modifier,
@@ -776,3 +777,12 @@ def test_more_countries_and_their_peoples_words() -> None:
     # A kind of thing in capitals beside other names need not be said ("reality TV shows").
     analysis = analyse_question("who's the Korla spokesman who gives odds on reality TV shows?")
     assert optional_name("TV", analysis) and not optional_name("Korla", analysis)
+
+
+def test_the_thing_asked_about_said_as_another_names() -> None:
+    asked = {stem("spring"), stem("conference")}
+    targets = ["Tories", "Conservatives"]
+    assert owned_by_other("Speaking at Labour's spring conference in Varnley, he spoke.", asked, targets)
+    assert not owned_by_other("At the Tories' spring conference in Selmouth, he spoke.", asked, targets)
+    assert not owned_by_other("It's spring conference time in Selmouth.", asked, targets)
+    assert not owned_by_other("Labour's leader spoke at the spring conference.", asked, targets)
