@@ -737,6 +737,8 @@ class _Reading:
             a_change(candidate) or checks.change_by(candidate, analysis.question)
         ):
             return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
+        if checks.old_level(candidate, analysis.question):
+            return False  # "raise the threshold from £60,000": not what it was raised to
         if analysis.expected in {MONEY, NUMBER} and checks.vague_amount(candidate.text):
             return False  # "millions of pounds" says no sum
         if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):

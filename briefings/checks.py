@@ -2255,6 +2255,20 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
+def old_level(candidate: Candidate, question: str) -> bool:
+    """Whether a question asks what something was changed to, and the candidate is what it was
+    changed from: "raise the stamp duty threshold from £60,000", asked what it was raised to."""
+    if not _CHANGED_TO_RE.search(question):
+        return False
+    tokens = candidate.sentence.tokens
+    return candidate.first > 0 and tokens[candidate.first - 1].low == "from"
+
+
+_CHANGED_TO_RE = re.compile(
+    r"\b(?:rais|increas|cut|lower|doubl|reduc|boost|lift|hik|extend|chang|set)\w*\b.*\bto\b(?!\s+\d)", re.IGNORECASE
+)
+
+
 def owned_by_other(sentence: str, asked: Iterable[str], targets: Sequence[str]) -> bool:
     """Whether the sentence gives the thing asked about as another name's: "Labour's spring
     conference in Gateshead", asked where the Tories had theirs. ``asked`` are the stems of the

@@ -1033,7 +1033,7 @@ PARAPHRASES = _paraphrases(
     "lay laid layoffs cut cuts axe axed shed; lab laboratory; "
     "devise devised invent invented design designed developed brainchild; "
     "married marry husband wife; back backs backed support supports supported; operation surgery; "
-    "contest stand; held hold staged stage hosted host; face faces faced meet play; "
+    "contest stand; held hold staged stage hosted host; face faces faced meet play against versus; "
     "plan planned scheduled earmarked; cast star starring co-starring; earn earned earning earnings made; "
     "gig gigs concert concerts perform performing play playing; nomination nominations nominee nominees nominated; "
     "expect expects aim aims aiming hope hopes hoping want wants wanted; stay stays stayed remain remains remained; "

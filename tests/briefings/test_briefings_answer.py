@@ -1981,3 +1981,13 @@ async def test_another_partys_conference_is_not_the_one_asked(newsroom: Newsroom
         clock.now,
     )
     assert (await newsroom.ask("where did the Tories have their spring conference?")).text is None
+
+
+async def test_a_game_against_a_side_is_playing_it(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Varnland's first autumn Test is against Korlaland on 13 November, followed by a visit from Selmouth.",
+        "Varnland squad named",
+        clock.now,
+    )
+    assert (await newsroom.ask("when do Varnland play Korlaland?")).text == "13 November"

@@ -31,6 +31,7 @@ from briefings.checks import (
     names_one_of,
     nations_named,
     of_another_country,
+    old_level,
     opening_word,
     optional_name,
     other_measure,
@@ -786,3 +787,10 @@ def test_the_thing_asked_about_said_as_another_names() -> None:
     assert not owned_by_other("At the Tories' spring conference in Selmouth, he spoke.", asked, targets)
     assert not owned_by_other("It's spring conference time in Selmouth.", asked, targets)
     assert not owned_by_other("Labour's leader spoke at the spring conference.", asked, targets)
+
+
+def test_what_something_was_changed_from_is_not_what_it_was_changed_to() -> None:
+    question = "what did Tom Reed raise the stamp duty threshold to in the budget?"
+    found = _found(question, "Tom Reed will raise the stamp duty threshold from £60,000 to £120,000.")
+    assert old_level(found["£60,000"], question) and not old_level(found["£120,000"], question)
+    assert not old_level(found["£60,000"], "what was the threshold before the budget?")
