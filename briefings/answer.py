@@ -497,6 +497,9 @@ class _Reading:
         if self.asked_period is not None and checks.other_period(hit.text, self.asked_period):
             dropped["other period"] += 1  # "in its first week": not "in its first two days"
             return None
+        if checks.other_category(hit.text, analysis.question):
+            dropped["other award"] += 1  # "won best supporting actress": not best actress
+            return None
         if checks.owned_by_other(hit.text, question.predicate, self.targets):
             dropped["another's"] += 1  # "Labour's spring conference": not the Tories'
             return None
@@ -574,6 +577,7 @@ class _Reading:
                     or (
                         analysis.expected in {MONEY, PERCENTAGE}
                         and question.focus in sentence_stems
+                        and question.focus not in STOPWORDS  # "how much will it cost": no noun asked
                         and not years_elsewhere  # "profit in 2005": not a full year's the sentence leaves undated
                     )
                 )

@@ -2255,6 +2255,36 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
 _NAME_PREFIX_RE = re.compile(r"^(?:([A-Z][\w.-]*)(?:'s|’s)\s+|[A-Z][\w.]*-(?:based|born)\s+)(?=[A-Z])")
 
 
+def best_categories(text: str) -> list[tuple[str, ...]]:
+    """The award categories a text names after "best", as stems: "best supporting actress" and
+    "the best actress award" give ("support", "actress") and ("actress",)."""
+    out = []
+    for match in re.finditer(r"\bbest\s+((?:[a-z][\w-]*\s*){1,4})", text.lower() if text.islower() else text):
+        words = []
+        for word in match.group(1).split():
+            if word in STOPWORDS or not word.islower():
+                break
+            words.append(word)
+        while words and words[-1] in _AWARD_WORDS:
+            words.pop()
+        if words:
+            out.append(tuple(stem(w) for w in words))
+    return out
+
+
+_AWARD_WORDS = frozenset("award awards prize prizes category gong trophy".split())
+
+
+def other_category(sentence: str, question: str) -> bool:
+    """Whether a sentence names award categories but not the one asked: "Cate Blanchett won best
+    supporting actress", asked who won best actress."""
+    asked = best_categories(question.lower())
+    if not asked:
+        return False
+    said = best_categories(sentence)
+    return bool(said) and not set(asked) & set(said)
+
+
 def old_level(candidate: Candidate, question: str) -> bool:
     """Whether a question asks what something was changed to, and the candidate is what it was
     changed from: "raise the stamp duty threshold from £60,000", asked what it was raised to."""

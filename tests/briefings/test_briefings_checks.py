@@ -34,6 +34,7 @@ from briefings.checks import (
     old_level,
     opening_word,
     optional_name,
+    other_category,
     other_measure,
     other_names,
     other_turn,
@@ -794,3 +795,11 @@ def test_what_something_was_changed_from_is_not_what_it_was_changed_to() -> None
     found = _found(question, "Tom Reed will raise the stamp duty threshold from £60,000 to £120,000.")
     assert old_level(found["£60,000"], question) and not old_level(found["£120,000"], question)
     assert not old_level(found["£60,000"], "what was the threshold before the budget?")
+
+
+def test_another_award_category_is_another_award() -> None:
+    question = "who won best actress at the 2005 Varn awards?"
+    assert other_category("Korla was declared best film, and its star Ivo Brand won best supporting actress.", question)
+    assert not other_category("Tom Reed took best director while Ana Lee took the best actress award.", question)
+    assert not other_category("Ana Lee arrived in a green dress.", question)  # no category named
+    assert not other_category("Ivo Brand won best supporting actress.", "who won the Varn awards?")
