@@ -747,6 +747,8 @@ class _Reading:
             return False  # "millions of pounds" says no sum
         if analysis.focus == "old" and (not candidate.text[:1].isdigit() or candidate.shape != "number"):
             return False  # an age is written in figures, and is not a share or a sum
+        if self.relation_cues and analysis.expected == PERSON and checks.what_is_run(candidate):
+            return False  # "the Y Vote Mock Elections run by the Hansard Society": what it runs
         if self.relation_cues and analysis.expected == PERSON and checks.after_to(candidate):
             return False  # "chairman of the council of economic advisors to Gerald Ford"
         if self.relation_cues and analysis.expected == PERSON and checks.role_elsewhere(candidate, self.targets):

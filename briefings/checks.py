@@ -120,13 +120,14 @@ def entity_present(
 
 
 def _stands_alone(last: str, entity: str, tokens: Sequence[Token]) -> bool:
-    """Whether a name's last word (a stem) is written in a sentence other than inside a longer
-    name: the capitalised words around it must be the name's own."""
+    """Whether a name's last word (a stem) is written in a sentence, capitalised or after "the"
+    ("the college" for Fife College), other than inside a longer name: the capitalised words
+    around it must be the name's own."""
     not_other = {t.low for t in tokenize(entity)} | _NOT_NAMES
     opening = _opening_index(tokens)  # the first word is capitalised whatever it is
     for index, token in enumerate(tokens):
-        if token.stem != last:
-            continue
+        if token.stem != last or not (token.is_cap or (index > 0 and tokens[index - 1].low == "the")):
+            continue  # in lower case, only "the college" points back to it: not "sport utility vehicle"
         around = [i for i in (index - 1, index + 1) if 0 <= i < len(tokens) and i != opening]
         if not any(tokens[i].is_cap and not tokens[i].is_punct and tokens[i].low not in not_other for i in around):
             return True
@@ -2283,6 +2284,20 @@ def other_category(sentence: str, question: str) -> bool:
         return False
     said = best_categories(sentence)
     return bool(said) and not set(asked) & set(said)
+
+
+def what_is_run(candidate: Candidate) -> bool:
+    """Whether a name is what a role verb acts on, the holder coming after "by": "the Y Vote Mock
+    Elections 2005 run by the Hansard Society", "The initiative is being led jointly by ..."."""
+    tokens = candidate.sentence.tokens
+    after = [t.low for t in tokens[candidate.last : candidate.last + 6]]
+    for at, word in enumerate(after):
+        if word in _PASSIVE_ROLE_VERBS:
+            return "by" in after[at + 1 : at + 3]
+    return False
+
+
+_PASSIVE_ROLE_VERBS = frozenset("run led headed chaired managed owned founded coached directed".split())
 
 
 def old_level(candidate: Candidate, question: str) -> bool:

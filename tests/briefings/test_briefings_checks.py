@@ -53,6 +53,7 @@ from briefings.checks import (
     titled_as_asked,
     titled_person,
     used_as_modifier,
+    what_is_run,
     with_whole_title,
 )
 from briefings.questions import analyse_question
@@ -803,3 +804,18 @@ def test_another_award_category_is_another_award() -> None:
     assert not other_category("Tom Reed took best director while Ana Lee took the best actress award.", question)
     assert not other_category("Ana Lee arrived in a green dress.", question)  # no category named
     assert not other_category("Ivo Brand won best supporting actress.", "who won the Varn awards?")
+
+
+def test_a_names_last_word_in_lower_case_and_what_a_body_runs() -> None:
+    # "sport" in "sport utility vehicle" is no League Against Cruel Sports; "the college" is its college.
+    def present(entity: str, sentence: str) -> bool:
+        view = sentence_view(sentence, question_view(analyse_question("who?")))
+        return entity_present(entity, stems_of(view.tokens), set(), view.tokens)
+
+    assert not present("League Against Korla Sports", "It is the first full-hybrid sport utility vehicle.")
+    assert present("Varn College", "Ana Lee, principal of the college, said so.")
+    sentence = "Schools signed up for the Y Vote Mock Elections run by the Varn Society."
+    found = _found("who runs the Varn Society?", sentence)
+    assert what_is_run(found["Y Vote Mock Elections"])
+    found = _found("who runs the Varn Society?", "The society, run by Ana Lee, said so.")
+    assert not what_is_run(found["Ana Lee"])
