@@ -705,13 +705,25 @@ _CHANGE_VERBS = CHANGE_WORDS - {"by", "from", "up", "down"}
 
 
 def change_by(candidate: Candidate, question: str) -> bool:
-    """Whether a sum is how much something changed ("profits rose by £500m to £6.2bn"), when the
-    question asks for its level, not by how much it changed."""
+    """Whether a sum is how much something changed ("profits rose by £500m to £6.2bn", "rose
+    32,000 to 1.41 million"), when the question asks for its level, not by how much it changed."""
     tokens = candidate.sentence.tokens
     before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
-    if len(before) < 2 or before[1] != "by" or before[0] not in _CHANGE_VERBS:
+    after = tokens[candidate.last : candidate.last + 2]
+    by = len(before) == 2 and before[1] == "by" and before[0] in _CHANGE_VERBS
+    # "rose 32,000 to 1.41 million": the figure right after the verb, before the level, is the change.
+    bare = (
+        bool(before)
+        and before[-1] in _CHANGE_VERBS
+        and len(after) == 2
+        and after[0].low == "to"
+        and after[1].is_num
+    )
+    # "90,000 more people were in employment": how many more, not how many.
+    more = bool(after) and after[0].low in {"more", "fewer", "extra", "additional"}
+    if not (by or bare or more):
         return False
-    return not (_question_words(question) & (_CHANGE_VERBS | {"increase", "change", "by"}))
+    return not (_question_words(question) & (_CHANGE_VERBS | {"increase", "change", "by", "more", "fewer"}))
 
 
 @lru_cache(maxsize=64)  # asked once for each sentence or candidate of a question
@@ -1088,7 +1100,13 @@ def counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     ):
         return False  # "several hundred UK citizens" counts citizens: "UK" only says whose
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
-    return any(_is_counted(t, counted) for t in near)
+    if any(_is_counted(t, counted) for t in near):
+        return True
+    # "The number of people out of work rose 32,000 to 1.41 million": the sentence says what.
+    return any(
+        a.low == "number" and b.low == "of" and _is_counted(c, counted)
+        for a, b, c in zip(tokens, tokens[1:], tokens[2 : candidate.first], strict=False)
+    )
 
 
 # Kinds of people: "how many people" are counted as staff, fans or voters too.

@@ -1991,3 +1991,16 @@ async def test_a_game_against_a_side_is_playing_it(newsroom: Newsroom, clock: Cl
         clock.now,
     )
     assert (await newsroom.ask("when do Varnland play Korlaland?")).text == "13 November"
+
+
+async def test_a_count_the_sentence_says_and_its_changes(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "The number of people out of work in Varnland rose 32,000 to 1.41 million in the last three months of "
+        "2004, even as 90,000 more people were in employment.",
+        "Varnland jobless up",
+        clock.now,
+    )
+    # "The number of people ... 1.41 million": the level; 32,000 and "90,000 more" are changes.
+    asked = "how many people were out of work in Varnland in the last three months of 2004?"
+    assert (await newsroom.ask(asked)).text == "1.41 million"
