@@ -369,10 +369,30 @@ def other_names(view: SentenceView, known: set[str], roles: frozenset[str] = fro
             and not any(tokens[i].stem in known for i in run)
             and not _titled_by(tokens, run[0], roles)  # "chief executive John Beaumont"
             and not (len(run) == 1 and _adjectival(tokens[run[0]].text))
+            and not _told(tokens, run[0])  # "she told the BBC News website": who heard it
+            and not _courtesy_surname(tokens, run)  # "Ms Simonetti": someone the article introduced
         ):
             count += 1
         run = []
     return count
+
+
+def _courtesy_surname(tokens: Sequence[Token], run: Sequence[int]) -> bool:
+    """Whether a name is a courtesy title and a surname ("Ms Simonetti", "Mr Brown"): how news
+    refers back to someone it has introduced, not a new name."""
+    titles = {"mr", "mrs", "ms", "miss", "dr"}
+    if len(run) == 2:
+        return tokens[run[0]].low.rstrip(".") in titles
+    return len(run) == 1 and run[0] > 0 and tokens[run[0] - 1].low.rstrip(".") in titles  # opening the sentence
+
+
+def _told(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the name at ``at`` is who was told ("told the BBC", "told Reuters")."""
+    before = [t.low for t in tokens[max(0, at - 2) : at]]
+    return bool(before) and (before[-1] in _TOLD or (before[-1] == "the" and len(before) == 2 and before[0] in _TOLD))
+
+
+_TOLD = frozenset("told tells telling".split())
 
 
 def _titled_by(tokens: Sequence[Token], at: int, roles: frozenset[str]) -> bool:

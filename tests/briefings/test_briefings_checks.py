@@ -819,3 +819,14 @@ def test_a_names_last_word_in_lower_case_and_what_a_body_runs() -> None:
     assert what_is_run(found["Y Vote Mock Elections"])
     found = _found("who runs the Varn Society?", "The society, run by Ana Lee, said so.")
     assert not what_is_run(found["Ana Lee"])
+
+
+def test_who_was_told_and_someone_referred_back_to_are_no_other_names() -> None:
+    view = question_view(analyse_question("when did Varn Air suspend the blogger?"))
+
+    def others(sentence: str) -> int:
+        return other_names(sentence_view(sentence, view), set(), frozenset())
+
+    assert others("Ms Lee told the Korla News website she was suspended on 25 September.") == 0
+    assert others("She said Ivo Brand told Korla Radio she was suspended on 25 September.") == 1
+    assert others("The airline suspended Tom Reed and Ana Lee on 25 September.") == 2
