@@ -487,6 +487,9 @@ class _Reading:
         ):
             dropped["deed missing"] += 1  # asked who presented the award: not who received it
             return None
+        if event is not None and checks.denied(hit.text, (event, *PARAPHRASES.get(event, ()))):
+            dropped["deed denied"] += 1  # "the first final that I didn't win"
+            return None
         # (Not a country in an aside: "the friendly against Valenciana - a region of Spain -".)
         named_here = checks.nations_named(checks.without_asides(hit.text)) if self.quantity_nations else frozenset()
         if (named_here and not named_here & self.quantity_nations) or (

@@ -717,7 +717,13 @@ def money_words_said(analysis: QuestionAnalysis, view: SentenceView, sentence_st
 # ("earn" and "a sale" are no measure).
 _MEASURES = tuple(
     frozenset(group.split())
-    for group in ("profit profits earnings income", "revenue revenues sales turnover", "loss losses", "debt debts")
+    for group in (
+        "profit profits earnings income",
+        "revenue revenues sales turnover",
+        "loss losses",
+        "debt debts",
+        "salary salaries wage wages",
+    )
 )
 
 
@@ -757,7 +763,14 @@ def other_measure(question: str, sentence_words: set[str]) -> bool:
     asked = [group for group in _MEASURES if group & _question_words(question)]
     if not asked or any(group & sentence_words for group in asked):
         return False
+    if any(group in _SAID_AS_ITSELF for group in asked):
+        # A salary is said as pay: "was paid £200,000 a year", not "at a cost of £50m".
+        return not sentence_words & _PAY_WORDS
     return any(group & sentence_words for group in _MEASURES if group not in asked)
+
+
+_SAID_AS_ITSELF = frozenset(group for group in _MEASURES if "salary" in group)
+_PAY_WORDS = frozenset("pay paid earn earns earned earning earnings income bonus package".split())
 
 
 _UNIT_RE = re.compile(
@@ -2011,6 +2024,8 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "in which city": Amritsar, not India
         if _ORIGIN_ASKED_RE.search(analysis.question) and not says_origin(candidate):
             return False  # "where is he from": not "trained in Spala"
+        if _BIRTH_ASKED_RE.search(analysis.question) and not says_birthplace(candidate):
+            return False  # "where was he born": not "born to immigrants from Romania"
         if any(word in _CONTEST_WORDS for word in name.split()) and _CONTEST_WORDS & set(
             re.findall(r"[a-z]+", analysis.text.lower())
         ):
@@ -2039,6 +2054,7 @@ _CONTEST_WORDS = frozenset(
     "award awards prize".split()
 )
 _ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\bfrom\b", re.IGNORECASE)
+_BIRTH_ASKED_RE = re.compile(r"\bwhere\b.*\bborn\b", re.IGNORECASE)
 _ORIGIN_BEFORE = frozenset("from native hometown".split())
 
 
@@ -2057,6 +2073,16 @@ def says_origin(candidate: Candidate) -> bool:
     if before[-1:] != ["in"]:
         return False
     return any(t.low in {"born", "-born"} for t in tokens[max(0, candidate.first - 6) : candidate.first])
+
+
+def says_birthplace(candidate: Candidate) -> bool:
+    """Whether a place is said to be where someone was born: "born in Bath", "born in 1960 in
+    Bath", "a native of Bath", "Bath-born"; not "born to immigrants from Romania"."""
+    tokens = candidate.sentence.tokens
+    before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
+    if before == ["native", "of"] or candidate.sentence.text[candidate.end :].startswith("-born"):
+        return True
+    return before[-1:] == ["in"] and any(t.low == "born" for t in tokens[max(0, candidate.first - 6) : candidate.first])
 
 
 # Nouns for made things that carry a name: "TV show Brass Eye", "the drama serial".
@@ -2336,6 +2362,20 @@ def what_is_run(candidate: Candidate) -> bool:
 
 
 _PASSIVE_ROLE_VERBS = frozenset("run led headed chaired managed owned founded coached directed".split())
+
+
+def denied(sentence: str, forms: Iterable[str]) -> bool:
+    """Whether every time a sentence says the deed (any of its stems ``forms``) it says it did not
+    happen: "the first final that I didn't win", "he never won"."""
+    wanted = set(forms)
+    tokens = tokenize(sentence)
+    said = [i for i, t in enumerate(tokens) if t.stem in wanted]
+    return bool(said) and all(
+        any(t.low in _NEGATIONS or t.low.endswith("n't") for t in tokens[max(0, i - 2) : i]) for i in said
+    )
+
+
+_NEGATIONS = frozenset("not never no".split())
 
 
 def old_level(candidate: Candidate, question: str) -> bool:

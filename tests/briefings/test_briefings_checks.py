@@ -19,6 +19,7 @@ from briefings.checks import (
     counts,
     cue_positions,
     cut_name,
+    denied,
     distinctive_last,
     does_it,
     done_by_another,
@@ -44,6 +45,7 @@ from briefings.checks import (
     role_elsewhere,
     role_modifier,
     says_age,
+    says_birthplace,
     says_kind,
     says_origin,
     says_role,
@@ -830,3 +832,17 @@ def test_who_was_told_and_someone_referred_back_to_are_no_other_names() -> None:
     assert others("Ms Lee told the Korla News website she was suspended on 25 September.") == 0
     assert others("She said Ivo Brand told Korla Radio she was suspended on 25 September.") == 1
     assert others("The airline suspended Tom Reed and Ana Lee on 25 September.") == 2
+
+
+def test_birthplaces_salaries_and_deeds_denied() -> None:
+    sentence = "Born in 1922 to immigrants from Varnland, Tom Reed grew up in Selmouth."
+    found = _found("where was Tom Reed born?", sentence)
+    assert not says_birthplace(found["Varnland"])
+    found = _found("where was Tom Reed born?", "Tom Reed was born in 1922 in Selmouth.")
+    assert says_birthplace(found["Selmouth"])
+    asked = "how much was Tom Reed's salary at the Varn University?"
+    assert other_measure(asked, set("the university was scrapped at a cost of £50m".split()))
+    assert not other_measure(asked, set("he was paid £200,000 a year".split()))
+    assert not other_measure("how much did Korlax pay for Varn?", set("it bought varn for £5m".split()))
+    assert denied("After the first final that I didn't win against Tom Reed (in 2002), I wept.", {stem("win")})
+    assert not denied("He won in 2000 but did not win in 2001.", {stem("win"), stem("won")})
