@@ -503,7 +503,7 @@ class _Reading:
         if checks.other_category(hit.text, analysis.question):
             dropped["other award"] += 1  # "won best supporting actress": not best actress
             return None
-        if checks.owned_by_other(hit.text, question.predicate, self.targets):
+        if checks.owned_by_other(hit.text, question.predicate, self.targets, question.all_stems):
             dropped["another's"] += 1  # "Labour's spring conference": not the Tories'
             return None
         if checks.other_turn(hit.text, analysis.text):

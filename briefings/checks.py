@@ -1547,7 +1547,7 @@ def other_sex(sentence: str, asked: str) -> bool:
 _SAYING = frozenset(stem(w) for w in "said says told tells announced added confirmed reported revealed".split())
 
 
-_RELATIVE_WORDS = frozenset({"who", "which", "whose", "when"})
+_RELATIVE_WORDS = frozenset({"who", "which", "whose", "when", "since"})
 
 
 _DASHES = frozenset({"-", "–", "—"})
@@ -1555,7 +1555,8 @@ _DASHES = frozenset({"-", "–", "—"})
 
 def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
     """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
-    a world tour on 28 March"; ", when the land was developed in 2002") that says none of the
+    a world tour on 28 March"; ", when the land was developed in 2002"; "since they joined the
+    Six Nations in 2000, but two have come against Scotland") that says none of the
     question's plain words, while the rest of the sentence says one: it dates or counts
     something else."""
     tokens = candidate.sentence.tokens
@@ -1572,6 +1573,8 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
         return False
     if tokens[start].low == "when" and (start == 0 or tokens[start - 1].text != ","):
         return False  # "left Varn when the firm was taken over in 2003" dates his leaving too
+    if tokens[start].low == "since" and candidate.first - start <= 2:
+        return False  # "has played there since 2000": the date is the asked one's start
     end = next((i for i in range(candidate.last, len(tokens)) if tokens[i].text in ",;)"), len(tokens))
     wanted = {w for word in predicate for w in (word, *PARAPHRASES.get(word, ()))}
     inside = {t.stem for t in tokens[start:end]}
@@ -2392,20 +2395,25 @@ _CHANGED_TO_RE = re.compile(
 )
 
 
-def owned_by_other(sentence: str, asked: Iterable[str], targets: Sequence[str]) -> bool:
+def owned_by_other(
+    sentence: str, asked: Iterable[str], targets: Sequence[str], question_stems: Iterable[str] = ()
+) -> bool:
     """Whether the sentence gives the thing asked about as another name's: "Labour's spring
     conference in Gateshead", asked where the Tories had theirs. ``asked`` are the stems of the
     question's plain words; the owner's mark must come right before one of them (or one word
     before: "Labour's annual spring conference")."""
     wanted = set(asked)
     for match in _OWNER_BEFORE_RE.finditer(sentence):
-        following = [t.stem for t in tokenize(match.group(2))]
-        if not wanted.intersection(following):
-            continue
-        owner = match.group(1)
-        if owner.lower() in STOPWORDS or owner.split()[0].lower() in STOPWORDS:
+        following = [t for t in tokenize(match.group(2)) if t.low not in STOPWORDS]
+        if not following or following[-1].stem not in wanted:
+            continue  # the thing owned is another: "Amazon's book chart" when asked of a book
+        words = match.group(1).split()
+        if words[0].lower() in STOPWORDS:
             continue  # "It's", "The firm's": no name
-        if not names_one_of(owner, targets):
+        if {t.stem for t in tokenize(match.group(1))} <= set(question_stems):
+            continue  # "Registrars' spokesman", asked who speaks for the registrars
+        # (The run may open with a capitalised word that is no part of the name: "Yesterday Argentina's".)
+        if not any(names_one_of(" ".join(words[i:]), targets) for i in range(len(words))):
             return True
     return False
 

@@ -791,6 +791,14 @@ def test_the_thing_asked_about_said_as_another_names() -> None:
     assert not owned_by_other("At the Tories' spring conference in Selmouth, he spoke.", asked, targets)
     assert not owned_by_other("It's spring conference time in Selmouth.", asked, targets)
     assert not owned_by_other("Labour's leader spoke at the spring conference.", asked, targets)
+    # The thing owned is another ("Amazon's book chart"); an opening word is no part of the owner
+    # ("Yesterday Argentina's"); an owner the question names as a word is its own ("Registrars'").
+    assert not owned_by_other("The novel topped Amazon's book chart.", {stem("book")}, ["Harry Potter"])
+    sentence = "Yesterday Varnland's economy minister, Tom Reed, said so."
+    assert not owned_by_other(sentence, {stem("economy"), stem("minister")}, ["Varnland"])
+    sentence = "Registrars' spokesman, Tom Reed, said they welcomed the rules."
+    assert owned_by_other(sentence, {stem("spokesman")}, [])
+    assert not owned_by_other(sentence, {stem("spokesman")}, [], {stem("registrars"), stem("spokesman")})
 
 
 def test_what_something_was_changed_from_is_not_what_it_was_changed_to() -> None:
@@ -846,3 +854,12 @@ def test_birthplaces_salaries_and_deeds_denied() -> None:
     assert not other_measure("how much did Korlax pay for Varn?", set("it bought varn for £5m".split()))
     assert denied("After the first final that I didn't win against Tom Reed (in 2002), I wept.", {stem("win")})
     assert not denied("He won in 2000 but did not win in 2001.", {stem("win"), stem("won")})
+
+
+def test_a_date_in_a_since_clause_dates_what_it_says() -> None:
+    question = "when do Varnland play Korlaland?"
+    sentence = "Selmouth have won three times since they joined the Cup in 2000, but two came against Korlaland."
+    found = _found(question, sentence)
+    assert in_other_clause(found["2000"], [stem("play")])
+    found = _found(question, "Varnland have played Korlaland every year since 2000.")
+    assert not in_other_clause(found["2000"], [stem("play")])
