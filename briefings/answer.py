@@ -234,8 +234,17 @@ class _Reading:
             analysis.text, relation_cues
         )
         self.targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
-        # The people the question names ("before Brian Kerr"): a role word titling them is theirs.
-        self.asked_people = [e for e in analysis.entities if len(e.split()) >= 2 and person_like(tokenize(e))]
+        self.target_names = tuple(self.targets)
+        self.predicate = frozenset(question.predicate)
+        # The people the question dates by ("manager before Brian Kerr"): a role word titling them is
+        # theirs, not the answer's. (Not the role's owner: "who heads Varn Foods".)
+        self.asked_people = [
+            e
+            for e in analysis.entities
+            if len(e.split()) >= 2
+            and person_like(tokenize(e))
+            and re.search(rf"\b(?:before|after)\s+{re.escape(e)}\b", analysis.text, re.IGNORECASE)
+        ]
         self.entity_stems = entity_stems = {t for e in analysis.entities for t in terms(e)}
         # The roles the question asks with, by its words or its relation's ("who runs" asks for a chief).
         self.asked_roles = frozenset((question.all_stems | relation_stems) & checks.PERSON_NOUNS)
@@ -503,7 +512,7 @@ class _Reading:
         if checks.other_category(hit.text, analysis.question):
             dropped["other award"] += 1  # "won best supporting actress": not best actress
             return None
-        if checks.owned_by_other(hit.text, question.predicate, self.targets, question.all_stems):
+        if checks.only_others_thing(hit.text, self.predicate, self.target_names, question.all_stems):
             dropped["another's"] += 1  # "Labour's spring conference": not the Tories'
             return None
         if checks.other_turn(hit.text, analysis.text):
@@ -744,6 +753,8 @@ class _Reading:
             a_change(candidate) or checks.change_by(candidate, analysis.question)
         ):
             return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
+        if checks.after_others_thing(candidate, self.predicate, self.target_names, question.all_stems):
+            return False  # "Labour's spring conference in Gateshead": not where the Tories had theirs
         if checks.old_level(candidate, analysis.question):
             return False  # "raise the threshold from £60,000": not what it was raised to
         if analysis.expected in {MONEY, NUMBER} and checks.vague_amount(candidate.text):

@@ -278,9 +278,9 @@ def optional_name(entity: str, analysis: QuestionAnalysis) -> bool:
     """A nationality beside other names ("Which Spanish company ...") may be missing: the
     sentence may say "Spain's" or nothing. So may a kind of thing in capitals ("reality TV
     shows"), which describes more than it names."""
-    return (_adjectival(entity) or entity.lower().removesuffix("s") in _KIND_ABBREVIATIONS) and len(
-        analysis.entities
-    ) > 1
+    low = entity.lower()
+    kind = low in _KIND_ABBREVIATIONS or low.removesuffix("s") in _KIND_ABBREVIATIONS
+    return (_adjectival(entity) or kind) and len(analysis.entities) > 1
 
 
 _KIND_ABBREVIATIONS = frozenset("tv pc cd dvd mp3 sms gps".split())
@@ -745,8 +745,13 @@ def change_by(candidate: Candidate, question: str) -> bool:
         and after[0].low == "to"
         and after[1].is_num
     )
-    # "90,000 more people were in employment": how many more, not how many.
-    more = bool(after) and after[0].low in {"more", "fewer", "extra", "additional"}
+    # "90,000 more people were in employment": how many more, not how many there are (which is
+    # what a question with "is"/"are"/"were" asks; "how many staff will it hire" asks the more).
+    more = (
+        bool(after)
+        and after[0].low in {"more", "fewer", "extra", "additional"}
+        and bool(_question_words(question) & {"is", "are", "was", "were"})
+    )
     if not (by or bare or more):
         return False
     return not (_question_words(question) & (_CHANGE_VERBS | {"increase", "change", "by", "more", "fewer"}))
@@ -867,8 +872,8 @@ def used_as_modifier(candidate: Candidate, kind: str | None = None) -> bool:
         return False
     if candidate.text.endswith(("'s", "’s")):
         return True  # "India's top-selling daily": its owner, not its name
-    if after_indefinite(candidate):
-        return True  # "a Little Britain breast feeding sketch": a name after "a" qualifies a noun
+    if after_indefinite(candidate) and not after.low.endswith(("ing", "ed")):
+        return True  # "a Little Britain breast feeding sketch" (not "an Oscar playing a king")
     if candidate.last - candidate.first == 1 and _adjectival(tokens[candidate.first].text):
         return True
     return after.low in HEAD_NOUNS or after.low.rstrip("s") in HEAD_NOUNS
@@ -881,7 +886,7 @@ def measured(candidate: Candidate) -> bool:
     """Whether a number is followed by a unit of measure: "30,000 tonnes", "50GB", "12 miles"."""
     tokens = candidate.sentence.tokens
     last = tokens[candidate.last - 1].low if candidate.last > candidate.first else ""
-    if re.fullmatch(r"[\d.,]+(?:gb|mb|tb|kg|km|mm|cm|m|g|l|ml|mph|kw|mw)", last):
+    if re.fullmatch(r"[\d.,]+(?:gb|mb|tb|kg|km|mm|cm|ml|mph|kw|mw)", last):  # not "5m": millions
         return True  # "50GB" written as one word
     return candidate.last < len(tokens) and tokens[candidate.last].low in _UNITS_OF_MEASURE
 
@@ -1135,11 +1140,16 @@ def counts(candidate: Candidate, counted: frozenset[str]) -> bool:
     near = tokens[candidate.last : candidate.last + 5] + tokens[max(0, candidate.first - 5) : candidate.first]
     if any(_is_counted(t, counted) for t in near):
         return True
-    # "The number of people out of work rose 32,000 to 1.41 million": the sentence says what.
-    return any(
-        a.low == "number" and b.low == "of" and _is_counted(c, counted)
-        for a, b, c in zip(tokens, tokens[1:], tokens[2 : candidate.first], strict=False)
-    )
+    # "The number of people out of work rose 32,000 to 1.41 million": the sentence says what, in
+    # the same clause (not "since 2004, and 5,000 workers"), of a figure that is no year.
+    if YEAR_RE.fullmatch(candidate.text):
+        return False
+    at = candidate.first - 1
+    while at >= 2 and tokens[at].text not in {",", ";"}:
+        if tokens[at - 2].low == "number" and tokens[at - 1].low == "of" and _is_counted(tokens[at], counted):
+            return True
+        at -= 1
+    return False
 
 
 # Kinds of people: "how many people" are counted as staff, fans or voters too.
@@ -1360,7 +1370,12 @@ def _country_of_nationality(word: str) -> str | None:
     Bulgaria, "Kenyan" from Kenya, "Hungarian" from Hungary, "Sudanese" from Sudan, "Kuwaiti"
     from Kuwait."""
     stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "y", word[:-4] + "y", word[:-1] + "a")
-    return next((country for country in stems if len(country) > 3 and country in COUNTRIES), None)
+    return next(
+        (country for country in stems if len(country) > 3 and country in COUNTRIES - _CONTINENTS), None
+    )
+
+
+_CONTINENTS = frozenset({"europe", "africa", "asia"})  # "the lowest of any European economy" names no country
 
 
 _NATION_OF.update(
@@ -1756,7 +1771,13 @@ def done_by_another(candidate: Candidate, verb: str, names: Iterable[str]) -> bo
             doer -= 1
     if doer < 0 or not tokens[doer].is_cap or tokens[doer].low in STOPWORDS:
         return False  # "he beat", "They beat": no name to tell
-    return tokens[doer].stem not in set(names)
+    first = doer
+    while first > 0 and tokens[first - 1].is_cap and not tokens[first - 1].is_punct:
+        first -= 1
+    run = tokens[first : doer + 1]
+    if any(_adjectival(t.text) for t in run):
+        return False  # "The Swiss beat ...": no one the question's names can be told from
+    return not stems_of(run) & set(names)  # "Justine Henin-Hardenne beat ...": Henin's
 
 
 # Auxiliaries, and light verbs said many other ways ("who got the winner": who scored it).
@@ -2029,7 +2050,7 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "where is he from": not "trained in Spala"
         if _BIRTH_ASKED_RE.search(analysis.question) and not says_birthplace(candidate):
             return False  # "where was he born": not "born to immigrants from Romania"
-        if any(word in _CONTEST_WORDS for word in name.split()) and _CONTEST_WORDS & set(
+        if any(word in _CONTEST_WORDS for word in name.split()) and (_CONTEST_WORDS - {"final", "finals"}) & set(
             re.findall(r"[a-z]+", analysis.text.lower())
         ):
             # Where a contest is held: "in the Champions League" names another contest, not a
@@ -2057,7 +2078,8 @@ _CONTEST_WORDS = frozenset(
     "award awards prize".split()
 )
 _ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\bfrom\b", re.IGNORECASE)
-_BIRTH_ASKED_RE = re.compile(r"\bwhere\b.*\bborn\b", re.IGNORECASE)
+# "Where was Tom Reed born?" (not "Where did Tom Reed, who was born in 1922, die?").
+_BIRTH_ASKED_RE = re.compile(r"^\W*where\s+(?:was|were|is)\b[^,]*(?<![-\w])born\W*$", re.IGNORECASE)
 _ORIGIN_BEFORE = frozenset("from native hometown".split())
 
 
@@ -2079,13 +2101,24 @@ def says_origin(candidate: Candidate) -> bool:
 
 
 def says_birthplace(candidate: Candidate) -> bool:
-    """Whether a place is said to be where someone was born: "born in Bath", "born in 1960 in
-    Bath", "a native of Bath", "Bath-born"; not "born to immigrants from Romania"."""
+    """Whether a place is said to be where someone was born: "born in Bath", "born at Bath",
+    "born in 1960 in the Somerset city of Bath", "a native of Bath", "Bath-born", "Bath, where
+    he was born"; not "born to immigrants from Romania", nor "Born in 1934, she won a scholarship
+    to the Guildhall School"."""
     tokens = candidate.sentence.tokens
+    text = candidate.sentence.text
     before = [t.low for t in tokens[max(0, candidate.first - 2) : candidate.first]]
-    if before == ["native", "of"] or candidate.sentence.text[candidate.end :].startswith("-born"):
+    if before == ["native", "of"] or text[candidate.end :].startswith("-born"):
         return True
-    return before[-1:] == ["in"] and any(t.low == "born" for t in tokens[max(0, candidate.first - 6) : candidate.first])
+    if re.match(r",?\s+where\s+(?:he|she|they)\s+(?:was|were)\s+born\b", text[candidate.end :]):
+        return True
+    if before[-1:] not in (["in"], ["at"], ["of"]):
+        return False
+    lows = [t.low for t in tokens[max(0, candidate.first - 9) : candidate.first]]
+    if "born" not in lows:
+        return False
+    between = lows[len(lows) - lows[::-1].index("born") :]
+    return not {"to", "from", ","} & set(between)  # "born in 1922 to immigrants from ..."
 
 
 # Nouns for made things that carry a name: "TV show Brass Eye", "the drama serial".
@@ -2327,12 +2360,14 @@ def best_categories(text: str) -> list[tuple[str, ...]]:
     """The award categories a text names after "best", as stems: "best supporting actress" and
     "the best actress award" give ("support", "actress") and ("actress",)."""
     out = []
-    for match in re.finditer(r"\bbest\s+((?:[a-z][\w-]*\s*){1,4})", text.lower() if text.islower() else text):
+    for match in re.finditer(r"\bbest\s+((?:[a-z][\w-]*\s*){1,4})", text.lower()):
         words = []
         for word in match.group(1).split():
-            if word in STOPWORDS or not word.islower():
+            if word in STOPWORDS:
                 break
             words.append(word)
+        if words and words[0] in _NOT_CATEGORIES:
+            continue  # "best known for", "best-selling"
         while words and words[-1] in _AWARD_WORDS:
             words.pop()
         if words:
@@ -2341,29 +2376,41 @@ def best_categories(text: str) -> list[tuple[str, ...]]:
 
 
 _AWARD_WORDS = frozenset("award awards prize prizes category gong trophy".split())
+_AWARD_ASKED_RE = re.compile(
+    r"\b(?:won|win|wins|award|awards|prize|named|scooped|took|picked|nominated)\b", re.IGNORECASE
+)
+_NOT_CATEGORIES = frozenset("known remembered selling ever way chance part thing interests practice friend".split())
 
 
 def other_category(sentence: str, question: str) -> bool:
-    """Whether a sentence names award categories but not the one asked: "Cate Blanchett won best
-    supporting actress", asked who won best actress."""
-    asked = best_categories(question.lower())
+    """Whether a sentence names award categories but not the one asked ("Cate Blanchett won best
+    supporting actress", asked who won best actress), or does not say the asked one's word."""
+    asked = best_categories(question.lower()) if _AWARD_ASKED_RE.search(question) else []
     if not asked:
         return False
     said = best_categories(sentence)
-    return bool(said) and not set(asked) & set(said)
+    if said:
+        return not set(asked) & set(said)
+    # No category named: the sentence must still say the asked one's word ("actress"), or it tells
+    # of another ("the mobile category was won by Blue Tooth Byplanes").
+    stems = {t.stem for t in tokenize(sentence)}
+    return not any(category[-1] in stems for category in asked)
 
 
 def what_is_run(candidate: Candidate) -> bool:
     """Whether a name is what a role verb acts on, the holder coming after "by": "the Y Vote Mock
     Elections 2005 run by the Hansard Society", "The initiative is being led jointly by ..."."""
     tokens = candidate.sentence.tokens
-    after = [t.low for t in tokens[candidate.last : candidate.last + 6]]
-    for at, word in enumerate(after):
-        if word in _PASSIVE_ROLE_VERBS:
-            return "by" in after[at + 1 : at + 3]
+    after = tokens[candidate.last : candidate.last + 6]
+    for at, token in enumerate(after):
+        if token.low in _PASSIVE_ROLE_VERBS:
+            return "by" in [t.low for t in after[at + 1 : at + 3]]
+        if not (token.is_num or token.low in _BETWEEN_NAME_AND_PASSIVE):
+            return False  # "Ana Lee runs Varn Foods, founded by her father": the passive is another's
     return False
 
 
+_BETWEEN_NAME_AND_PASSIVE = frozenset("is was are were being been be jointly also now initiative".split())
 _PASSIVE_ROLE_VERBS = frozenset("run led headed chaired managed owned founded coached directed".split())
 
 
@@ -2373,9 +2420,15 @@ def denied(sentence: str, forms: Iterable[str]) -> bool:
     wanted = set(forms)
     tokens = tokenize(sentence)
     said = [i for i, t in enumerate(tokens) if t.stem in wanted]
-    return bool(said) and all(
-        any(t.low in _NEGATIONS or t.low.endswith("n't") for t in tokens[max(0, i - 2) : i]) for i in said
-    )
+
+
+    def negated(at: int) -> bool:  # "didn't win", "never won"; not "not only won"
+        return any(
+            (tokens[j].low in _NEGATIONS or tokens[j].low.endswith("n't")) and tokens[j + 1].low not in {"only", "just"}
+            for j in range(max(0, at - 2), at)
+        )
+
+    return bool(said) and all(negated(i) for i in said)
 
 
 _NEGATIONS = frozenset("not never no".split())
@@ -2391,31 +2444,66 @@ def old_level(candidate: Candidate, question: str) -> bool:
 
 
 _CHANGED_TO_RE = re.compile(
-    r"\b(?:rais|increas|cut|lower|doubl|reduc|boost|lift|hik|extend|chang|set)\w*\b.*\bto\b(?!\s+\d)", re.IGNORECASE
+    r"\b(?:rais|increas|cut|lower|doubl|reduc|boost|lift|hik|extend|chang)\w*\b.*\bto\b"
+    r"(?=\s*(?:\?|$|in\b|at\b|on\b|by\b|for\b|after\b|from\b|this\b|last\b|next\b))",  # not "is set to cut"
+    re.IGNORECASE,
 )
 
 
-def owned_by_other(
-    sentence: str, asked: Iterable[str], targets: Sequence[str], question_stems: Iterable[str] = ()
+def after_others_thing(
+    candidate: Candidate, asked: frozenset[str], targets: tuple[str, ...], question_stems: frozenset[str]
 ) -> bool:
-    """Whether the sentence gives the thing asked about as another name's: "Labour's spring
-    conference in Gateshead", asked where the Tories had theirs. ``asked`` are the stems of the
-    question's plain words; the owner's mark must come right before one of them (or one word
-    before: "Labour's annual spring conference")."""
-    wanted = set(asked)
+    """Whether a candidate comes right after the thing asked about given as another name's:
+    "Labour's spring conference in Gateshead", asked where the Tories had theirs (though the
+    sentence may give the asked one's elsewhere: "on 5 May, a week after Korla's annual meeting")."""
+    ends = _others_things(candidate.sentence.text, asked, targets, question_stems)
+    return any(0 <= candidate.start - end <= 25 for end in ends)
+
+
+def only_others_thing(
+    sentence: str, asked: frozenset[str], targets: tuple[str, ...], question_stems: frozenset[str]
+) -> bool:
+    """Whether a sentence gives the thing asked about as another name's only ("Mr Rusesabagina's
+    wife", asked who plays Don Cheadle's), not also as the asked one's own ("Varn Motors will
+    hold its annual meeting on 5 May, a week after Korla's annual meeting")."""
+    if not _others_things(sentence, asked, targets, question_stems):
+        return False
+    for match in _OWN_THING_RE.finditer(sentence):
+        words = [t for t in tokenize(match.group(2)) if t.low not in STOPWORDS]
+        owner = match.group(1)
+        if words and words[-1].stem in asked and (owner.lower() in _POSSESSIVES or names_one_of(owner, targets)):
+            return False
+    return True
+
+
+_POSSESSIVES = frozenset("its their his her our".split())
+_OWN_THING_RE = re.compile(
+    r"\b(its|their|his|her|our|[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,3}(?='|’))(?:'s|’s|s'|s’|')?\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=256)
+def _others_things(
+    sentence: str, asked: frozenset[str], targets: tuple[str, ...], question_stems: frozenset[str]
+) -> tuple[int, ...]:
+    """Where (the end offsets) a sentence gives the thing asked about as another name's. ``asked``
+    are the stems of the question's plain words; the owner's mark must come before a phrase whose
+    head is one of them ("Labour's annual spring conference", not "Amazon's book chart")."""
+    ends = []
     for match in _OWNER_BEFORE_RE.finditer(sentence):
         following = [t for t in tokenize(match.group(2)) if t.low not in STOPWORDS]
-        if not following or following[-1].stem not in wanted:
+        if not following or following[-1].stem not in asked:
             continue  # the thing owned is another: "Amazon's book chart" when asked of a book
         words = match.group(1).split()
         if words[0].lower() in STOPWORDS:
             continue  # "It's", "The firm's": no name
-        if {t.stem for t in tokenize(match.group(1))} <= set(question_stems):
+        if {t.stem for t in tokenize(match.group(1))} <= question_stems:
             continue  # "Registrars' spokesman", asked who speaks for the registrars
         # (The run may open with a capitalised word that is no part of the name: "Yesterday Argentina's".)
         if not any(names_one_of(" ".join(words[i:]), targets) for i in range(len(words))):
-            return True
-    return False
+            ends.append(match.end())
+    return tuple(ends)
 
 
 _OWNER_BEFORE_RE = re.compile(

@@ -2004,3 +2004,25 @@ async def test_a_count_the_sentence_says_and_its_changes(newsroom: Newsroom, clo
     # "The number of people ... 1.41 million": the level; 32,000 and "90,000 more" are changes.
     asked = "how many people were out of work in Varnland in the last three months of 2004?"
     assert (await newsroom.ask(asked)).text == "1.41 million"
+
+
+async def test_review_of_owners_people_changes_and_places(newsroom: Newsroom, clock: Clock) -> None:
+    # Reproductions from the review of this session's rules: each one answered wrongly or not at
+    # all on the way, and answers again here.
+    for text, title in (
+        ("Ana Lee now heads Varn Foods, owned by the Korla group.", "Lee heads Varn Foods"),
+        ("Varn Motors chief executive Tom Reed will be replaced by Ana Lee in May.", "Reed to go"),
+        ("Varn Motors will hold its annual meeting on 5 May, a week after Korla's annual meeting.", "Meeting"),
+        ("Varn Motors said it will hire 2,000 more staff at its Selmouth plant.", "Varn hiring"),
+        ("Tom Reed was born in 1922 in the Korla town of Selmouth.", "Reed profile"),
+        ("Ivo Brand not only won the Varn Open in 2002 but also the Korla Open.", "Brand's wins"),
+        ("The rate, the lowest of any European economy, was up from 1.6% in February.", "UK prices"),
+    ):
+        await _add(newsroom, text, title, clock.now)
+    assert (await newsroom.ask("Who heads Varn Foods?")).text == "Ana Lee"
+    assert (await newsroom.ask("Who will replace Tom Reed as chief executive of Varn Motors?")).text == "Ana Lee"
+    assert (await newsroom.ask("When will Varn Motors hold its annual meeting?")).text == "5 May"
+    assert (await newsroom.ask("How many staff will Varn Motors hire?")).text == "2,000"
+    assert (await newsroom.ask("Where was Tom Reed born?")).text == "Selmouth"
+    assert (await newsroom.ask("When did Ivo Brand win the Varn Open?")).text == "2002"
+    assert (await newsroom.ask("What was the UK inflation rate in February?")).text == "1.6%"
