@@ -233,8 +233,7 @@ class _Reading:
         self.cue_modifier = checks.ANY_MODIFIER if analysis.relation == "deputy_leader_of" else checks.asked_modifier(
             analysis.text, relation_cues
         )
-        self.targets = [*analysis.entities, *(n for names in expansions.values() for n in names)]
-        self.target_names = tuple(self.targets)
+        self.targets = (*analysis.entities, *(n for names in expansions.values() for n in names))
         self.predicate = frozenset(question.predicate)
         # The people the question dates by ("manager before Brian Kerr"): a role word titling them is
         # theirs, not the answer's. (Not the role's owner: "who heads Varn Foods".)
@@ -496,7 +495,7 @@ class _Reading:
         ):
             dropped["deed missing"] += 1  # asked who presented the award: not who received it
             return None
-        if event is not None and checks.denied(hit.text, (event, *PARAPHRASES.get(event, ()))):
+        if event is not None and checks.denied(view.tokens, (event, *PARAPHRASES.get(event, ()))):
             dropped["deed denied"] += 1  # "the first final that I didn't win"
             return None
         # (Not a country in an aside: "the friendly against Valenciana - a region of Spain -".)
@@ -512,7 +511,7 @@ class _Reading:
         if checks.other_category(hit.text, analysis.question):
             dropped["other award"] += 1  # "won best supporting actress": not best actress
             return None
-        if checks.only_others_thing(hit.text, self.predicate, self.target_names, question.all_stems):
+        if checks.only_others_thing(hit.text, self.predicate, self.targets, question.all_stems):
             dropped["another's"] += 1  # "Labour's spring conference": not the Tories'
             return None
         if checks.other_turn(hit.text, analysis.text):
@@ -753,7 +752,7 @@ class _Reading:
             a_change(candidate) or checks.change_by(candidate, analysis.question)
         ):
             return False  # "rose by £500m to £6.2bn": not a range, and the profit is £6.2bn
-        if checks.after_others_thing(candidate, self.predicate, self.target_names, question.all_stems):
+        if checks.after_others_thing(candidate, self.predicate, self.targets, question.all_stems):
             return False  # "Labour's spring conference in Gateshead": not where the Tories had theirs
         if checks.old_level(candidate, analysis.question):
             return False  # "raise the threshold from £60,000": not what it was raised to

@@ -1360,6 +1360,14 @@ _NATION_OF = {
     "taiwanese": {"taiwan"},
     "ukrainian": {"ukraine"},
     "belgian": {"belgium"},
+    "slovak": {"slovakia"},
+    "thai": {"thailand"},
+    "filipino": {"philippines"},
+    "peruvian": {"peru"},
+    "moroccan": {"morocco"},
+    "congolese": {"congo"},
+    "somali": {"somalia"},
+    "cypriot": {"cyprus"},
 }
 
 
@@ -1378,18 +1386,6 @@ def _country_of_nationality(word: str) -> str | None:
 _CONTINENTS = frozenset({"europe", "africa", "asia"})  # "the lowest of any European economy" names no country
 
 
-_NATION_OF.update(
-    {
-        "slovak": {"slovakia"},
-        "thai": {"thailand"},
-        "filipino": {"philippines"},
-        "peruvian": {"peru"},
-        "moroccan": {"morocco"},
-        "congolese": {"congo"},
-        "somali": {"somalia"},
-        "cypriot": {"cyprus"},
-    }
-)
 # The rest of the nationality words, with the countries their endings make.
 _NATION_OF.update(
     {
@@ -2050,7 +2046,7 @@ def shape_answers(candidate: Candidate, analysis: QuestionAnalysis, nations: fro
             return False  # "where is he from": not "trained in Spala"
         if _BIRTH_ASKED_RE.search(analysis.question) and not says_birthplace(candidate):
             return False  # "where was he born": not "born to immigrants from Romania"
-        if any(word in _CONTEST_WORDS for word in name.split()) and (_CONTEST_WORDS - {"final", "finals"}) & set(
+        if any(word in _CONTEST_WORDS for word in name.split()) and _CONTESTS_NAMED & set(
             re.findall(r"[a-z]+", analysis.text.lower())
         ):
             # Where a contest is held: "in the Champions League" names another contest, not a
@@ -2077,6 +2073,7 @@ _CONTEST_WORDS = frozenset(
     "league cup championship championships trophy tournament prix olympics games series open final finals "
     "award awards prize".split()
 )
+_CONTESTS_NAMED = _CONTEST_WORDS - {"final", "finals"}  # a question naming a contest, not any sport's final
 _ORIGIN_ASKED_RE = re.compile(r"\bwhere\b.*\bfrom\b", re.IGNORECASE)
 # "Where was Tom Reed born?" (not "Where did Tom Reed, who was born in 1922, die?").
 _BIRTH_ASKED_RE = re.compile(r"^\W*where\s+(?:was|were|is)\b[^,]*(?<![-\w])born\W*$", re.IGNORECASE)
@@ -2385,7 +2382,7 @@ _NOT_CATEGORIES = frozenset("known remembered selling ever way chance part thing
 def other_category(sentence: str, question: str) -> bool:
     """Whether a sentence names award categories but not the one asked ("Cate Blanchett won best
     supporting actress", asked who won best actress), or does not say the asked one's word."""
-    asked = best_categories(question.lower()) if _AWARD_ASKED_RE.search(question) else []
+    asked = best_categories(question) if _AWARD_ASKED_RE.search(question) else []
     if not asked:
         return False
     said = best_categories(sentence)
@@ -2414,11 +2411,10 @@ _BETWEEN_NAME_AND_PASSIVE = frozenset("is was are were being been be jointly als
 _PASSIVE_ROLE_VERBS = frozenset("run led headed chaired managed owned founded coached directed".split())
 
 
-def denied(sentence: str, forms: Iterable[str]) -> bool:
-    """Whether every time a sentence says the deed (any of its stems ``forms``) it says it did not
-    happen: "the first final that I didn't win", "he never won"."""
+def denied(tokens: Sequence[Token], forms: Iterable[str]) -> bool:
+    """Whether every time a sentence (its tokens) says the deed (any of its stems ``forms``) it says
+    it did not happen: "the first final that I didn't win", "he never won"."""
     wanted = set(forms)
-    tokens = tokenize(sentence)
     said = [i for i, t in enumerate(tokens) if t.stem in wanted]
 
 

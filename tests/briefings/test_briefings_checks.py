@@ -68,6 +68,7 @@ from briefings.reader import (
     question_view,
     sentence_view,
     stems_of,
+    tokenize,
     widen_to_range,
 )
 from briefings.text import stem, terms
@@ -872,8 +873,9 @@ def test_birthplaces_salaries_and_deeds_denied() -> None:
     assert other_measure(asked, set("the university was scrapped at a cost of £50m".split()))
     assert not other_measure(asked, set("he was paid £200,000 a year".split()))
     assert not other_measure("how much did Korlax pay for Varn?", set("it bought varn for £5m".split()))
-    assert denied("After the first final that I didn't win against Tom Reed (in 2002), I wept.", {stem("win")})
-    assert not denied("He won in 2000 but did not win in 2001.", {stem("win"), stem("won")})
+    sentence = "After the first final that I didn't win against Tom Reed (in 2002), I wept."
+    assert denied(tokenize(sentence), {stem("win")})
+    assert not denied(tokenize("He won in 2000 but did not win in 2001."), {stem("win"), stem("won")})
 
 
 def test_a_date_in_a_since_clause_dates_what_it_says() -> None:
