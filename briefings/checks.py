@@ -1564,12 +1564,9 @@ _RELATIVE_WORDS = frozenset({"who", "which", "whose", "when", "since"})
 _DASHES = frozenset({"-", "–", "—"})
 
 
-def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
-    """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
-    a world tour on 28 March"; ", when the land was developed in 2002"; "since they joined the
-    Six Nations in 2000, but two have come against Scotland") that says none of the
-    question's plain words, while the rest of the sentence says one: it dates or counts
-    something else."""
+def _relative_clause(candidate: Candidate) -> tuple[int, int] | None:
+    """The token bounds of the relative clause a figure sits in ("Bono, who formed U2 at school
+    in 1977, begins ..."), if it sits in one."""
     tokens = candidate.sentence.tokens
     # A dash closes a clause set off by dashes: "- which was due on Wednesday - until 6 June".
     start = next(
@@ -1581,12 +1578,31 @@ def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
         None,
     )
     if start is None or tokens[start].low not in _RELATIVE_WORDS:
-        return False
+        return None
     if tokens[start].low == "when" and (start == 0 or tokens[start - 1].text != ","):
-        return False  # "left Varn when the firm was taken over in 2003" dates his leaving too
+        return None  # "left Varn when the firm was taken over in 2003" dates his leaving too
     if tokens[start].low == "since" and candidate.first - start <= 2:
-        return False  # "has played there since 2000": the date is the asked one's start
+        return None  # "has played there since 2000": the date is the asked one's start
     end = next((i for i in range(candidate.last, len(tokens)) if tokens[i].text in ",;)"), len(tokens))
+    return start, end
+
+
+def in_relative_clause(candidate: Candidate) -> bool:
+    """Whether a figure sits in a relative clause (see :func:`in_other_clause`)."""
+    return _relative_clause(candidate) is not None
+
+
+def in_other_clause(candidate: Candidate, predicate: Iterable[str]) -> bool:
+    """Whether a figure sits in a relative clause ("Bono, who formed U2 at school in 1977, begins
+    a world tour on 28 March"; ", when the land was developed in 2002"; "since they joined the
+    Six Nations in 2000, but two have come against Scotland") that says none of the
+    question's plain words, while the rest of the sentence says one: it dates or counts
+    something else."""
+    bounds = _relative_clause(candidate)
+    if bounds is None:
+        return False
+    start, end = bounds
+    tokens = candidate.sentence.tokens
     wanted = {w for word in predicate for w in (word, *PARAPHRASES.get(word, ()))}
     inside = {t.stem for t in tokens[start:end]}
     outside = {t.stem for t in (*tokens[:start], *tokens[end:])}

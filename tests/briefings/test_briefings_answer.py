@@ -55,6 +55,9 @@ def test_relations_and_entities() -> None:
     assert analyse_question("who is in charge of Globex?").relation == "leads"
     assert analyse_question("Who founded the Argo games group?").relation == "founded"
     assert analyse_question("who won the cup?").relation is None
+    # "Ran" a body is to have led it; "ran" a race is not.
+    assert analyse_question("who ran Varn Music Germany until last year?").relation == "leads"
+    assert analyse_question("who ran the Varn Marathon in record time?").relation is None
 
 
 def test_follow_up_takes_previous_subject() -> None:
@@ -2026,3 +2029,35 @@ async def test_review_of_owners_people_changes_and_places(newsroom: Newsroom, cl
     assert (await newsroom.ask("Where was Tom Reed born?")).text == "Selmouth"
     assert (await newsroom.ask("When did Ivo Brand win the Varn Open?")).text == "2002"
     assert (await newsroom.ask("What was the UK inflation rate in February?")).text == "1.6%"
+
+
+async def test_a_sentence_that_says_the_deed_another_way(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand, the MP for Varnton North, has resigned as home secretary. Mr Brand entered Parliament in "
+        "1987, after first contesting the Varnton South seat in 1974.",
+        "Brand quits as MP",
+        clock.now,
+    )
+    # No sentence says he "became" an MP: the one that says when he entered Parliament answers.
+    assert (await newsroom.ask("When did Ivo Brand first become an MP?")).text == "1987"
+    # A sentence that says the deed asked about still comes first.
+    await _add(
+        newsroom,
+        "Tom Reed became an MP in 1992. Mr Reed entered Parliament's tea room in 1983.",
+        "Reed profile",
+        clock.now,
+    )
+    assert (await newsroom.ask("When did Tom Reed first become an MP?")).text == "1992"
+
+
+async def test_who_ran_a_body_until_last_year(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand, the head of Varn Music Germany until last year, told the Korla Times that the "
+        "country's music industry was struggling to survive.",
+        "Music industry warned",
+        clock.now,
+    )
+    answer = await newsroom.ask("who ran Varn Music Germany until last year and said the music industry is struggling?")
+    assert answer.text == "Ivo Brand"
