@@ -1313,6 +1313,8 @@ def _merged(
     for candidate in ranked:
         if expected in {NUMBER, MONEY, PERCENTAGE, DATE}:
             candidate.text = widen_to_range(candidate)
+        if expected in {NUMBER, MONEY, PERCENTAGE}:
+            candidate.text = checks.with_qualifier(candidate, candidate.text)
         if expected == MONEY:
             candidate.text = checks.with_dollar_country(candidate)
         if expected == DATE:

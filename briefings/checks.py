@@ -1537,6 +1537,26 @@ def with_its_date(candidate: Candidate) -> str:
     return f"{candidate.text}, {match.group(1)}" if match else candidate.text
 
 
+# "More than one million": the qualifier says how the figure stands, so the answer keeps it.
+_FIGURE_QUALIFIER_RE = re.compile(
+    r"\b(?:(?:just\s+)?(?:more|fewer|less)\s+than|(?:just\s+)?(?:over|under)|almost|nearly|about|around|"
+    r"roughly|approximately|up\s+to|at\s+least)\s+$",
+    re.IGNORECASE,
+)
+
+
+def with_qualifier(candidate: Candidate, text: str) -> str:
+    """A figure's ``text`` with the qualifier written right before it ("more than one million",
+    "up to 45,000"), unless the figure was widened to a range or already holds one."""
+    sentence = candidate.sentence.text
+    if not sentence.startswith(text, candidate.start):
+        return text  # widened ("between 40,000 and 50,000") or rewritten: as it is
+    match = _FIGURE_QUALIFIER_RE.search(sentence, 0, candidate.start)
+    if match is None or match.end() != candidate.start:
+        return text
+    return sentence[match.start() : candidate.start] + text
+
+
 _SEX_WORDS = {
     "male": re.compile(r"\b(?:male|men|men's|man's|boys|boys')\b", re.IGNORECASE),
     "female": re.compile(r"\b(?:female|women|women's|woman|woman's|girls|girls'|ladies|ladies')\b", re.IGNORECASE),

@@ -1181,7 +1181,7 @@ async def test_a_forecast_does_not_answer_what_has_happened(newsroom: Newsroom, 
     assert analyse_question("How many KX-200LR planes has Korla sold so far?").focus == "planes"
     assert analyse_question("How many sports utility vehicles has Korla delivered?").focus == "vehicles"
     assert (await newsroom.ask("How many KX-200LR planes has Korla sold so far?")).text is None
-    assert (await newsroom.ask("How many KX-200LR planes does Korla expect to sell?")).text == "500"
+    assert (await newsroom.ask("How many KX-200LR planes does Korla expect to sell?")).text == "about 500"
     assert (await newsroom.ask("How many sports utility vehicles has Korla delivered?")).text == "36"
     # Someone the article calls "Mr Reed" is no firm.
     assert (await newsroom.ask("Which firm did Varn Party officials meet on Monday?")).text is None
@@ -1524,7 +1524,7 @@ async def test_people_are_counted_as_staff_or_fans(newsroom: Newsroom, clock: Cl
     )
     answer = await newsroom.ask("how many people does varn bank employ worldwide?")
     assert answer.text == "76,200"
-    assert (await newsroom.ask("How many countries does Varn Bank have branches in?")).text == "60"
+    assert (await newsroom.ask("How many countries does Varn Bank have branches in?")).text == "over 60"
 
 
 async def test_a_count_of_the_thing_asked_needs_no_light_verb(newsroom: Newsroom, clock: Clock) -> None:
@@ -1663,7 +1663,7 @@ async def test_near_misses_of_deed_place_kin_age_and_turn_abstain(newsroom: News
     )
     assert (await newsroom.ask("What was the name of Tom Reed's father?")).text == "Ralph"
     assert "Sam Lund" in ((await newsroom.ask("Who was charged after the attack at the Korla awards?")).text or "")
-    assert (await newsroom.ask("how many copies of The Varn Code have been sold?")).text == "seven million"
+    assert (await newsroom.ask("how many copies of The Varn Code have been sold?")).text == "more than seven million"
 
 
 async def test_the_asked_year_and_place_and_a_verb_said_otherwise(newsroom: Newsroom, clock: Clock) -> None:
@@ -1973,7 +1973,7 @@ async def test_how_much_of_a_stuff_is_a_measure(newsroom: Newsroom, clock: Clock
     ):
         await _add(newsroom, text, title, clock.now)
     # "How much feta": tonnes, not the sum beside it elsewhere.
-    assert (await newsroom.ask("how much feta does Varnland produce a year?")).text == "30,000"
+    assert (await newsroom.ask("how much feta does Varnland produce a year?")).text == "about 30,000"
 
 
 async def test_another_partys_conference_is_not_the_one_asked(newsroom: Newsroom, clock: Clock) -> None:
@@ -2061,3 +2061,18 @@ async def test_who_ran_a_body_until_last_year(newsroom: Newsroom, clock: Clock) 
     )
     answer = await newsroom.ask("who ran Varn Music Germany until last year and said the music industry is struggling?")
     assert answer.text == "Ivo Brand"
+
+
+async def test_a_figure_keeps_its_qualifier(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Korla Bank said more than one million customers were hit when it lost the tapes. Varn Steel "
+        "could cut up to 45,000 jobs. Between 40,000 and 50,000 people marched in Selmouth.",
+        "Korla Bank loses tapes",
+        clock.now,
+    )
+    assert (await newsroom.ask("how many customers were hit when Korla Bank lost the tapes?")).text == (
+        "more than one million"
+    )
+    assert (await newsroom.ask("how many jobs could Varn Steel cut?")).text == "up to 45,000"
+    assert (await newsroom.ask("how many people marched in Selmouth?")).text == "40,000 and 50,000"
