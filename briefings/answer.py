@@ -730,7 +730,7 @@ class _Reading:
         if self.kind_asked and checks.kind_otherwise(candidate, self.kind_asked, question.all_stems):
             return False  # "which dictionary publisher": not "research firm Pew Internet"
         if self.portfolio and (
-            not all(checks.mentions(view, word) for word in self.portfolio[1])
+            not all(checks.mentions(view, word, akin=True) for word in self.portfolio[1])
             or checks.titled_with_other_modifier(candidate, *self.portfolio)
         ):
             return False  # "finance minister": not "Economics Minister Aburizal Bakrie", nor "a minister"

@@ -395,15 +395,29 @@ def _told(tokens: Sequence[Token], at: int) -> bool:
 _TOLD = frozenset("told tells telling".split())
 
 
-def _titled_by(tokens: Sequence[Token], at: int, roles: frozenset[str]) -> bool:
+# The last word of a title may be "officer": "chief financial officer".
+_OFFICER = stem("officer")
+
+
+def _titled_by(tokens: Sequence[Token], at: int, roles: frozenset[str], past_portfolio: bool = False) -> bool:
     """Whether the name at ``at`` comes right after one of ``roles``, or after a role word that
-    follows one ("Chief executive Bill Gammell" when a chief is asked for)."""
+    follows one ("Chief executive Bill Gammell" when a chief is asked for); if ``past_portfolio``,
+    also past a word of its portfolio ("chief financial officer Brian Dunne")."""
     before = tokens[at - 1] if at > 0 else None
     if before is None:
         return False
     if before.stem in roles:
         return True
-    return at > 1 and tokens[at - 2].stem in roles and before.stem in PERSON_NOUNS
+    if at > 1 and tokens[at - 2].stem in roles and before.stem in PERSON_NOUNS:
+        return True
+    return (
+        past_portfolio
+        and at > 2
+        and tokens[at - 3].stem in roles
+        and (before.stem in PERSON_NOUNS or before.stem == _OFFICER)
+        and tokens[at - 2].text.isalpha()
+        and tokens[at - 2].text.islower()
+    )
 
 
 def names_one_of(name: str, targets: Sequence[str]) -> bool:
@@ -1247,10 +1261,22 @@ _UNITS = frozenset(
 ROLE_TITLES = frozenset(stem(w) for w in ROLE_TITLE_WORDS)
 
 
-def mentions(view: SentenceView, word: str) -> bool:
-    """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it."""
+def mentions(view: SentenceView, word: str, akin: bool = False) -> bool:
+    """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it;
+    if ``akin``, also a word of its family ("financial" for "finance", "economic" for "economy")."""
     have = stems_of(view.tokens) | view.extra_stems
-    return word in have or any(p in have for p in PARAPHRASES.get(word, ()))
+    return (
+        word in have
+        or any(p in have for p in PARAPHRASES.get(word, ()))
+        or (akin and any(_akin(word, other) for other in have))
+    )
+
+
+def _akin(one: str, other: str) -> bool:
+    """Whether two stems are of one word family: one opens the other, a letter or two longer
+    ("financ" and "financi", "econom" and "economi")."""
+    short, long = sorted((one, other), key=len)
+    return len(short) >= 5 and len(long) - len(short) <= 2 and long.startswith(short)
 
 
 def described_in(candidate: Candidate, focus: str, article: Article | None) -> bool:
@@ -1937,7 +1963,7 @@ def titled_as_asked(candidate: Candidate, roles: frozenset[str], targets: Sequen
     (the role, then only its organisation's name, then the name); not a role in an
     organisation other than ``targets`` ("Jim Press, vice president ... of Toyota")."""
     tokens = candidate.sentence.tokens
-    if _titled_by(tokens, candidate.first, roles):
+    if _titled_by(tokens, candidate.first, roles, past_portfolio=True):
         return True
     after = tokens[candidate.last : candidate.last + 4]
     if after and after[0].text == "," and any(t.stem in roles for t in after[1:]):
@@ -2371,6 +2397,16 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
         at = candidate.first  # "Minister Aburizal Bakrie" taken whole
     if at >= 1 and tokens[at].text == "," and tokens[at - 1].stem == role:
         at -= 1  # "the Prime Minister, Tony Blair"
+    for back in (2, 3):
+        # "chief operations officer Seamus Kearney": the role word opens the title, its portfolio next.
+        between = tokens[at - back + 1 : at]
+        if (
+            at - back >= 0
+            and tokens[at - back].stem == role
+            and (tokens[at].stem in PERSON_NOUNS or tokens[at].stem == _OFFICER)
+            and all(t.text.isalpha() and t.text.islower() and t.low not in STOPWORDS for t in between)
+        ):
+            return not any(t.stem == m or _akin(t.stem, m) for t in between for m in modifiers)
     if at < 1 or tokens[at].stem != role:
         return False
     for offset, modifier in enumerate(reversed(modifiers), start=1):
@@ -2381,7 +2417,9 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
             return False
         if offset > 1 and before.is_cap:
             return False  # "Lib Dem home affairs spokesman": the words before are the owner's
-        if before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ()):
+        if before.stem != modifier and modifier not in PARAPHRASES.get(before.stem, ()) and not _akin(
+            before.stem, modifier
+        ):
             return True
     return False
 

@@ -2076,3 +2076,16 @@ async def test_a_figure_keeps_its_qualifier(newsroom: Newsroom, clock: Clock) ->
     )
     assert (await newsroom.ask("how many jobs could Varn Steel cut?")).text == "up to 45,000"
     assert (await newsroom.ask("how many people marched in Selmouth?")).text == "40,000 and 50,000"
+
+
+async def test_a_portfolio_said_by_a_word_of_its_family(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Three senior executives of Korla Air are to leave. The trio are chief executive Ivo Brand, chief "
+        "financial officer Tom Reed and chief operations officer Sam Lund.",
+        "Korla Air bosses to quit",
+        clock.now,
+    )
+    # "Financial" is the finance chief's; "chief operations officer" titles someone else.
+    assert (await newsroom.ask("who is the Korla Air finance chief leaving along with Ivo Brand?")).text == "Tom Reed"
+    assert (await newsroom.ask("who is the Korla Air operations chief?")).text == "Sam Lund"
