@@ -694,6 +694,12 @@ class _Reading:
             or (self.asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
             # "who won Strictly Come Dancing": "Natasha Kaplinsky's Strictly Come Dancing win".
             or (expected == PERSON and checks.owner_of_asked(candidate, self.analysis.entities))
+            # "in Tel Aviv": named like a person, but put somewhere and never called "Aviv" alone.
+            or (
+                expected == PLACE
+                and candidate.shape == "name"
+                and checks.place_not_person(candidate, self.articles.get(candidate.sentence.key.article_id))
+            )
         )
 
     def _acceptable(self, candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:

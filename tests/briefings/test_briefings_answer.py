@@ -2089,3 +2089,22 @@ async def test_a_portfolio_said_by_a_word_of_its_family(newsroom: Newsroom, cloc
     # "Financial" is the finance chief's; "chief operations officer" titles someone else.
     assert (await newsroom.ask("who is the Korla Air finance chief leaving along with Ivo Brand?")).text == "Tom Reed"
     assert (await newsroom.ask("who is the Korla Air operations chief?")).text == "Sam Lund"
+
+
+async def test_a_place_named_like_a_person(newsroom: Newsroom, clock: Clock) -> None:
+    await _add(
+        newsroom,
+        "Ivo Brand believes Korlaland can win the Varn Cup tie against Selmia in Tel Varna.",
+        "Korlaland Varn Cup",
+        clock.now,
+    )
+    await _add(
+        newsroom,
+        "Varnton put their faith in Tom Reed for the Korla Shield final. Reed scored twice.",
+        "Varnton win",
+        clock.now,
+    )
+    # Put somewhere and never called "Varna" alone: a place.
+    assert (await newsroom.ask("where is Korlaland's Varn Cup tie against Selmia being played?")).text == "Tel Varna"
+    # Called "Reed" alone: a person, however "in" he is.
+    assert (await newsroom.ask("where was the Korla Shield final played?")).text is None
