@@ -697,7 +697,7 @@ class _Reading:
             # "in Tel Aviv": named like a person, but put somewhere and never called "Aviv" alone.
             or (
                 expected == PLACE
-                and candidate.shape == "name"
+                and person_like(candidate.sentence.tokens[candidate.first : candidate.last])
                 and checks.place_not_person(candidate, self.articles.get(candidate.sentence.key.article_id))
             )
         )

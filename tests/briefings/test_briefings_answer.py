@@ -2108,3 +2108,12 @@ async def test_a_place_named_like_a_person(newsroom: Newsroom, clock: Clock) -> 
     assert (await newsroom.ask("where is Korlaland's Varn Cup tie against Selmia being played?")).text == "Tel Varna"
     # Called "Reed" alone: a person, however "in" he is.
     assert (await newsroom.ask("where was the Korla Shield final played?")).text is None
+    # Names joined by a word are no one place, whatever the last word: "Sam Reed after Bridge".
+    await _add(
+        newsroom,
+        "Korlaland play Selmia on Saturday. Coach Ivo Lund has already summoned Sam Reed after Bridge pulled out "
+        "of the game against Selmia with a foot injury.",
+        "Korlaland v Selmia",
+        clock.now,
+    )
+    assert (await newsroom.ask("where are Korlaland playing Selmia on Saturday?")).text is None
