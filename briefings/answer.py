@@ -694,12 +694,6 @@ class _Reading:
             or (self.asks_country and candidate.shape == "name" and candidate.text.lower() in COUNTRIES)
             # "who won Strictly Come Dancing": "Natasha Kaplinsky's Strictly Come Dancing win".
             or (expected == PERSON and checks.owner_of_asked(candidate, self.analysis.entities))
-            # "in Tel Aviv": named like a person, but put somewhere and never called "Aviv" alone.
-            or (
-                expected == PLACE
-                and person_like(candidate.sentence.tokens[candidate.first : candidate.last])
-                and checks.place_not_person(candidate, self.articles.get(candidate.sentence.key.article_id))
-            )
         )
 
     def _acceptable(self, candidate: Candidate, view: SentenceView, cue_at: list[int], focus_said: bool) -> bool:
@@ -1149,13 +1143,19 @@ class AnswerEngine:
         reading = _Reading(analysis, question, expansions, hits, articles)
         views = [admitted for admitted in map(reading.admit, hits) if admitted is not None]
         found = reading.answers(views) if views else []
-        deed_unsaid = not found and analysis.expected == DATE and reading.dropped["deed missing"] > 0
+        deed_unsaid = (
+            not found
+            and analysis.expected == DATE
+            and reading.dropped["deed missing"] > 0
+            and bool(question.predicate.keys() - {reading.event})  # something else of the deed is asked
+        )
         if deed_unsaid:
             # No sentence that says the deed dated names a date; one that says the rest of the
             # question may say it another way ("entered Parliament in 1987" for "when did he first
             # become an MP"), so it is read too, with a higher bar to answer. (Not for who did it:
             # who presented an award is not who received it.)
             reading.deed_required = False
+            reading.dropped.clear()  # (the debug line tells the second reading's)
             views = [admitted for admitted in map(reading.admit, hits) if admitted is not None]
             found = reading.answers(views) if views else []
         _log.debug("question %r: %d hits, %d sentences kept, dropped %s", analysis.question, len(hits),

@@ -1261,6 +1261,23 @@ _UNITS = frozenset(
 ROLE_TITLES = frozenset(stem(w) for w in ROLE_TITLE_WORDS)
 
 
+_PORTFOLIO_FAMILIES = frozenset(
+    frozenset((stem(noun), stem(adjective)))
+    for noun, adjective in (
+        ("finance", "financial"),
+        ("economy", "economic"),
+        ("commerce", "commercial"),
+        ("industry", "industrial"),
+        ("culture", "cultural"),
+        ("environment", "environmental"),
+        ("constitution", "constitutional"),
+        ("education", "educational"),
+        ("operations", "operating"),
+        ("technology", "technical"),
+    )
+)
+
+
 def mentions(view: SentenceView, word: str, akin: bool = False) -> bool:
     """Whether a sentence (or its article's title) has ``word`` (a stem) or a paraphrase of it;
     if ``akin``, also a word of its family ("financial" for "finance", "economic" for "economy")."""
@@ -1273,10 +1290,10 @@ def mentions(view: SentenceView, word: str, akin: bool = False) -> bool:
 
 
 def _akin(one: str, other: str) -> bool:
-    """Whether two stems are of one word family: one opens the other, a letter or two longer
-    ("financ" and "financi", "econom" and "economi")."""
-    short, long = sorted((one, other), key=len)
-    return len(short) >= 5 and len(long) - len(short) <= 2 and long.startswith(short)
+    """Whether two stems are one portfolio said as a noun and as an adjective ("financial" for
+    "finance", "economic" for "economy"): the pairs the stemmer leaves apart, named here, as a
+    shared opening alone also joins "police" and "policy"."""
+    return one == other or frozenset((one, other)) in _PORTFOLIO_FAMILIES
 
 
 def described_in(candidate: Candidate, focus: str, article: Article | None) -> bool:
@@ -1563,10 +1580,11 @@ def with_its_date(candidate: Candidate) -> str:
     return f"{candidate.text}, {match.group(1)}" if match else candidate.text
 
 
-# "More than one million": the qualifier says how the figure stands, so the answer keeps it.
+# "More than one million": the qualifier says how the figure stands, so the answer keeps it. Only
+# words that qualify nothing else: "talks about 1,200 job cuts" and "the row over 300 homes" are
+# about the figure, not around it. "No more than" keeps its "no".
 _FIGURE_QUALIFIER_RE = re.compile(
-    r"\b(?:(?:just\s+)?(?:more|fewer|less)\s+than|(?:just\s+)?(?:over|under)|almost|nearly|about|around|"
-    r"roughly|approximately|up\s+to|at\s+least)\s+$",
+    r"\b(?:(?:no\s+|just\s+)?(?:more|fewer|less)\s+than|almost|nearly|approximately|roughly|up\s+to|at\s+least)\s+$",
     re.IGNORECASE,
 )
 
@@ -1580,7 +1598,7 @@ def with_qualifier(candidate: Candidate, text: str) -> str:
     match = _FIGURE_QUALIFIER_RE.search(sentence, 0, candidate.start)
     if match is None or match.end() != candidate.start:
         return text
-    return sentence[match.start() : candidate.start] + text
+    return sentence[match.start() : candidate.start].lower() + text
 
 
 _SEX_WORDS = {

@@ -77,7 +77,7 @@ _QUESTION_RELATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bown(?:s|er|ed)\b"), "owns"),
     (
         re.compile(
-            r"\blead(?:s|er|ing)?\b|\bled\b|\bhead(?:s|ed)?\b|\bruns?\b|\bran\b|\bboss\b|\bin charge\b|\bchief\b"
+            r"\blead(?:s|er|ing)?\b|\bled\b|\bhead(?:s|ed)?\b|\bruns?\b|\bboss\b|\bin charge\b|\bchief\b"
         ),
         "leads",
     ),
@@ -438,11 +438,8 @@ AUXILIARIES = frozenset(
 )
 
 
-_ROLE_VERBS = frozenset("heads leads runs owns chairs coaches captains manages founded led ran".split())
+_ROLE_VERBS = frozenset("heads leads runs owns chairs coaches captains manages founded led".split())
 _COPULAS = frozenset("of is was are were for at in to".split())
-_RACE_RUN_RE = re.compile(
-    r"\s+(?:(?:the|a|an|his|her|their)\s+)?(?:[\w'-]+\s+){0,3}(?:marathon|race|mile|sprint|relay)s?\b"
-)
 
 
 def _asked_relation(text: str) -> str | None:
@@ -465,8 +462,6 @@ def _asked_relation(text: str) -> str | None:
                 continue  # "coach Rinus Michels": a title; "who heads Athletics Kenya": a verb
             if names_another_role(text, word, match.end()):
                 continue  # "chief economic adviser", "chief technology officer": not the head
-            if word == "ran" and _RACE_RUN_RE.match(low, match.end()):
-                continue  # "who ran the London Marathon in record time": a race, not a body led
             before = low[max(0, match.start() - 80) : match.start()]
             following = re.match(r"\s*([a-z]+)", low[match.end() :])
             if (
