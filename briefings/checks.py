@@ -1261,8 +1261,10 @@ _UNITS = frozenset(
 ROLE_TITLES = frozenset(stem(w) for w in ROLE_TITLE_WORDS)
 
 
-_PORTFOLIO_FAMILIES = frozenset(
-    frozenset((stem(noun), stem(adjective)))
+# A portfolio said as a noun or as an adjective: the pairs the stemmer leaves apart, named here,
+# as a shared opening alone would also join "police" and "policy".
+_PORTFOLIO_KIN = {
+    stem(one): stem(other)
     for noun, adjective in (
         ("finance", "financial"),
         ("economy", "economic"),
@@ -1275,7 +1277,8 @@ _PORTFOLIO_FAMILIES = frozenset(
         ("operations", "operating"),
         ("technology", "technical"),
     )
-)
+    for one, other in ((noun, adjective), (adjective, noun))
+}
 
 
 def mentions(view: SentenceView, word: str, akin: bool = False) -> bool:
@@ -1285,15 +1288,13 @@ def mentions(view: SentenceView, word: str, akin: bool = False) -> bool:
     return (
         word in have
         or any(p in have for p in PARAPHRASES.get(word, ()))
-        or (akin and any(_akin(word, other) for other in have))
+        or (akin and _PORTFOLIO_KIN.get(word) in have)
     )
 
 
 def _akin(one: str, other: str) -> bool:
-    """Whether two stems are one portfolio said as a noun and as an adjective ("financial" for
-    "finance", "economic" for "economy"): the pairs the stemmer leaves apart, named here, as a
-    shared opening alone also joins "police" and "policy"."""
-    return one == other or frozenset((one, other)) in _PORTFOLIO_FAMILIES
+    """Whether two stems are one portfolio's word, or its noun and its adjective (see ``_PORTFOLIO_KIN``)."""
+    return one == other or _PORTFOLIO_KIN.get(one) == other
 
 
 def described_in(candidate: Candidate, focus: str, article: Article | None) -> bool:
@@ -2424,7 +2425,7 @@ def titled_with_other_modifier(candidate: Candidate, role: str, modifiers: Seque
             and (tokens[at].stem in PERSON_NOUNS or tokens[at].stem == _OFFICER)
             and all(t.text.isalpha() and t.text.islower() and t.low not in STOPWORDS for t in between)
         ):
-            return not any(t.stem == m or _akin(t.stem, m) for t in between for m in modifiers)
+            return not any(_akin(t.stem, m) for t in between for m in modifiers)
     if at < 1 or tokens[at].stem != role:
         return False
     for offset, modifier in enumerate(reversed(modifiers), start=1):
